@@ -1,0 +1,25 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from . import roles
+
+
+def navigation(request):
+    """The main navigation, showing each role only what it may use."""
+    user = request.user
+    items = [
+        {"label": _("Cursos"), "url": "/"},
+        {"label": _("Estándar EC0305"), "url": reverse(
+            "assessments:standard_detail", args=["EC0305"]
+        )},
+    ]
+    if user.is_authenticated:
+        items.append({"label": _("Mi avance"), "url": reverse("courses:dashboard")})
+    if roles.can_use_admin(user):
+        items.append({"label": _("Administración"), "url": "/admin/"})
+    path = request.path
+    for item in items:
+        item["active"] = item["url"] == path or (
+            item["url"] != "/" and path.startswith(item["url"])
+        )
+    return {"main_nav": items}

@@ -1,0 +1,33 @@
+"""The three roles of the platform, as Django groups, and the checks views use."""
+
+from django.contrib.auth.models import AnonymousUser, User
+
+LEARNERS = "Aprendices"
+TRAINERS = "Instructores"
+HR = "Recursos humanos"
+ALL_GROUPS = (LEARNERS, TRAINERS, HR)
+
+
+def _group_names(user: User | AnonymousUser) -> frozenset[str]:
+    if not user.is_authenticated:
+        return frozenset()
+    # Cached on the user object: the navigation asks several times per request.
+    cached = getattr(user, "_atiende_groups", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._atiende_groups = cached
+    return cached
+
+
+def is_trainer(user) -> bool:
+    return user.is_authenticated and (
+        user.is_superuser or TRAINERS in _group_names(user)
+    )
+
+
+def is_hr(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or HR in _group_names(user))
+
+
+def can_use_admin(user) -> bool:
+    return user.is_authenticated and user.has_perm("wagtailadmin.access_admin")

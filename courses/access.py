@@ -1,0 +1,17 @@
+"""Who may see what in the course tree: one place for every check."""
+
+from django.core.exceptions import PermissionDenied
+
+from accounts import roles
+
+
+def can_see_trainer_content(user) -> bool:
+    return roles.is_trainer(user) or roles.is_hr(user)
+
+
+def require_module_visible(user, module) -> None:
+    """Modules for trainers are hidden from learners (403, not a silent redirect)."""
+    if module.audience == module.Audience.TRAINERS and not can_see_trainer_content(
+        user
+    ):
+        raise PermissionDenied

@@ -1,0 +1,296 @@
+"""The Wagtail page tree (home -> course -> module -> lesson) and learner progress."""
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.db import models
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from .blocks import LessonStreamBlock
+
+
+class HomePage(Page):
+    intro = RichTextField(_("introducción"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["courses.CoursePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("página de inicio")
+
+    def get_context(self, request, *args, **kwargs):
+        from . import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["courses"] = selectors.catalogue(home=self, user=request.user)
+        return context
+
+
+class CoursePage(Page):
+    standard = models.ForeignKey(
+        "assessments.Standard",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="courses",
+        verbose_name=_("estándar que prepara"),
+    )
+    overview = RichTextField(_("descripción general"))
+    objectives = RichTextField(_("objetivos"), blank=True)
+    audience = models.TextField(_("a quién va dirigido"), blank=True)
+    duration_hours = models.PositiveSmallIntegerField(_("duración (horas)"), default=1)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("standard"),
+        FieldPanel("overview"),
+        FieldPanel("objectives"),
+        MultiFieldPanel(
+            [FieldPanel("audience"), FieldPanel("duration_hours")],
+            heading=_("Público y duración"),
+        ),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("overview")]
+    parent_page_types = ["courses.HomePage"]
+    subpage_types = ["courses.ModulePage"]
+
+    class Meta:
+        verbose_name = _("curso")
+        verbose_name_plural = _("cursos")
+
+    def get_context(self, request, *args, **kwargs):
+        from . import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(selectors.course_overview(course=self, user=request.user))
+        return context
+
+
+class ModulePage(Page):
+    class Audience(models.TextChoices):
+        LEARNERS = "learners", _("aprendices")
+        TRAINERS = "trainers", _("instructores")
+
+    element = models.ForeignKey(
+        "assessments.Element",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="modules",
+        verbose_name=_("elemento del estándar"),
+    )
+    intro = RichTextField(_("introducción"), blank=True)
+    audience = models.CharField(
+        _("dirigido a"),
+        max_length=20,
+        choices=Audience.choices,
+        default=Audience.LEARNERS,
+        help_text=_("Los módulos para instructores no cuentan en el avance."),
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("element"),
+        FieldPanel("audience"),
+        FieldPanel("intro"),
+    ]
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = ["courses.LessonPage"]
+
+    class Meta:
+        verbose_name = _("módulo")
+        verbose_name_plural = _("módulos")
+
+    def serve(self, request, *args, **kwargs):
+        from . import access
+
+        access.require_module_visible(request.user, self)
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from . import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(selectors.module_detail(module=self, user=request.user))
+        return context
+
+
+class LessonPage(RoutablePageMixin, Page):
+    summary = models.CharField(_("resumen"), max_length=300, blank=True)
+    minutes = models.PositiveSmallIntegerField(_("minutos estimados"), default=10)
+    body = StreamField(LessonStreamBlock(), verbose_name=_("contenido"))
+    criteria = ParentalManyToManyField(
+        "assessments.Criterion",
+        blank=True,
+        related_name="lessons",
+        verbose_name=_("criterios que enseña"),
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("minutes"),
+        FieldPanel("criteria"),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+    ]
+    parent_page_types = ["courses.ModulePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("lección")
+        verbose_name_plural = _("lecciones")
+
+    def _require_access(self, request):
+        from . import access
+
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        access.require_module_visible(request.user, self.get_parent().specific)
+        return None
+
+    @path("")
+    def lesson(self, request):
+        if response := self._require_access(request):
+            return response
+        from . import services
+
+        services.lesson_visit(user=request.user, lesson=self)
+        return self.render(request)
+
+    @path("comprobar/<str:block_id>/", name="check")
+    def check_answer(self, request, block_id):
+        """Check a knowledge-check answer on the server (ungraded, never stored)."""
+        if response := self._require_access(request):
+            return response
+        if request.method != "POST":
+            return redirect(self.url)
+        from . import knowledge_checks
+
+        block = knowledge_checks.find(self.body, block_id)
+        if block is None:
+            raise Http404
+        result = knowledge_checks.check(block, request.POST.get("option"))
+        if request.headers.get("Accept", "").startswith("application/json"):
+            if result is None:
+                return JsonResponse({"error": str(_("Elige una opción."))}, status=400)
+            return JsonResponse(result.as_json())
+        return self.render(
+            request,
+            context_overrides={"check_result": result, "checked_block_id": block_id},
+            status=200 if result is not None else 400,
+        )
+
+    @path("completar/", name="complete")
+    def complete(self, request):
+        if response := self._require_access(request):
+            return response
+        if request.method != "POST":
+            return redirect(self.url)
+        from . import services
+
+        services.lesson_complete(user=request.user, lesson=self)
+        target = request.POST.get("next")
+        if target and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}
+        ):
+            return redirect(target)
+        return redirect(self.url)
+
+    def serve_preview(self, request, mode_name):
+        # Previews render the page only: no visit is recorded.
+        return self.render(request)
+
+    def render(self, request, *args, template=None, context_overrides=None, **kwargs):
+        status = kwargs.pop("status", 200)
+        response = super().render(
+            request, *args, template=template, context_overrides=context_overrides
+        )
+        response.status_code = status
+        return response
+
+    def get_context(self, request, *args, **kwargs):
+        from . import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(selectors.lesson_detail(lesson=self, user=request.user))
+        return context
+
+
+class Enrolment(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
+    )
+    course = models.ForeignKey(
+        CoursePage, on_delete=models.CASCADE, related_name="enrolments"
+    )
+    enrolled_at = models.DateTimeField(auto_now_add=True)
+    last_lesson = models.ForeignKey(
+        LessonPage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    last_visited_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "course"], name="enrolment_unique_user_course"
+            )
+        ]
+        verbose_name = _("inscripción")
+        verbose_name_plural = _("inscripciones")
+
+    def __str__(self):
+        return f"{self.user} → {self.course}"
+
+
+class LessonCompletion(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="completions"
+    )
+    lesson = models.ForeignKey(
+        LessonPage, on_delete=models.CASCADE, related_name="completions"
+    )
+    completed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "lesson"], name="completion_unique_user_lesson"
+            )
+        ]
+        verbose_name = _("lección completada")
+        verbose_name_plural = _("lecciones completadas")
+
+    def __str__(self):
+        return f"{self.user} ✓ {self.lesson}"
+
+
+class ContentSource(models.Model):
+    """Which data file a page was loaded from, and the revision the loader wrote.
+
+    A page whose latest revision is not the loader's was edited by a person since,
+    so the loader leaves it alone.
+    """
+
+    page = models.OneToOneField(Page, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255, unique=True)
+    content_hash = models.CharField(max_length=64)
+    revision_id = models.PositiveBigIntegerField(null=True)
+    loaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("origen del contenido")
+        verbose_name_plural = _("orígenes del contenido")
+
+    def __str__(self):
+        return self.key

@@ -1,0 +1,183 @@
+"""Read queries for the course tree and progress.
+
+Each page needs a fixed handful of queries however many modules and lessons a
+course has: modules, lessons, the learner's enrolments and completions, each fetched
+once and assembled in Python.
+"""
+
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q
+
+from . import access
+from .models import CoursePage, Enrolment, LessonCompletion, LessonPage, ModulePage
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return (100 * self.done // self.total) if self.total else 0
+
+    @property
+    def complete(self) -> bool:
+        return self.total > 0 and self.done >= self.total
+
+
+@dataclass
+class LessonItem:
+    page: LessonPage
+    done: bool
+
+
+@dataclass
+class ModuleItem:
+    page: ModulePage
+    lessons: list[LessonItem] = field(default_factory=list)
+
+    @property
+    def for_trainers(self) -> bool:
+        return self.page.audience == ModulePage.Audience.TRAINERS
+
+    @property
+    def progress(self) -> Progress:
+        return Progress(sum(item.done for item in self.lessons), len(self.lessons))
+
+
+@dataclass
+class CourseOutline:
+    course: CoursePage
+    modules: list[ModuleItem]
+    enrolment: Enrolment | None
+
+    @property
+    def learner_lessons(self) -> list[LessonItem]:
+        """Lessons that count for progress: those of modules for learners."""
+        return [
+            lesson
+            for module in self.modules
+            if not module.for_trainers
+            for lesson in module.lessons
+        ]
+
+    @property
+    def all_lessons(self) -> list[LessonItem]:
+        return [lesson for module in self.modules for lesson in module.lessons]
+
+    @property
+    def progress(self) -> Progress:
+        lessons = self.learner_lessons
+        return Progress(sum(item.done for item in lessons), len(lessons))
+
+    @property
+    def continue_lesson(self) -> LessonItem | None:
+        """Where to pick up: the last lesson opened if unfinished, else the first
+        lesson not done yet."""
+        lessons = self.learner_lessons
+        last_id = self.enrolment.last_lesson_id if self.enrolment else None
+        for item in lessons:
+            if item.page.pk == last_id and not item.done:
+                return item
+        return next((item for item in lessons if not item.done), None)
+
+
+def _outlines(courses: list[CoursePage], user) -> dict[int, CourseOutline]:
+    if not courses:
+        return {}
+    within = reduce(or_, (Q(path__startswith=course.path) for course in courses))
+    show_trainer_modules = access.can_see_trainer_content(user)
+    modules = ModulePage.objects.live().filter(within).order_by("path")
+    if not show_trainer_modules:
+        modules = modules.exclude(audience=ModulePage.Audience.TRAINERS)
+    modules = list(modules)
+    lessons = list(
+        LessonPage.objects.live()
+        .filter(within)
+        .defer_streamfields()
+        .order_by("path")
+    )
+    done_ids: set[int] = set()
+    enrolments: dict[int, Enrolment] = {}
+    if user.is_authenticated:
+        done_ids = set(
+            LessonCompletion.objects.filter(
+                user=user, lesson_id__in=[lesson.pk for lesson in lessons]
+            ).values_list("lesson_id", flat=True)
+        )
+        enrolments = {
+            e.course_id: e
+            for e in Enrolment.objects.filter(user=user, course__in=courses)
+        }
+    outlines = {
+        course.pk: CourseOutline(course, [], enrolments.get(course.pk))
+        for course in courses
+    }
+    module_items: dict[str, ModuleItem] = {}
+    for module in modules:
+        course = next(c for c in courses if module.path.startswith(c.path))
+        item = ModuleItem(module)
+        outlines[course.pk].modules.append(item)
+        module_items[module.path] = item
+    step = ModulePage.steplen
+    for lesson in lessons:
+        parent = module_items.get(lesson.path[:-step])
+        if parent is not None:  # lessons of hidden modules are left out
+            parent.lessons.append(LessonItem(lesson, lesson.pk in done_ids))
+    return outlines
+
+
+def catalogue(*, home, user) -> list[CourseOutline]:
+    courses = list(CoursePage.objects.live().child_of(home).order_by("path"))
+    outlines = _outlines(courses, user)
+    return [outlines[course.pk] for course in courses]
+
+
+def course_overview(*, course: CoursePage, user) -> dict:
+    outline = _outlines([course], user)[course.pk]
+    return {"outline": outline}
+
+
+def module_detail(*, module: ModulePage, user) -> dict:
+    course = CoursePage.objects.ancestor_of(module).first()
+    outline = _outlines([course], user)[course.pk]
+    item = next((m for m in outline.modules if m.page.pk == module.pk), None)
+    return {"outline": outline, "course": course, "module_item": item}
+
+
+def lesson_detail(*, lesson: LessonPage, user) -> dict:
+    course = CoursePage.objects.ancestor_of(lesson).first()
+    outline = _outlines([course], user)[course.pk]
+    sequence = outline.all_lessons
+    index = next(
+        (i for i, item in enumerate(sequence) if item.page.pk == lesson.pk), None
+    )
+    module_item = next(
+        (m for m in outline.modules if any(i.page.pk == lesson.pk for i in m.lessons)),
+        None,
+    )
+    return {
+        "outline": outline,
+        "course": course,
+        "module_item": module_item,
+        "lesson_done": index is not None and sequence[index].done,
+        "previous_lesson": sequence[index - 1].page if index else None,
+        "next_lesson": sequence[index + 1].page
+        if index is not None and index + 1 < len(sequence)
+        else None,
+    }
+
+
+def dashboard(*, user) -> list[CourseOutline]:
+    enrolments = list(
+        Enrolment.objects.filter(user=user)
+        .select_related("course")
+        .order_by("-last_visited_at", "-enrolled_at")
+    )
+    courses = [e.course for e in enrolments]
+    outlines = _outlines(courses, user)
+    return [outlines[course.pk] for course in courses]

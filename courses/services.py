@@ -1,0 +1,50 @@
+"""Changes of state for enrolment and progress."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .models import CoursePage, Enrolment, LessonCompletion, LessonPage
+
+
+def course_for_lesson(lesson: LessonPage) -> CoursePage | None:
+    return CoursePage.objects.ancestor_of(lesson).first()
+
+
+@transaction.atomic
+def course_enrol(*, user, course: CoursePage) -> Enrolment:
+    enrolment, _ = Enrolment.objects.get_or_create(user=user, course=course)
+    return enrolment
+
+
+def lesson_visit(*, user, lesson: LessonPage) -> None:
+    """Remember the last lesson opened, for "continue where you left off"."""
+    course = course_for_lesson(lesson)
+    if course is None:
+        return
+    Enrolment.objects.filter(user=user, course=course).update(
+        last_lesson=lesson, last_visited_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def lesson_complete(*, user, lesson: LessonPage) -> LessonCompletion:
+    """Mark a lesson done (idempotent). Completing a lesson enrols in its course."""
+    course = course_for_lesson(lesson)
+    if course is not None:
+        Enrolment.objects.get_or_create(user=user, course=course)
+        Enrolment.objects.filter(user=user, course=course).update(
+            last_lesson=lesson, last_visited_at=timezone.now()
+        )
+    try:
+        with transaction.atomic():
+            completion, _ = LessonCompletion.objects.get_or_create(
+                user=user, lesson=lesson
+            )
+    except IntegrityError:  # a concurrent click won the race; same outcome
+        completion = LessonCompletion.objects.get(user=user, lesson=lesson)
+    return completion
+
+
+@transaction.atomic
+def lesson_uncomplete(*, user, lesson: LessonPage) -> None:
+    LessonCompletion.objects.filter(user=user, lesson=lesson).delete()
