@@ -30,14 +30,18 @@ Rules worth knowing:
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import functools
 import hashlib
 import io
 import math
 import os
+import re
 import threading
 import unicodedata
-from collections.abc import Iterable, Sequence
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
@@ -46,10 +50,20 @@ from typing import Literal
 
 import reportlab
 import segno
+from PIL import Image as PILImage
+from reportlab import rl_config
 from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.boxstuff import aspectRatioFix
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase import pdfdoc, pdfmetrics
+from reportlab.pdfbase.pdfdoc import xObjectName
+from reportlab.pdfbase.ttfonts import (
+    FF_NONSYMBOLIC,
+    FF_SYMBOLIC,
+    SUBSETN,
+    TTFont,
+    makeToUnicodeCMap,
+)
 from reportlab.pdfgen.canvas import Canvas
 
 __all__ = [
@@ -310,31 +324,116 @@ _PRESEED = "".join(chr(c) for c in range(32, 127)) + "".join(
 ) + "–—‘’“”•…€"
 
 
+class _EmbeddedFont(TTFont):
+    """A reportlab TTFont whose per-document PDF objects are built once per subset.
+
+    reportlab rebuilds, for every document, the subset font program, its widths
+    array and its ToUnicode map, and compresses them: about half the rendering
+    time. With the pre-seeded subset (``_PRESEED``) these are the same for nearly
+    every certificate, so they are made once and kept, already compressed. This
+    mirrors ``TTFont.addObjects`` of reportlab 4 (pinned < 5 in pyproject.toml);
+    the tests check that the fonts are embedded and the text extractable.
+    """
+
+    def addObjects(self, doc) -> None:  # noqa: N802 (reportlab's name)
+        state = self._assignState(doc)
+        state.frozen = 1
+        fonts_dict = doc.idToObject["BasicFonts"].dict
+        for n, subset in enumerate(state.subsets):
+            internal_name = self.getSubsetInternalName(n, doc)[1:]
+            parts = self._subset_parts(n, tuple(subset))
+
+            font = pdfdoc.PDFTrueTypeFont()
+            font.Name = internal_name
+            font.BaseFont = parts.base_name
+            font.FirstChar = 0
+            font.LastChar = len(subset) - 1
+            font.Widths = parts.widths  # bytes are written as they are
+            font.ToUnicode = doc.Reference(
+                _deflated_stream(parts.to_unicode), f"toUnicodeCMap:{parts.base_name}"
+            )
+            font_file = _deflated_stream(parts.font_program)
+            font_file.dictionary["Length1"] = parts.font_program_length
+            descriptor = pdfdoc.PDFDictionary(
+                {
+                    **parts.descriptor,
+                    "FontFile2": doc.Reference(font_file, f"fontFile:{parts.base_name}"),
+                }
+            )
+            font.FontDescriptor = doc.Reference(
+                descriptor, f"fontDescriptor:{parts.base_name}"
+            )
+            doc.Reference(font, internal_name)
+            fonts_dict[internal_name] = font
+        del self.state[doc]
+
+    @functools.lru_cache(maxsize=32)  # noqa: B019 (fonts live as long as the process)
+    def _subset_parts(self, n: int, subset: tuple[int, ...]) -> _SubsetParts:
+        face = self.face
+        base_name = b"".join((SUBSETN(n), b"+", face.name, face.subfontNameX)).decode(
+            "pdfdoc"
+        )
+        program = face.makeSubset(list(subset))
+        widths = pdfdoc.PDFArray([face.getCharWidth(code) for code in subset])
+        flags = (face.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC
+        return _SubsetParts(
+            base_name=base_name,
+            widths=widths.format(None),
+            to_unicode=zlib.compress(
+                makeToUnicodeCMap(base_name, list(subset)).encode("utf-8")
+            ),
+            font_program=zlib.compress(program),
+            font_program_length=len(program),
+            descriptor={
+                "Type": "/FontDescriptor",
+                "Ascent": face.ascent,
+                "CapHeight": face.capHeight,
+                "Descent": face.descent,
+                "Flags": flags,
+                "FontBBox": pdfdoc.PDFArray(face.bbox),
+                "FontName": pdfdoc.PDFName(base_name),
+                "ItalicAngle": face.italicAngle,
+                "StemV": face.stemV,
+                "MissingWidth": face.defaultWidth,
+            },
+        )
+
+
+@dataclass(frozen=True)
+class _SubsetParts:
+    base_name: str
+    widths: bytes
+    to_unicode: bytes  # deflated
+    font_program: bytes  # deflated
+    font_program_length: int
+    descriptor: dict
+
+
+def _deflated_stream(content: bytes) -> pdfdoc.PDFStream:
+    """A stream whose content is already Flate-compressed (reportlab applies no
+    filter when the dictionary already names one)."""
+    stream = pdfdoc.PDFStream(content=content)
+    stream.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
+    return stream
+
+
 @functools.cache
 def _fonts() -> dict[str, TTFont]:
     """Register the Vera fonts once per process (parsing a TTF costs ~ms)."""
     fonts = {}
     for name, filename in _FONT_FILES.items():
-        font = TTFont(name, os.path.join(_FONT_DIR, filename))
-        _memoise_subsets(font)
+        # asciiReadable pinned: the subset layout must not depend on rl_config.
+        font = _EmbeddedFont(name, os.path.join(_FONT_DIR, filename), asciiReadable=1)
         pdfmetrics.registerFont(font)
         fonts[name] = font
     return fonts
 
 
-def _memoise_subsets(font: TTFont) -> None:
-    """Cache the font program built for a subset: reportlab rebuilds it for every
-    document (a few ms per font), and with the pre-seeded subset it is the same
-    bytes every time. The face belongs to this TTFont only, so nothing else in the
-    process is affected."""
-    face = font.face
-    build = face.makeSubset
-    cached = functools.lru_cache(maxsize=64)(lambda key: build(list(key)))
-    face.makeSubset = lambda subset: cached(tuple(subset))
-
-
 def _width(text: str, font: str, size: float) -> float:
     return _fonts()[font].stringWidth(text, size)
+
+
+_WHITESPACE = re.compile(r"\s+")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -344,9 +443,9 @@ def _char_in_font(char: str, font: str) -> bool:
 
 def _printable(text: str, font: str) -> str:
     """NFC-normalise (a name typed as "e" + combining accent becomes "é", which
-    Vera has), collapse whitespace, and replace a letter the font lacks by its
+    Vera has), turn tabs and newlines into single spaces, and replace a letter the font lacks by its
     unaccented base letter rather than an empty box."""
-    text = " ".join(unicodedata.normalize("NFC", text).split())
+    text = _WHITESPACE.sub(" ", unicodedata.normalize("NFC", text))
     if all(_char_in_font(ch, font) for ch in text):
         return text
     out = []
@@ -432,7 +531,7 @@ def fit_holder_name(
     """How the holder's name is set: one line shrunk from max_size down to min_size;
     if it needs less than min_size, two balanced lines at min_size; if even that is
     too wide (or the name has no space), condensed horizontally at min_size."""
-    name = _printable(name, font)
+    name = _printable(name, font).strip()
     one_line = name if _width(name, font, min_size) <= max_width else None
     if one_line is not None:
         return NameFit((name,), _fit_size(name, font, max_width, max_size, min_size))
@@ -764,11 +863,13 @@ def render_certificate(doc: CertificateDocument, labels: Labels = DEFAULT_LABELS
 
 
 def render_layout(page: PageLayout) -> bytes:
+    """Draw a layout; see ``render_certificate``."""
     fonts = _fonts()
     buffer = io.BytesIO()
-    # reportlab keeps per-document state on shared font objects; one document at
-    # a time per process keeps that simple (rendering is CPU-bound under the GIL).
-    with _RENDER_LOCK:
+    # reportlab keeps per-document state on shared font objects and reads
+    # process-wide settings; one document at a time per process keeps that safe
+    # (rendering is CPU-bound under the GIL anyway).
+    with _RENDER_LOCK, _pinned_rl_config():
         canvas = Canvas(
             buffer,
             pagesize=(page.width, page.height),
@@ -778,8 +879,8 @@ def render_layout(page: PageLayout) -> bytes:
         )
         _pin_identity(canvas, page)
         for font in fonts.values():
-            # Fixed subset order: same font program for (almost) every document,
-            # so its construction is memoised (see _memoise_subsets).
+            # Fixed subset order: same subset for (almost) every document, so its
+            # PDF objects are built once (see _EmbeddedFont).
             font.splitString(_PRESEED, canvas._doc)
         canvas.setTitle(page.title)
         canvas.setAuthor(page.author)
@@ -795,16 +896,7 @@ def render_layout(page: PageLayout) -> bytes:
             canvas.setLineWidth(rule.width)
             canvas.line(rule.x1, rule.y1, rule.x2, rule.y2)
         for image in page.images:
-            canvas.drawImage(
-                _image_reader(image.data),
-                image.x,
-                image.y,
-                image.width,
-                image.height,
-                preserveAspectRatio=True,
-                anchor=image.anchor,
-                mask="auto",
-            )
+            _draw_image(canvas, image)
         for run in page.texts:
             _draw_text(canvas, run)
         _draw_qr(canvas, page.qr)
@@ -812,6 +904,25 @@ def render_layout(page: PageLayout) -> bytes:
         canvas.showPage()
         canvas.save()
     return buffer.getvalue()
+
+
+# Process-wide reportlab settings that change the bytes written. Pinned for the
+# duration of a render so that another module changing them cannot change the
+# SHA-256 of a certificate. ASCII85 is off: it only makes streams 25 % larger and
+# costs ~1 ms per certificate in reportlab's pure-Python encoder.
+_RL_CONFIG = {"useA85": 0, "invariant": 1, "pdfMultiLine": 0, "pdfComments": 0}
+
+
+@contextlib.contextmanager
+def _pinned_rl_config() -> Iterator[None]:
+    saved = {key: getattr(rl_config, key) for key in _RL_CONFIG}
+    try:
+        for key, value in _RL_CONFIG.items():
+            setattr(rl_config, key, value)
+        yield
+    finally:
+        for key, value in saved.items():
+            setattr(rl_config, key, value)
 
 
 def _pin_identity(canvas: Canvas, page: PageLayout) -> None:
@@ -832,12 +943,76 @@ def _color(value: str):
     return HexColor(value)
 
 
+IMAGE_DPI = 300  # images larger than this at their box size are scaled down
+
+
+@dataclass(frozen=True)
+class _PreparedImage:
+    name: str
+    xobject: pdfdoc.PDFImageXObject
+    smask: pdfdoc.PDFImageXObject | None
+
+
 @functools.lru_cache(maxsize=16)
-def _image_reader(data: bytes) -> ImageReader:
-    """Logos and signatures repeat across certificates: decode each once."""
-    reader = ImageReader(io.BytesIO(data))
-    reader.getRGBData()  # decode now, inside the cache
-    return reader
+def _prepared_image(data: bytes, max_width_px: int, max_height_px: int) -> _PreparedImage:
+    """Decode and compress a logo or signature once: they repeat on every
+    certificate, and decoding plus deflating them is most of the cost of
+    reportlab's drawImage. Oversized images are scaled down to IMAGE_DPI at their
+    box size (a 4000 px logo would otherwise bloat every PDF); JPEGs that are small
+    enough are embedded as they are."""
+    with PILImage.open(io.BytesIO(data)) as im:
+        im.load()
+        if im.width > max_width_px or im.height > max_height_px:
+            im = im.copy()
+            im.thumbnail((max_width_px, max_height_px), PILImage.Resampling.LANCZOS)
+            reader = ImageReader(im)
+        else:
+            reader = ImageReader(io.BytesIO(data))
+        name = hashlib.md5(data, usedforsecurity=False).hexdigest()
+        xobject = pdfdoc.PDFImageXObject(name, reader, mask="auto")
+    smask = getattr(xobject, "_smask", None)
+    if smask is not None:
+        # What canvas.drawImage does per document, done once: the soft mask is
+        # referenced by its registered name, the same in every document.
+        del xobject._smask
+        xobject.smask = pdfdoc.PDFObjectReference(xObjectName(smask.name))
+    return _PreparedImage(name=name, xobject=xobject, smask=smask)
+
+
+def _draw_image(canvas: Canvas, box: ImageBox) -> None:
+    """``canvas.drawImage`` with the image XObject built once per process (see
+    _prepared_image) instead of once per document; mirrors reportlab 4's
+    drawImage for registration."""
+    prepared = _prepared_image(
+        box.data,
+        math.ceil(box.width / 72 * IMAGE_DPI),
+        math.ceil(box.height / 72 * IMAGE_DPI),
+    )
+    pdf_doc = canvas._doc
+    registered = xObjectName(prepared.name)
+    if registered not in pdf_doc.idToObject:
+        # reportlab stamps a registered object with its name in that document:
+        # register shallow copies, keep the prepared templates pristine.
+        pdf_doc.Reference(copy.copy(prepared.xobject), registered)
+        if prepared.smask is not None:
+            pdf_doc.Reference(copy.copy(prepared.smask), xObjectName(prepared.smask.name))
+    x, y, width, height, _ = aspectRatioFix(
+        True,
+        box.anchor,
+        box.x,
+        box.y,
+        box.width,
+        box.height,
+        prepared.xobject.width,
+        prepared.xobject.height,
+    )
+    canvas.saveState()
+    canvas.translate(x, y)
+    canvas.scale(width, height)
+    canvas.addLiteral(f"/{registered} Do")
+    canvas.restoreState()
+    canvas._formsinuse.append(prepared.name)
+    canvas._currentPageHasImages = 1
 
 
 def _draw_text(canvas: Canvas, run: TextRun) -> None:
@@ -895,18 +1070,15 @@ def qr_rectangles(data: str) -> tuple[int, tuple[tuple[int, int, int, int], ...]
 
 
 def _draw_qr(canvas: Canvas, box: QRBox) -> None:
-    """The QR as one filled vector path: sharp at any zoom, no seams between
-    modules (a single fill), and far cheaper than an embedded bitmap."""
+    """The QR as one filled vector path, written directly in module units under
+    a scaling transform: sharp at any zoom, no seams between modules (a single
+    fill), and a few hundred integers instead of reportlab formatting each
+    float of each rectangle."""
     side, rects = qr_rectangles(box.data)
     module = box.size / side
-    top = box.y + box.size
-    path = canvas.beginPath()
-    for col, row, width, height in rects:
-        path.rect(
-            box.x + col * module,
-            top - (row + height) * module,
-            width * module,
-            height * module,
-        )
+    canvas.saveState()
     canvas.setFillColor(_color("#000000"))
-    canvas.drawPath(path, stroke=0, fill=1)
+    # Module (0, 0) at the top left of the box, rows growing downwards.
+    canvas.transform(module, 0, 0, -module, box.x, box.y + box.size)
+    canvas.addLiteral(" ".join(f"{c} {r} {w} {h} re" for c, r, w, h in rects) + " f")
+    canvas.restoreState()

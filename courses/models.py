@@ -282,7 +282,10 @@ class ContentSource(models.Model):
     so the loader leaves it alone.
     """
 
-    page = models.OneToOneField(Page, on_delete=models.CASCADE, related_name="+")
+    # Kept when the page is deleted, so a later load does not bring it back.
+    page = models.OneToOneField(
+        Page, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     key = models.CharField(max_length=255, unique=True)
     content_hash = models.CharField(max_length=64)
     revision_id = models.PositiveBigIntegerField(null=True)

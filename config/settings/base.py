@@ -160,3 +160,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Demo accounts and data may be created (load_initial_data --demo); never in production.
+ATIENDE_DEMO_ALLOWED = True
+ATIENDE_DEMO_PASSWORD = "atiende-demo"  # noqa: S105 (public demo password)

@@ -56,3 +56,5 @@ if email_url := os.environ.get("DJANGO_EMAIL_HOST"):
     EMAIL_USE_TLS = True
 
 LOGGING["root"]["level"] = os.environ.get("DJANGO_LOG_LEVEL", "INFO")  # noqa: F405
+
+ATIENDE_DEMO_ALLOWED = False

@@ -1,0 +1,261 @@
+"""Build the course page tree from the YAML files in courses/content/.
+
+Idempotent: each page is recorded in ContentSource with the hash of its data and the
+revision the loader published. On a later load a page is
+- created when it has no record (and no sibling already uses its slug);
+- left alone when its data hash is unchanged;
+- left alone when its latest revision is not the loader's: a person edited it since
+  (or deleted it), and the loader never overwrites their work;
+- otherwise updated with a new published revision.
+"""
+
+import hashlib
+import json
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.db import transaction
+from wagtail.models import Page, Site
+
+from assessments.models import Criterion, Element, Standard
+
+from .models import ContentSource, CoursePage, HomePage, LessonPage, ModulePage
+
+CONTENT_DIR = Path(__file__).resolve().parent / "content"
+_BLOCK_ID_NAMESPACE = uuid.UUID("6f1d4c52-3b0e-4b8e-9a51-0c1b2f7f4e10")
+
+
+class ContentError(ValueError):
+    """The data files are not valid; nothing was changed."""
+
+
+@dataclass
+class LoadReport:
+    counts: Counter = field(default_factory=Counter)
+    kept: list[str] = field(default_factory=list)
+
+    def note(self, outcome: str, key: str) -> None:
+        self.counts[outcome] += 1
+        if outcome == "kept":
+            self.kept.append(key)
+
+    def __str__(self) -> str:
+        parts = [f"{name}: {self.counts[name]}" for name in sorted(self.counts)]
+        return ", ".join(parts) or "nothing to load"
+
+
+def _hash(data: Any) -> str:
+    encoded = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return yaml.safe_load(handle)
+    except (OSError, yaml.YAMLError) as error:
+        raise ContentError(f"{path.name}: {error}") from error
+
+
+def _normalise_step(step: dict) -> dict:
+    # YAML 1.1 reads unquoted yes/no keys as booleans.
+    step = {{True: "yes", False: "no"}.get(k, k): v for k, v in step.items()}
+    return {
+        "text": step["text"],
+        "decision": bool(step.get("decision", False)),
+        "yes": step.get("yes") or "",
+        "no": step.get("no") or "",
+    }
+
+
+def _list_block(items: list) -> list:
+    return [{"type": "item", "value": item} for item in items]
+
+
+def stream_data(body: list[dict], key: str) -> list[dict]:
+    """Turn the data file's blocks into StreamField raw data with stable ids."""
+    raw = []
+    for index, block in enumerate(body):
+        kind, value = block["type"], block["value"]
+        if kind == "dialogue":
+            value = {**value, "turns": _list_block(
+                [{"speaker": t["speaker"], "line": t["line"], "note": t.get("note") or ""}
+                 for t in value["turns"]]
+            )}
+        elif kind == "comparison_table":
+            value = {**value, "title": value.get("title", ""), "rows": _list_block(
+                value["rows"]
+            )}
+        elif kind == "step_flow":
+            value = {
+                "title": value.get("title", ""),
+                "steps": _list_block([_normalise_step(s) for s in value["steps"]]),
+            }
+        elif kind == "glossary":
+            value = {**value, "title": value.get("title", ""), "terms": _list_block(
+                value["terms"]
+            )}
+        elif kind == "knowledge_check":
+            options = value["options"]
+            if sum(bool(o.get("correct")) for o in options) != 1:
+                raise ContentError(f"{key}: knowledge check needs one right option")
+            value = {"question": value["question"], "options": _list_block(
+                [{"text": o["text"], "correct": bool(o.get("correct")),
+                  "feedback": o.get("feedback", "")} for o in options]
+            )}
+        elif kind == "callout":
+            value = {"kind": value.get("kind", "tip"), "title": value.get("title", ""),
+                     "text": value["text"]}
+        elif kind == "quote":
+            value = {"quote": value["quote"], "attribution": value.get("attribution", "")}
+        elif kind == "heading":
+            value = {"text": value["text"], "level": value.get("level", "h2")}
+        elif kind not in {"paragraph", "customer_type", "voice_tone"}:
+            raise ContentError(f"{key}: unknown block type {kind!r}")
+        block_id = str(uuid.uuid5(_BLOCK_ID_NAMESPACE, f"{key}#{index}"))
+        raw.append({"type": kind, "value": value, "id": block_id})
+    return raw
+
+
+class _Loader:
+    def __init__(self, report: LoadReport):
+        self.report = report
+        self.criteria = {c.code: c for c in Criterion.objects.all()}
+        self.elements = {e.code: e for e in Element.objects.all()}
+
+    def upsert(self, *, key, parent, model, slug, title, fields, relations=None):
+        """Create or update one page; return it (or the person's edited page)."""
+        digest = _hash({"title": title, "slug": slug, **fields, **(relations or {})})
+        source = ContentSource.objects.filter(key=key).first()
+        if source is None:
+            existing = parent.get_children().filter(slug=slug).first()
+            if existing is not None:  # made by a person, not by us: theirs
+                self.report.note("kept", key)
+                return existing.specific
+            page = model(title=title, slug=slug, **fields)
+            self._set_relations(page, relations)
+            parent.add_child(instance=page)
+            revision = page.save_revision()
+            revision.publish()
+            ContentSource.objects.create(
+                page=page, key=key, content_hash=digest, revision_id=revision.pk
+            )
+            self.report.note("created", key)
+            return page
+        if source.page_id is None:  # deleted by a person: stays deleted
+            self.report.note("kept", key)
+            return None
+        page = source.page.specific
+        if page.latest_revision_id != source.revision_id:
+            self.report.note("kept", key)
+            return page
+        if source.content_hash == digest:
+            self.report.note("unchanged", key)
+            return page
+        page.title = title
+        for name, value in fields.items():
+            setattr(page, name, value)
+        self._set_relations(page, relations)
+        revision = page.save_revision()
+        revision.publish()
+        source.content_hash = digest
+        source.revision_id = revision.pk
+        source.save(update_fields=["content_hash", "revision_id", "loaded_at"])
+        self.report.note("updated", key)
+        return page
+
+    def _set_relations(self, page, relations):
+        if relations and "criteria" in relations:
+            page.criteria = [self.criteria[code] for code in relations["criteria"]]
+
+    def criterion_codes(self, key: str, codes: list[str]) -> list[str]:
+        unknown = [code for code in codes if code not in self.criteria]
+        if unknown:
+            raise ContentError(f"{key}: unknown criteria {', '.join(unknown)}")
+        return sorted(set(codes))
+
+
+@transaction.atomic
+def load_course(course_dir: Path, *, home: HomePage) -> LoadReport:
+    """Load one course folder under the home page. Raises ContentError, changing
+    nothing, when a file is invalid."""
+    report = LoadReport()
+    loader = _Loader(report)
+    course_data = _read_yaml(course_dir / "course.yaml")
+    course_key = course_data["slug"]
+    standard = Standard.objects.filter(code=course_data.get("standard", "")).first()
+    course = loader.upsert(
+        key=course_key,
+        parent=home,
+        model=CoursePage,
+        slug=course_data["slug"],
+        title=course_data["title"],
+        fields={
+            "overview": course_data["overview"],
+            "objectives": course_data.get("objectives", ""),
+            "audience": course_data.get("audience", ""),
+            "duration_hours": course_data.get("duration_hours", 1),
+            "standard": standard,
+        },
+    )
+    if course is None:
+        return report
+    for filename in course_data["modules"]:
+        module_data = _read_yaml(course_dir / filename)
+        module_key = f"{course_key}/{module_data['slug']}"
+        element_code = module_data.get("element")
+        if element_code and element_code not in loader.elements:
+            raise ContentError(f"{module_key}: unknown element {element_code}")
+        module = loader.upsert(
+            key=module_key,
+            parent=course,
+            model=ModulePage,
+            slug=module_data["slug"],
+            title=module_data["title"],
+            fields={
+                "intro": module_data.get("intro", ""),
+                "element": loader.elements.get(element_code),
+                "audience": module_data.get("audience", "learners"),
+            },
+        )
+        if module is None:
+            continue
+        for lesson_data in module_data["lessons"]:
+            lesson_key = f"{module_key}/{lesson_data['slug']}"
+            loader.upsert(
+                key=lesson_key,
+                parent=module,
+                model=LessonPage,
+                slug=lesson_data["slug"],
+                title=lesson_data["title"],
+                fields={
+                    "summary": lesson_data.get("summary", ""),
+                    "minutes": lesson_data.get("minutes", 10),
+                    "body": stream_data(lesson_data["body"], lesson_key),
+                },
+                relations={
+                    "criteria": loader.criterion_codes(
+                        lesson_key, lesson_data.get("criteria", [])
+                    )
+                },
+            )
+    return report
+
+
+def home_page() -> HomePage:
+    """The home page, recreated with its Site when missing (e.g. after a flush)."""
+    home = HomePage.objects.first()
+    if home is None:
+        root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
+        home = root.add_child(instance=HomePage(title="Atiende", slug="inicio"))
+    if not Site.objects.filter(root_page=home).exists():
+        Site.objects.filter(is_default_site=True).update(is_default_site=False)
+        Site.objects.create(
+            hostname="localhost", root_page=home, is_default_site=True,
+            site_name="Atiende",
+        )
+    return home
