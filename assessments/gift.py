@@ -55,6 +55,7 @@ from fractions import Fraction
 
 __all__ = [
     "EXPORTABLE_TYPES",
+    "MAX_ANSWERS",
     "MAX_BYTES",
     "QUESTION_TYPES",
     "GiftError",
@@ -100,6 +101,10 @@ _META = "atiende:"
 _WEIGHT_RE = re.compile(r"-?\d{1,3}(?:\.\d{1,10})?")
 _META_KEY_RE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 _MAX_WEIGHT_CHARS = 20
+# No real question has more; the cap keeps a hostile file from costing much.
+MAX_ANSWERS = 100
+# The exception's message shows this many errors; ``errors`` keeps them all.
+_MAX_SHOWN_ERRORS = 50
 _MAX_WEIGHT_DIGITS = 10
 # Moodle rounds weights to 5 decimals and checks sums rounded to 2 decimals.
 _SNAP_MIN_DIGITS = 5
@@ -112,6 +117,7 @@ E_TITLE = "falta el cierre '::' del título"
 E_STRAY_CLOSE = "llave de cierre '}' sin llave de apertura '{'"
 E_NO_CLOSE = "falta la llave de cierre '}'"
 E_EMPTY_STEM = "el enunciado está vacío"
+E_TOO_MANY = f"la pregunta tiene demasiadas opciones (máximo {MAX_ANSWERS})"
 E_OPTION_START = "las opciones deben empezar con '=' (correcta) o '~' (incorrecta)"
 E_WEIGHT = "ponderación mal formada: se espera '%N%' con N entre -100 y 100"
 E_WEIGHT_RANGE = "ponderación fuera de rango: debe estar entre -100 % y 100 %"
@@ -218,7 +224,11 @@ class GiftError(ValueError):
     def __init__(self, errors: Iterable[tuple[int, str]], unit: str = "línea"):
         self.errors: list[tuple[int, str]] = list(errors)
         self.unit = unit
-        super().__init__("\n".join(self.messages))
+        shown = self.messages[:_MAX_SHOWN_ERRORS]
+        hidden = len(self.errors) - len(shown)
+        if hidden > 0:
+            shown.append(f"… y {hidden} errores más")
+        super().__init__("\n".join(shown))
 
     @property
     def messages(self) -> list[str]:
@@ -371,6 +381,8 @@ def _check_pairs(pairs: tuple[GiftPair, ...]) -> list[tuple[int | None, str]]:
     problems: list[tuple[int | None, str]] = []
     if len(pairs) < 2:
         problems.append((None, E_PAIRS_FEW))
+    elif len(pairs) > MAX_ANSWERS:
+        problems.append((None, E_TOO_MANY))
     seen: set[str] = set()
     for index, pair in enumerate(pairs):
         if not pair.prompt:
@@ -391,6 +403,8 @@ def _check_options(
     problems: list[tuple[int | None, str]] = []
     if len(options) < 2:
         problems.append((None, E_OPTIONS_FEW))
+    elif len(options) > MAX_ANSWERS:
+        problems.append((None, E_TOO_MANY))
     seen: set[str] = set()
     for index, option in enumerate(options):
         if not option.text:
@@ -708,6 +722,8 @@ def _parse_block(block: _Block) -> _Result:
     if declared == TRUE_FALSE:
         return fail(first, _e_type_mismatch(declared, SINGLE))
     raws = _split_options(text, first, body_end)
+    if len(raws) > MAX_ANSWERS:
+        return fail(first, E_TOO_MANY)
     is_matching = declared == MATCHING or (
         declared is None
         and all(prefix == "=" and "->" in raw for prefix, raw, _ in raws)
@@ -736,7 +752,7 @@ def _split_options(text: str, start: int, end: int) -> list[_Raw]:
         pos = _find_unescaped(text, "=~", pos + 1, end)
     bounds = [*marks[1:], end]
     return [
-        (text[mark], text[mark + 1 : stop], mark) for mark, stop in zip(marks, bounds)
+        (text[mark], text[mark + 1 : stop], mark) for mark, stop in zip(marks, bounds, strict=True)
     ]
 
 

@@ -430,23 +430,36 @@ def _fonts() -> dict[str, TTFont]:
 
 
 def _width(text: str, font: str, size: float) -> float:
-    return _fonts()[font].stringWidth(text, size)
+    return _unit_width(text, font) * size
+
+
+@functools.lru_cache(maxsize=4096)
+def _unit_width(text: str, font: str) -> float:
+    """Width at 1 pt, as reportlab computes it; cached because layout measures the
+    same labels for every certificate."""
+    face = _fonts()[font].face
+    widths, default = face.charWidths.get, face.defaultWidth
+    return 0.001 * sum(widths(ord(ch), default) for ch in text)
 
 
 _WHITESPACE = re.compile(r"\s+")
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.cache
+def _charset(font: str) -> frozenset[str]:
+    return frozenset(map(chr, _fonts()[font].face.charToGlyph))
+
+
 def _char_in_font(char: str, font: str) -> bool:
-    return ord(char) in _fonts()[font].face.charToGlyph
+    return char in _charset(font)
 
 
 def _printable(text: str, font: str) -> str:
     """NFC-normalise (a name typed as "e" + combining accent becomes "é", which
-    Vera has), turn tabs and newlines into single spaces, and replace a letter the font lacks by its
-    unaccented base letter rather than an empty box."""
+    Vera has), turn tabs and newlines into single spaces, and replace a letter the
+    font lacks by its unaccented base letter rather than an empty box."""
     text = _WHITESPACE.sub(" ", unicodedata.normalize("NFC", text))
-    if all(_char_in_font(ch, font) for ch in text):
+    if _charset(font).issuperset(text):
         return text
     out = []
     for ch in text:

@@ -15,3 +15,13 @@ def require_module_visible(user, module) -> None:
         user
     ):
         raise PermissionDenied
+
+
+def can_see_coverage(user) -> bool:
+    """The coverage report is a trainer's authoring tool."""
+    return roles.is_trainer(user)
+
+
+def require_coverage_access(user) -> None:
+    if not can_see_coverage(user):
+        raise PermissionDenied

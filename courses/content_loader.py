@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.conf import settings
 from django.db import transaction
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from assessments.models import Criterion, Element, Standard
 
@@ -250,7 +251,10 @@ def home_page() -> HomePage:
     """The home page, recreated with its Site when missing (e.g. after a flush)."""
     home = HomePage.objects.first()
     if home is None:
-        root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
+        Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+        root = Page.get_first_root_node() or Page.add_root(
+            instance=Page(title="Root", slug="root")
+        )
         home = root.add_child(instance=HomePage(title="Atiende", slug="inicio"))
     if not Site.objects.filter(root_page=home).exists():
         Site.objects.filter(is_default_site=True).update(is_default_site=False)

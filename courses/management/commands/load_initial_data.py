@@ -1,10 +1,12 @@
 from pathlib import Path
 
 import yaml
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import demo_users_create
+from accounts.role_permissions import sync_roles
 from assessments.services import standard_load
 from courses import content_loader
 
@@ -34,6 +36,7 @@ class Command(BaseCommand):
             standard = standard_load(data=yaml.safe_load(handle))
         self.stdout.write(f"Standard {standard.code}: {standard.criteria.count()} criteria")
         home = content_loader.home_page()
+        sync_roles(apps)
         try:
             report = content_loader.load_course(
                 content_loader.CONTENT_DIR / "ec0305", home=home
