@@ -56,7 +56,7 @@ bench: install-test
 
 messages: install
 	$(BIN)/python manage.py makemessages -l en -l es_MX --ignore=.venv --ignore=staticfiles
-	$(BIN)/python manage.py compilemessages
+	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -9,9 +9,10 @@ def navigation(request):
     user = request.user
     items = [
         {"label": _("Cursos"), "url": "/"},
-        {"label": _("Estándar EC0305"), "url": reverse(
-            "assessments:standard_detail", args=["EC0305"]
-        )},
+        {
+            "label": _("Estándar EC0305"),
+            "url": reverse("assessments:standard_detail", args=["EC0305"]),
+        },
     ]
     if user.is_authenticated:
         items.append({"label": _("Mi avance"), "url": reverse("courses:dashboard")})

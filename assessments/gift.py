@@ -41,8 +41,13 @@ into ``feedback`` after the general feedback.
 
 Errors are collected over the whole file and raised together as ``GiftError``
 with 1-based line numbers; a file with any error is rejected whole. The parser is
-a hand-written linear scanner (no backtracking regular expressions) and refuses
-files over ``MAX_BYTES``.
+a hand-written linear scanner (no backtracking regular expressions); it refuses
+files over ``MAX_BYTES`` and questions with more than ``MAX_ANSWERS`` options.
+
+Blank lines separate questions, as in Moodle; ``//`` lines are comments anywhere.
+Surrounding whitespace of every text is dropped (it means nothing in GIFT), so
+``parse_gift(write_gift(qs)[0]) == qs`` for every exportable question, and
+``write_gift`` refuses the questions for which that could not hold.
 """
 
 from __future__ import annotations
@@ -186,7 +191,7 @@ def _e_unknown_type(value: str) -> str:
 def _e_type_mismatch(declared: str, found: str) -> str:
     return (
         f"el tipo declarado '{declared}' no coincide con el bloque de respuestas "
-        f"({_TYPE_LABELS[found]})"
+        f"({found})"
     )
 
 
@@ -539,6 +544,7 @@ class _Block:
     _starts: list[int] = field(default_factory=list)
 
     def text(self) -> str:
+        self._starts = []
         offset = 0
         for line in self.texts:
             self._starts.append(offset)
@@ -701,7 +707,7 @@ def _parse_block(block: _Block) -> _Result:
     head = text[body_start : hash_at if hash_at >= 0 else body_end].strip().upper()
     if head in _TRUE_FALSE:
         if declared not in (None, TRUE_FALSE):
-            return fail(first, _e_type_mismatch(declared, TRUE_FALSE))
+            return fail(first, _e_type_mismatch(declared, _TYPE_LABELS[TRUE_FALSE]))
         parts = _split_feedbacks(text, hash_at, body_end) if hash_at >= 0 else []
         if len(parts) > 2:
             return fail(hash_at, E_TF_FEEDBACK)
@@ -720,7 +726,7 @@ def _parse_block(block: _Block) -> _Result:
     if text[first] not in "=~":
         return fail(first, E_OPTION_START)
     if declared == TRUE_FALSE:
-        return fail(first, _e_type_mismatch(declared, SINGLE))
+        return fail(first, _e_type_mismatch(declared, "opciones '=' y '~'"))
     raws = _split_options(text, first, body_end)
     if len(raws) > MAX_ANSWERS:
         return fail(first, E_TOO_MANY)
@@ -752,7 +758,8 @@ def _split_options(text: str, start: int, end: int) -> list[_Raw]:
         pos = _find_unescaped(text, "=~", pos + 1, end)
     bounds = [*marks[1:], end]
     return [
-        (text[mark], text[mark + 1 : stop], mark) for mark, stop in zip(marks, bounds, strict=True)
+        (text[mark], text[mark + 1 : stop], mark)
+        for mark, stop in zip(marks, bounds, strict=True)
     ]
 
 
@@ -777,6 +784,8 @@ def _parse_matching(
         else:
             pairs.append(GiftPair(_clean(raw[:arrow]), _clean(raw[arrow + 2 :])))
             lines.append(line)
+    if len(pairs) < len(raws):
+        return None, errors
     question = GiftQuestion(
         type=MATCHING, pairs=tuple(pairs), feedback=feedback, **common
     )

@@ -1,11 +1,26 @@
-"""The competence standard (Standard -> Element -> Criterion)."""
+"""The competence standard (Standard -> Element -> Criterion), the question bank,
+assessment pages and attempts."""
 
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
 from wagtail.search import index
+
+from .fields import FractionField
+from .question_blocks import QuestionContentBlock
 
 
 class Standard(index.Indexed, models.Model):
@@ -149,3 +164,362 @@ class Criterion(index.Indexed, models.Model):
 
     def __str__(self):
         return f"{self.code} {self.text[:60]}"
+
+
+# --- Question bank ---------------------------------------------------------------
+
+
+class TaggedQuestion(TaggedItemBase):
+    content_object = ParentalKey(
+        "assessments.Question", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class Question(index.Indexed, ClusterableModel):
+    """The editable head of a question. What learners are shown is a frozen
+    QuestionVersion: editing an answered question makes a new version."""
+
+    class Difficulty(models.TextChoices):
+        EASY = "easy", _("fácil")
+        MEDIUM = "medium", _("media")
+        HARD = "hard", _("difícil")
+
+    code = models.CharField(_("código"), max_length=40, unique=True)
+    criterion = models.ForeignKey(
+        Criterion,
+        on_delete=models.PROTECT,
+        related_name="questions",
+        verbose_name=_("criterio"),
+    )
+    stem = models.TextField(_("enunciado"))
+    content = StreamField(
+        QuestionContentBlock(),
+        verbose_name=_("tipo y respuestas"),
+        help_text=_("Elige un solo tipo de pregunta y captura sus opciones."),
+    )
+    feedback = models.TextField(_("retroalimentación general"), blank=True)
+    difficulty = models.CharField(
+        _("dificultad"),
+        max_length=10,
+        choices=Difficulty.choices,
+        default=Difficulty.MEDIUM,
+    )
+    active = models.BooleanField(
+        _("activa"), default=True, help_text=_("Solo las activas se sortean.")
+    )
+    tags = ClusterTaggableManager(through=TaggedQuestion, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    panels = [
+        FieldPanel("code"),
+        FieldPanel("criterion"),
+        FieldPanel("stem"),
+        FieldPanel("content"),
+        FieldPanel("feedback"),
+        FieldPanel("difficulty"),
+        FieldPanel("tags"),
+        FieldPanel("active"),
+    ]
+    search_fields = [
+        index.SearchField("code"),
+        index.SearchField("stem"),
+        index.FilterField("active"),
+    ]
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("pregunta")
+        verbose_name_plural = _("preguntas")
+
+    def __str__(self):
+        return f"{self.code}: {self.stem[:70]}"
+
+    @property
+    def type(self) -> str:
+        return self.content[0].block_type if len(self.content) else ""
+
+    def get_type_display(self) -> str:
+        block = self.content.stream_block.child_blocks.get(self.type)
+        return str(block.label) if block else ""
+
+    get_type_display.short_description = _("tipo")
+
+
+class QuestionVersion(models.Model):
+    """A frozen copy of a question as learners saw it; attempts point here."""
+
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="versions"
+    )
+    number = models.PositiveIntegerField()
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    payload = models.JSONField()
+    content_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["question", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "number"], name="version_number_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["question", "content_hash"], name="version_content_unique"
+            ),
+        ]
+        verbose_name = _("versión de pregunta")
+        verbose_name_plural = _("versiones de pregunta")
+
+    def __str__(self):
+        return f"{self.question.code} v{self.number}"
+
+    @property
+    def type(self) -> str:
+        return self.payload["type"]
+
+
+# --- Assessments and attempts ----------------------------------------------------
+
+
+class AssessmentPage(Page):
+    """An assessment inside a course: a blueprint of rows and the rules of play."""
+
+    class Mode(models.TextChoices):
+        FINAL = "final", _("evaluación (calificada)")
+        DIAGNOSTIC = "diagnostic", _("diagnóstico (sin calificación)")
+
+    class ReviewAnswers(models.TextChoices):
+        NEVER = "never", _("nunca")
+        AFTER_PASS = "after_pass", _("después de aprobar")
+        AFTER_LAST = "after_last", _("después del último intento")
+
+    mode = models.CharField(
+        _("modalidad"), max_length=12, choices=Mode.choices, default=Mode.FINAL
+    )
+    intro = RichTextField(_("instrucciones"), blank=True)
+    time_limit_minutes = models.PositiveSmallIntegerField(
+        _("tiempo límite (minutos)"), default=30, help_text=_("0: sin límite.")
+    )
+    attempts_allowed = models.PositiveSmallIntegerField(
+        _("intentos permitidos"), default=3, help_text=_("0: sin límite.")
+    )
+    wait_hours = models.PositiveSmallIntegerField(
+        _("espera entre intentos (horas)"), default=0
+    )
+    shuffle_questions = models.BooleanField(_("barajar preguntas"), default=True)
+    shuffle_options = models.BooleanField(_("barajar opciones"), default=True)
+    review_answers = models.CharField(
+        _("mostrar respuestas correctas"),
+        max_length=12,
+        choices=ReviewAnswers.choices,
+        default=ReviewAnswers.AFTER_LAST,
+    )
+    grace_seconds = models.PositiveSmallIntegerField(
+        _("tolerancia tras el límite (segundos)"), default=30
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("mode"),
+        FieldPanel("intro"),
+        InlinePanel(
+            "blueprint_rows", label=_("Filas del plan de evaluación"), min_num=1
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("time_limit_minutes"),
+                FieldPanel("attempts_allowed"),
+                FieldPanel("wait_hours"),
+                FieldPanel("grace_seconds"),
+            ],
+            heading=_("Tiempo e intentos"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("shuffle_questions"),
+                FieldPanel("shuffle_options"),
+                FieldPanel("review_answers"),
+            ],
+            heading=_("Presentación y revisión"),
+        ),
+    ]
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("evaluación")
+        verbose_name_plural = _("evaluaciones")
+
+    @property
+    def is_diagnostic(self) -> bool:
+        return self.mode == self.Mode.DIAGNOSTIC
+
+
+class BlueprintRow(Orderable):
+    page = ParentalKey(
+        AssessmentPage, on_delete=models.CASCADE, related_name="blueprint_rows"
+    )
+    element = models.ForeignKey(
+        Element, on_delete=models.PROTECT, related_name="+", verbose_name=_("elemento")
+    )
+    criterion = models.ForeignKey(
+        Criterion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("criterio"),
+        help_text=_("Vacío: cualquier criterio del elemento."),
+    )
+    count = models.PositiveSmallIntegerField(_("preguntas a sortear"), default=5)
+    threshold_percent = models.PositiveSmallIntegerField(
+        _("umbral de aprobación (%)"),
+        default=80,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+
+    panels = [
+        FieldPanel("element"),
+        FieldPanel("criterion"),
+        FieldPanel("count"),
+        FieldPanel("threshold_percent"),
+    ]
+
+    def clean(self):
+        if self.criterion_id and self.criterion.element_id != self.element_id:
+            raise ValidationError(
+                {"criterion": _("El criterio no pertenece a ese elemento.")}
+            )
+
+
+class Attempt(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("en curso")
+        SUBMITTED = "submitted", _("enviado")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts"
+    )
+    assessment = models.ForeignKey(
+        AssessmentPage, on_delete=models.CASCADE, related_name="attempts"
+    )
+    number = models.PositiveSmallIntegerField()
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    started_at = models.DateTimeField()
+    deadline = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    finalised_automatically = models.BooleanField(default=False)
+    competent = models.BooleanField(null=True)
+    score = FractionField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "assessment"],
+                condition=Q(status="open"),
+                name="one_open_attempt_per_learner_and_assessment",
+            ),
+            models.UniqueConstraint(
+                fields=["learner", "assessment", "number"],
+                name="attempt_number_unique",
+            ),
+        ]
+        verbose_name = _("intento")
+        verbose_name_plural = _("intentos")
+
+    def __str__(self):
+        return f"{self.learner} · {self.assessment} #{self.number}"
+
+    def get_absolute_url(self):
+        return reverse("assessments:attempt", args=[self.uuid])
+
+
+class Response(models.Model):
+    """One question of an attempt: the version shown, its frozen display order and
+    the learner's answer as data."""
+
+    attempt = models.ForeignKey(
+        Attempt, on_delete=models.CASCADE, related_name="responses"
+    )
+    position = models.PositiveSmallIntegerField()
+    version = models.ForeignKey(
+        QuestionVersion, on_delete=models.PROTECT, related_name="responses"
+    )
+    # The version whose key grades this response: the one shown, unless a trainer
+    # corrected the key and re-graded (see RegradeRecord).
+    key_version = models.ForeignKey(
+        QuestionVersion, on_delete=models.PROTECT, related_name="+"
+    )
+    display = models.JSONField(default=dict)
+    answer = models.JSONField(null=True, blank=True)
+    saved_at = models.DateTimeField(null=True, blank=True)
+    score = FractionField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["attempt", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt", "position"], name="response_position_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["attempt", "version"], name="response_version_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.attempt} · {self.position}"
+
+
+class ElementResult(models.Model):
+    attempt = models.ForeignKey(
+        Attempt, on_delete=models.CASCADE, related_name="element_results"
+    )
+    element = models.ForeignKey(Element, on_delete=models.PROTECT, related_name="+")
+    earned = FractionField()
+    possible = FractionField()
+    threshold = FractionField()
+    passed = models.BooleanField()
+
+    class Meta:
+        ordering = ["attempt", "element__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt", "element"], name="element_result_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.attempt} · {self.element.code}"
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.earned / self.possible) if self.possible else 0
+
+
+class RegradeRecord(models.Model):
+    """A trainer's re-grade of past attempts after correcting a key."""
+
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="regrades"
+    )
+    to_version = models.ForeignKey(
+        QuestionVersion, on_delete=models.PROTECT, related_name="+"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    attempts_regraded = models.PositiveIntegerField(default=0)
+    verdicts_changed = models.PositiveIntegerField(default=0)
+    details = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("recalificación")
+        verbose_name_plural = _("recalificaciones")
+
+    def __str__(self):
+        return f"{self.question.code} → v{self.to_version.number}"

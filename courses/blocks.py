@@ -1,9 +1,9 @@
 """StreamField blocks for lessons. Every block has an icon, a template, a description
 and preview data, so trainers see what each one does before they add it."""
 
+from django.forms.utils import ErrorList
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
-from django.forms.utils import ErrorList
 from wagtail.images.blocks import ImageChooserBlock
 
 RICH_FEATURES = ["bold", "italic", "ol", "ul", "link"]
@@ -32,9 +32,7 @@ class ParagraphBlock(blocks.RichTextBlock):
         icon = "pilcrow"
         template = "courses/blocks/paragraph.html"
         description = _("Texto con formato: párrafos, listas y enlaces.")
-        preview_value = (
-            "<p>El primer contacto marca el tono de todo el servicio.</p>"
-        )
+        preview_value = "<p>El primer contacto marca el tono de todo el servicio.</p>"
 
 
 class CaptionedImageBlock(blocks.StructBlock):
@@ -68,11 +66,13 @@ class CalloutBlock(blocks.StructBlock):
     class Meta:
         icon = "warning"
         template = "courses/blocks/callout.html"
-        description = _("Un recuadro destacado: consejo, dato importante o recordatorio.")
+        description = _(
+            "Un recuadro destacado: consejo, dato importante o recordatorio."
+        )
         preview_value = {
             "kind": "tip",
             "title": "Consejo",
-            "text": "<p>Sonríe aunque la atención sea por teléfono: se nota en la voz.</p>",
+            "text": "<p>Sonríe también por teléfono: se nota en la voz.</p>",
         }
 
 
@@ -107,7 +107,10 @@ class DialogueBlock(blocks.StructBlock):
         preview_value = {
             "title": "Bienvenida",
             "turns": [
-                {"speaker": "Asesora", "line": "Buenos días, soy Ana. ¿En qué le ayudo?"},
+                {
+                    "speaker": "Asesora",
+                    "line": "Buenos días, soy Ana. ¿En qué le ayudo?",
+                },
                 {"speaker": "Cliente", "line": "Vengo por mi trámite.", "note": ""},
             ],
         }
@@ -139,7 +142,9 @@ class ComparisonTableBlock(blocks.StructBlock):
 class CustomerTypeBlock(blocks.StructBlock):
     name = blocks.CharBlock(label=_("tipo de cliente"), max_length=80)
     traits = blocks.RichTextBlock(label=_("rasgos"), features=RICH_FEATURES)
-    how_to_serve = blocks.RichTextBlock(label=_("cómo atenderlo"), features=RICH_FEATURES)
+    how_to_serve = blocks.RichTextBlock(
+        label=_("cómo atenderlo"), features=RICH_FEATURES
+    )
 
     class Meta:
         icon = "user"
@@ -192,7 +197,9 @@ class VoiceToneBlock(blocks.StructBlock):
     class Meta:
         icon = "mail"
         template = "courses/blocks/voice_tone.html"
-        description = _("Ficha de un tono de voz: qué refleja, cuándo usarlo y para qué.")
+        description = _(
+            "Ficha de un tono de voz: qué refleja, cuándo usarlo y para qué."
+        )
         preview_value = {
             "tone": "Cálido",
             "reflects": "Cercanía y respeto.",
@@ -216,7 +223,9 @@ class GlossaryBlock(blocks.StructBlock):
         description = _("Una lista de términos con su definición.")
         preview_value = {
             "title": "Glosario",
-            "terms": [{"term": "Tolerancia", "definition": "Respeto ante lo distinto."}],
+            "terms": [
+                {"term": "Tolerancia", "definition": "Respeto ante lo distinto."}
+            ],
         }
 
 
@@ -251,7 +260,9 @@ class KnowledgeCheckBlock(blocks.StructBlock):
         value = super().clean(value)
         if sum(1 for option in value["options"] if option["correct"]) != 1:
             raise blocks.StructBlockValidationError(
-                non_block_errors=ErrorList([_("Marca exactamente una opción correcta.")])
+                non_block_errors=ErrorList(
+                    [_("Marca exactamente una opción correcta.")]
+                )
             )
         return value
 

@@ -22,7 +22,13 @@ from django.conf import settings
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
-from assessments.models import Criterion, Element, Standard
+from assessments.models import (
+    AssessmentPage,
+    BlueprintRow,
+    Criterion,
+    Element,
+    Standard,
+)
 
 from .models import ContentSource, CoursePage, HomePage, LessonPage, ModulePage
 
@@ -77,47 +83,94 @@ def _list_block(items: list) -> list:
     return [{"type": "item", "value": item} for item in items]
 
 
+def _with_item_ids(value, block_key: str):
+    """Give every ListBlock item a stable id. Wagtail only reads a list item as
+    {"type": "item", "value": ..., "id": ...} when it has an id; without one it
+    takes the whole dict as the item's value and every field comes out empty."""
+    if not isinstance(value, dict):
+        return value
+    for name, items in value.items():
+        if isinstance(items, list):
+            for position, item in enumerate(items):
+                if isinstance(item, dict) and item.get("type") == "item":
+                    item["id"] = str(
+                        uuid.uuid5(
+                            _BLOCK_ID_NAMESPACE, f"{block_key}/{name}/{position}"
+                        )
+                    )
+    return value
+
+
 def stream_data(body: list[dict], key: str) -> list[dict]:
     """Turn the data file's blocks into StreamField raw data with stable ids."""
     raw = []
     for index, block in enumerate(body):
         kind, value = block["type"], block["value"]
         if kind == "dialogue":
-            value = {**value, "turns": _list_block(
-                [{"speaker": t["speaker"], "line": t["line"], "note": t.get("note") or ""}
-                 for t in value["turns"]]
-            )}
+            value = {
+                **value,
+                "turns": _list_block(
+                    [
+                        {
+                            "speaker": t["speaker"],
+                            "line": t["line"],
+                            "note": t.get("note") or "",
+                        }
+                        for t in value["turns"]
+                    ]
+                ),
+            }
         elif kind == "comparison_table":
-            value = {**value, "title": value.get("title", ""), "rows": _list_block(
-                value["rows"]
-            )}
+            value = {
+                **value,
+                "title": value.get("title", ""),
+                "rows": _list_block(value["rows"]),
+            }
         elif kind == "step_flow":
             value = {
                 "title": value.get("title", ""),
                 "steps": _list_block([_normalise_step(s) for s in value["steps"]]),
             }
         elif kind == "glossary":
-            value = {**value, "title": value.get("title", ""), "terms": _list_block(
-                value["terms"]
-            )}
+            value = {
+                **value,
+                "title": value.get("title", ""),
+                "terms": _list_block(value["terms"]),
+            }
         elif kind == "knowledge_check":
             options = value["options"]
             if sum(bool(o.get("correct")) for o in options) != 1:
                 raise ContentError(f"{key}: knowledge check needs one right option")
-            value = {"question": value["question"], "options": _list_block(
-                [{"text": o["text"], "correct": bool(o.get("correct")),
-                  "feedback": o.get("feedback", "")} for o in options]
-            )}
+            value = {
+                "question": value["question"],
+                "options": _list_block(
+                    [
+                        {
+                            "text": o["text"],
+                            "correct": bool(o.get("correct")),
+                            "feedback": o.get("feedback", ""),
+                        }
+                        for o in options
+                    ]
+                ),
+            }
         elif kind == "callout":
-            value = {"kind": value.get("kind", "tip"), "title": value.get("title", ""),
-                     "text": value["text"]}
+            value = {
+                "kind": value.get("kind", "tip"),
+                "title": value.get("title", ""),
+                "text": value["text"],
+            }
         elif kind == "quote":
-            value = {"quote": value["quote"], "attribution": value.get("attribution", "")}
+            value = {
+                "quote": value["quote"],
+                "attribution": value.get("attribution", ""),
+            }
         elif kind == "heading":
             value = {"text": value["text"], "level": value.get("level", "h2")}
         elif kind not in {"paragraph", "customer_type", "voice_tone"}:
             raise ContentError(f"{key}: unknown block type {kind!r}")
         block_id = str(uuid.uuid5(_BLOCK_ID_NAMESPACE, f"{key}#{index}"))
+        value = _with_item_ids(value, f"{key}#{index}")
         raw.append({"type": kind, "value": value, "id": block_id})
     return raw
 
@@ -172,6 +225,16 @@ class _Loader:
     def _set_relations(self, page, relations):
         if relations and "criteria" in relations:
             page.criteria = [self.criteria[code] for code in relations["criteria"]]
+        if relations and "blueprint" in relations:
+            page.blueprint_rows = [
+                BlueprintRow(
+                    element=self.elements[row["element"]],
+                    criterion=self.criteria.get(row.get("criterion")),
+                    count=row["count"],
+                    threshold_percent=row.get("threshold", 80),
+                )
+                for row in relations["blueprint"]
+            ]
 
     def criterion_codes(self, key: str, codes: list[str]) -> list[str]:
         unknown = [code for code in codes if code not in self.criteria]
@@ -244,7 +307,34 @@ def load_course(course_dir: Path, *, home: HomePage) -> LoadReport:
                     )
                 },
             )
+    for assessment_data in course_data.get("assessments", []):
+        _load_assessment(loader, course, course_key, assessment_data)
     return report
+
+
+def _load_assessment(loader, course, course_key, data) -> None:
+    key = f"{course_key}/{data['slug']}"
+    for row in data["blueprint"]:
+        if row["element"] not in loader.elements:
+            raise ContentError(f"{key}: unknown element {row['element']}")
+        if row.get("criterion") and row["criterion"] not in loader.criteria:
+            raise ContentError(f"{key}: unknown criterion {row['criterion']}")
+    loader.upsert(
+        key=key,
+        parent=course,
+        model=AssessmentPage,
+        slug=data["slug"],
+        title=data["title"],
+        fields={
+            "mode": data.get("mode", AssessmentPage.Mode.FINAL),
+            "intro": data.get("intro", ""),
+            "time_limit_minutes": data.get("time_limit_minutes", 30),
+            "attempts_allowed": data.get("attempts_allowed", 3),
+            "wait_hours": data.get("wait_hours", 0),
+            "review_answers": data.get("review_answers", "after_last"),
+        },
+        relations={"blueprint": data["blueprint"]},
+    )
 
 
 def home_page() -> HomePage:
@@ -259,7 +349,9 @@ def home_page() -> HomePage:
     if not Site.objects.filter(root_page=home).exists():
         Site.objects.filter(is_default_site=True).update(is_default_site=False)
         Site.objects.create(
-            hostname="localhost", root_page=home, is_default_site=True,
+            hostname="localhost",
+            root_page=home,
+            is_default_site=True,
             site_name="Atiende",
         )
     return home

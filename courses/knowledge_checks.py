@@ -11,7 +11,11 @@ class CheckResult:
     feedback: str
 
     def as_json(self) -> dict:
-        return {"chosen": self.chosen, "correct": self.correct, "feedback": self.feedback}
+        return {
+            "chosen": self.chosen,
+            "correct": self.correct,
+            "feedback": self.feedback,
+        }
 
 
 def find(body, block_id: str):

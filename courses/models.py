@@ -61,7 +61,7 @@ class CoursePage(Page):
     ]
     search_fields = Page.search_fields + [index.SearchField("overview")]
     parent_page_types = ["courses.HomePage"]
-    subpage_types = ["courses.ModulePage"]
+    subpage_types = ["courses.ModulePage", "assessments.AssessmentPage"]
 
     class Meta:
         verbose_name = _("curso")

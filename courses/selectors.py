@@ -11,6 +11,8 @@ from operator import or_
 
 from django.db.models import Q
 
+from assessments.models import Criterion
+
 from . import access
 from .models import CoursePage, Enrolment, LessonCompletion, LessonPage, ModulePage
 
@@ -96,10 +98,7 @@ def _outlines(courses: list[CoursePage], user) -> dict[int, CourseOutline]:
         modules = modules.exclude(audience=ModulePage.Audience.TRAINERS)
     modules = list(modules)
     lessons = list(
-        LessonPage.objects.live()
-        .filter(within)
-        .defer_streamfields()
-        .order_by("path")
+        LessonPage.objects.live().filter(within).defer_streamfields().order_by("path")
     )
     done_ids: set[int] = set()
     enrolments: dict[int, Enrolment] = {}
@@ -185,14 +184,12 @@ def dashboard(*, user) -> list[CourseOutline]:
 
 @dataclass(frozen=True)
 class CoverageRow:
-    criterion: "Criterion"
+    criterion: Criterion
     lessons: list[LessonPage]
 
 
 def criteria_coverage() -> list[CoverageRow]:
     """Every criterion with the lessons tagged with it (live or draft): 2 queries."""
-    from assessments.models import Criterion
-
     criteria = list(
         Criterion.objects.select_related("standard", "element").order_by(
             "standard__code", "order", "code"

@@ -7,12 +7,13 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import demo_users_create
 from accounts.role_permissions import sync_roles
+from assessments.question_services import QuestionDataError, question_bank_load
 from assessments.services import standard_load
 from courses import content_loader
 
-STANDARD_FILE = (
-    Path(__file__).resolve().parents[3] / "assessments" / "content" / "ec0305.yaml"
-)
+ASSESSMENT_CONTENT = Path(__file__).resolve().parents[3] / "assessments" / "content"
+STANDARD_FILE = ASSESSMENT_CONTENT / "ec0305.yaml"
+QUESTIONS_FILE = ASSESSMENT_CONTENT / "questions.yaml"
 
 
 class Command(BaseCommand):
@@ -34,7 +35,18 @@ class Command(BaseCommand):
             )
         with STANDARD_FILE.open(encoding="utf-8") as handle:
             standard = standard_load(data=yaml.safe_load(handle))
-        self.stdout.write(f"Standard {standard.code}: {standard.criteria.count()} criteria")
+        self.stdout.write(
+            f"Standard {standard.code}: {standard.criteria.count()} criteria"
+        )
+        with QUESTIONS_FILE.open(encoding="utf-8") as handle:
+            try:
+                bank = question_bank_load(entries=yaml.safe_load(handle))
+            except QuestionDataError as error:
+                raise CommandError(f"Question bank is invalid: {error}") from error
+        self.stdout.write(
+            f"Question bank: created {bank.created}, updated {bank.updated}, "
+            f"unchanged {bank.unchanged}, kept (answered) {len(bank.kept)}"
+        )
         home = content_loader.home_page()
         sync_roles(apps)
         try:

@@ -1,0 +1,211 @@
+"""Changes of state for the question bank: versions, loading, import, re-grading."""
+
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from django.db import transaction
+
+from . import payloads
+from .models import Criterion, Question, QuestionVersion
+
+_ITEM_NAMESPACE = uuid.UUID("3f0b6d8e-2c41-4a55-9f3e-7d6b1a2c9e04")
+
+
+class QuestionDataError(ValueError):
+    """Question data that does not fit the bank's rules; nothing was saved."""
+
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__("; ".join(errors))
+
+
+def question_version_current(*, question: Question) -> QuestionVersion:
+    """The version that matches the question as it is now, made if needed.
+
+    Versions are frozen when a question is first drawn after a change, so an edit
+    to a question that was already answered never touches what attempts showed.
+    """
+    payload = payloads.payload_from_content(
+        stem=question.stem, feedback=question.feedback, content=question.content
+    )
+    digest = payloads.payload_hash(payload, question.criterion_id)
+    version = QuestionVersion.objects.filter(
+        question=question, content_hash=digest
+    ).first()
+    if version is not None:
+        return version
+    with transaction.atomic():
+        # Lock the question row so two concurrent draws number versions once.
+        Question.objects.select_for_update().filter(pk=question.pk).first()
+        version = QuestionVersion.objects.filter(
+            question=question, content_hash=digest
+        ).first()
+        if version is None:
+            last = (
+                QuestionVersion.objects.filter(question=question)
+                .order_by("-number")
+                .values_list("number", flat=True)
+                .first()
+            )
+            version = QuestionVersion.objects.create(
+                question=question,
+                number=(last or 0) + 1,
+                criterion_id=question.criterion_id,
+                payload=payload,
+                content_hash=digest,
+            )
+    return version
+
+
+def _item_id(code: str, kind: str, index: int) -> str:
+    return str(uuid.uuid5(_ITEM_NAMESPACE, f"{code}/{kind}/{index}"))
+
+
+def _credit_percent(raw: Any) -> int:
+    credit = Fraction(str(raw))
+    percent = credit * 100
+    if percent.denominator != 1 or not 0 <= percent <= 100:
+        raise ValueError(f"credit {raw} is not a whole percentage in [0, 100]")
+    return int(percent)
+
+
+def content_from_data(data: Mapping[str, Any]) -> list[dict]:
+    """Turn a bank entry (assessments/content/README.md) into StreamField raw data,
+    with item ids derived from the question code so reloads keep them stable."""
+    kind, code = data["type"], data["code"]
+
+    def items(key, values):
+        return [
+            {"type": "item", "value": value, "id": _item_id(code, key, index)}
+            for index, value in enumerate(values)
+        ]
+
+    if kind in ("single", "multiple"):
+        value = {
+            "options": items(
+                "options",
+                [
+                    {
+                        "text": o["text"],
+                        "correct": bool(o.get("correct")),
+                        "feedback": o.get("feedback", ""),
+                    }
+                    for o in data["options"]
+                ],
+            )
+        }
+    elif kind == "situational":
+        value = {
+            "options": items(
+                "options",
+                [
+                    {
+                        "text": o["text"],
+                        "credit": _credit_percent(o["credit"]),
+                        "feedback": o.get("feedback", ""),
+                    }
+                    for o in data["options"]
+                ],
+            )
+        }
+    elif kind == "true_false":
+        value = {"answer": bool(data["answer"])}
+    elif kind == "matching":
+        value = {
+            "pairs": items(
+                "pairs",
+                [{"prompt": p["prompt"], "match": p["match"]} for p in data["pairs"]],
+            )
+        }
+    elif kind == "ordering":
+        value = {"items": items("items", list(data["items"]))}
+    else:
+        raise ValueError(f"unknown question type {kind!r}")
+    return [{"type": kind, "value": value, "id": _item_id(code, "block", 0)}]
+
+
+@dataclass
+class BankLoadReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    kept: list[str] = field(default_factory=list)
+
+
+def _validate_entry(question: Question) -> list[str]:
+    from django.core.exceptions import ValidationError
+
+    try:
+        question.full_clean(exclude=["tags"], validate_unique=False)
+    except ValidationError as error:
+        return [f"{question.code}: {message}" for message in error.messages]
+    return []
+
+
+@transaction.atomic
+def question_bank_load(*, entries: Iterable[Mapping[str, Any]]) -> BankLoadReport:
+    """Load bank entries by code. A question that was answered (has versions in
+    attempts) or edited by a person is kept as it is; the rest follow the data.
+    Every entry is validated first: one bad entry rejects the whole load."""
+    criteria = {c.code: c for c in Criterion.objects.all()}
+    existing = {q.code: q for q in Question.objects.all()}
+    answered = set(
+        QuestionVersion.objects.filter(responses__isnull=False)
+        .values_list("question__code", flat=True)
+        .distinct()
+    )
+    report = BankLoadReport()
+    errors: list[str] = []
+    pending: list[tuple[Question, list[str], bool]] = []
+    for data in entries:
+        code = data.get("code", "?")
+        criterion = criteria.get(data.get("criterion"))
+        if criterion is None:
+            errors.append(f"{code}: unknown criterion {data.get('criterion')!r}")
+            continue
+        try:
+            content = content_from_data(data)
+        except (KeyError, ValueError, TypeError) as error:
+            errors.append(f"{code}: {error}")
+            continue
+        question = existing.get(code)
+        is_new = question is None
+        if not is_new and code in answered:
+            report.kept.append(code)
+            continue
+        question = question or Question(code=code)
+        question.criterion = criterion
+        question.stem = data["stem"]
+        question.feedback = data.get("feedback", "")
+        question.difficulty = data.get("difficulty", Question.Difficulty.MEDIUM)
+        question.content = content
+        errors.extend(_validate_entry(question))
+        pending.append((question, list(data.get("tags", [])), is_new))
+    if errors:
+        raise QuestionDataError(errors)
+    for question, tags, is_new in pending:
+        if not is_new and not _changed(question):
+            report.unchanged += 1
+            continue
+        question.save()
+        question.tags.set(tags)
+        question.save()
+        if is_new:
+            report.created += 1
+        else:
+            report.updated += 1
+    return report
+
+
+def _changed(question: Question) -> bool:
+    stored = Question.objects.get(pk=question.pk)
+    return (
+        stored.stem != question.stem
+        or stored.feedback != question.feedback
+        or stored.criterion_id != question.criterion_id
+        or stored.difficulty != question.difficulty
+        or stored.content.get_prep_value() != question.content.get_prep_value()
+    )
