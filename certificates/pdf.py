@@ -63,6 +63,7 @@ import segno
 from PIL import Image as PILImage
 from reportlab import rl_config
 from reportlab.lib.boxstuff import aspectRatioFix
+from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfdoc, pdfmetrics
@@ -91,6 +92,8 @@ __all__ = [
     "format_date",
     "format_percent",
     "layout",
+    "qr_matrix",
+    "qr_rectangles",
     "render_certificate",
     "render_layout",
     "sha256_hex",
@@ -431,16 +434,25 @@ def _deflated_stream(content: bytes) -> pdfdoc.PDFStream:
     return stream
 
 
-@functools.cache
+_FONTS: dict[str, TTFont] = {}
+_FONTS_LOCK = threading.Lock()
+
+
 def _fonts() -> dict[str, TTFont]:
-    """Register the Vera fonts once per process (parsing a TTF costs ~ms)."""
-    fonts = {}
-    for name, filename in _FONT_FILES.items():
-        # asciiReadable pinned: the subset layout must not depend on rl_config.
-        font = _EmbeddedFont(name, os.path.join(_FONT_DIR, filename), asciiReadable=1)
-        pdfmetrics.registerFont(font)
-        fonts[name] = font
-    return fonts
+    """Register the Vera fonts once per process (parsing a TTF costs ~ms). Locked:
+    two threads registering their own copies could leave the renderer seeding a
+    font object other than the one reportlab draws with."""
+    if not _FONTS:
+        with _FONTS_LOCK:
+            if not _FONTS:
+                fonts = {}
+                for name, filename in _FONT_FILES.items():
+                    # asciiReadable pinned: subsets must not depend on rl_config.
+                    path = os.path.join(_FONT_DIR, filename)
+                    fonts[name] = _EmbeddedFont(name, path, asciiReadable=1)
+                    pdfmetrics.registerFont(fonts[name])
+                _FONTS.update(fonts)  # one step: never seen half-filled
+    return _FONTS
 
 
 def _width(text: str, font: str, size: float) -> float:
@@ -1144,9 +1156,7 @@ def _pin_identity(canvas: Canvas, page: PageLayout) -> None:
 
 
 @functools.lru_cache(maxsize=64)
-def _color(value: str):
-    from reportlab.lib.colors import HexColor
-
+def _color(value: str) -> Color:
     return HexColor(value)
 
 
@@ -1171,21 +1181,22 @@ def _prepared_image(
     enough are embedded as they are."""
     with PILImage.open(io.BytesIO(data)) as im:
         im.load()
+        name = hashlib.md5(data, usedforsecurity=False)
         if im.width > max_width_px or im.height > max_height_px:
             im = im.copy()
             im.thumbnail((max_width_px, max_height_px), PILImage.Resampling.LANCZOS)
             reader = ImageReader(im)
+            name.update(f"{max_width_px}x{max_height_px}".encode())
         else:
             reader = ImageReader(io.BytesIO(data))
-        name = hashlib.md5(data, usedforsecurity=False).hexdigest()
-        xobject = pdfdoc.PDFImageXObject(name, reader, mask="auto")
+        xobject = pdfdoc.PDFImageXObject(name.hexdigest(), reader, mask="auto")
     smask = getattr(xobject, "_smask", None)
     if smask is not None:
         # What canvas.drawImage does per document, done once: the soft mask is
         # referenced by its registered name, the same in every document.
         del xobject._smask
         xobject.smask = pdfdoc.PDFObjectReference(xObjectName(smask.name))
-    return _PreparedImage(name=name, xobject=xobject, smask=smask)
+    return _PreparedImage(name=xobject.name, xobject=xobject, smask=smask)
 
 
 def _draw_image(canvas: Canvas, box: ImageBox) -> None:
@@ -1271,6 +1282,7 @@ _MASKS = (
 )
 _RUN_OF_5 = re.compile(rb"\x00{5,}|\x01{5,}")
 _FINDER_LIKE = b"\x01\x00\x01\x01\x01\x00\x01"
+_DARK_RUN = re.compile(rb"\x01+")
 
 
 def _alignment_positions(version: int) -> tuple[int, ...]:
@@ -1408,7 +1420,7 @@ def qr_matrix(data: str) -> tuple[bytes, ...]:
     mask0 = geometry.masks[0]
     # Score as segno does: before format and version information are written.
     keep = [geometry.all_ones ^ area for area in geometry.reserved]
-    unmasked = [row & k ^ m for row, k, m in zip(rows0, keep, mask0, strict=True)]
+    unmasked = [(row & k) ^ m for row, k, m in zip(rows0, keep, mask0, strict=True)]
     best_score, best = None, 0
     for k, mask in enumerate(geometry.masks):
         score = _penalty([u ^ m for u, m in zip(unmasked, mask, strict=True)], geometry)
@@ -1419,7 +1431,7 @@ def qr_matrix(data: str) -> tuple[bytes, ...]:
     fmt = _format_area(version, base.error, best)
     # Data modules re-masked; reserved areas from the reference symbol.
     rows = [
-        (row ^ m0 ^ mk) & k | f
+        ((row ^ m0 ^ mk) & k) | f
         for row, m0, mk, k, f in zip(
             rows0, mask0, geometry.masks[best], keep, fmt, strict=True
         )
@@ -1446,9 +1458,6 @@ def qr_rectangles(data: str) -> tuple[int, tuple[tuple[int, int, int, int], ...]
     for key, (row0, height) in open_runs.items():
         done.append((key[0], row0, key[1], height))
     return side, tuple(sorted(done, key=lambda rect: (rect[1], rect[0])))
-
-
-_DARK_RUN = re.compile(rb"\x01+")
 
 
 def _draw_qr(canvas: Canvas, box: QRBox) -> None:

@@ -164,3 +164,9 @@ LOGGING = {
 # Demo accounts and data may be created (load_initial_data --demo); never in production.
 ATIENDE_DEMO_ALLOWED = True
 ATIENDE_DEMO_PASSWORD = "atiende-demo"  # noqa: S105 (public demo password)
+
+# Certificates: months of validity, and the reminder window before expiry.
+ATIENDE_CERTIFICATE_VALIDITY_MONTHS = 24
+ATIENDE_CERTIFICATE_EXPIRY_NOTICE_DAYS = 60
+# Above this many certificates, a bulk ZIP is built by a background task.
+ATIENDE_BULK_ZIP_SYNC_LIMIT = 200

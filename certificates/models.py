@@ -1,0 +1,208 @@
+"""Issued certificates, the organisation's certificate settings and bulk jobs."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+
+@register_setting(icon="doc-full")
+class CertificateSettings(BaseSiteSetting):
+    """What the certificate PDF shows about the issuer; HR edits it in the admin."""
+
+    organisation_name = models.CharField(
+        _("nombre de la organización"), max_length=200, default="Atiende"
+    )
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("logotipo"),
+    )
+    signatory_name = models.CharField(
+        _("nombre de quien firma"), max_length=200, default="Dirección de Capacitación"
+    )
+    signatory_title = models.CharField(
+        _("cargo de quien firma"), max_length=200, default="Responsable del programa"
+    )
+    signature = models.ForeignKey(
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("imagen de la firma"),
+    )
+    serial_prefix = models.CharField(
+        _("prefijo del folio"), max_length=12, default="ATI"
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("organisation_name"), FieldPanel("logo")],
+            heading=_("Organización"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("signatory_name"),
+                FieldPanel("signatory_title"),
+                FieldPanel("signature"),
+            ],
+            heading=_("Firma"),
+        ),
+        FieldPanel("serial_prefix"),
+    ]
+
+    class Meta:
+        verbose_name = _("constancias: datos del emisor")
+
+
+class SerialCounter(models.Model):
+    """Sequential serial numbers, incremented under a row lock."""
+
+    name = models.CharField(max_length=40, unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.name}: {self.last}"
+
+
+class Certificate(models.Model):
+    class Status(models.TextChoices):
+        VALID = "vigente", _("vigente")
+        EXPIRED = "vencido", _("vencido")
+        REVOKED = "revocado", _("revocado")
+
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="certificates",
+        verbose_name=_("titular"),
+    )
+    standard = models.ForeignKey(
+        "assessments.Standard",
+        on_delete=models.PROTECT,
+        related_name="certificates",
+        verbose_name=_("estándar"),
+    )
+    attempt = models.ForeignKey(
+        "assessments.Attempt",
+        on_delete=models.PROTECT,
+        related_name="certificates",
+        verbose_name=_("resultado en que se basa"),
+    )
+    course = models.ForeignKey(
+        "courses.CoursePage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="certificates",
+        verbose_name=_("curso"),
+    )
+    replaces = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        verbose_name=_("reemplaza a"),
+    )
+    serial = models.CharField(_("folio"), max_length=40, unique=True)
+    code = models.CharField(_("código de verificación"), max_length=64, unique=True)
+    issued_at = models.DateTimeField(_("emitido"))
+    expires_on = models.DateField(_("vigente hasta"))
+    revoked_at = models.DateTimeField(_("revocado"), null=True, blank=True)
+    revoked_reason = models.TextField(_("motivo de revocación"), blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revocado por"),
+    )
+    # What the certificate certifies, frozen at issue: later edits of names, the
+    # course or the standard never change an issued certificate.
+    snapshot = models.JSONField()
+    pdf = models.FileField(upload_to="certificates/%Y/%m/")
+    pdf_sha256 = models.CharField(_("SHA-256 del PDF"), max_length=64)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at"]
+        constraints = [
+            # An attempt yields one original certificate; re-issues replace it.
+            models.UniqueConstraint(
+                fields=["attempt"],
+                condition=Q(replaces__isnull=True),
+                name="one_original_certificate_per_attempt",
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True) | ~Q(revoked_reason=""),
+                name="revocation_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["expires_on"])]
+        permissions = [
+            ("revoke_certificate", _("Puede revocar y reemitir constancias")),
+            ("export_certificate", _("Puede exportar y descargar constancias")),
+        ]
+        verbose_name = _("constancia")
+        verbose_name_plural = _("constancias")
+
+    def __str__(self):
+        return f"{self.serial} · {self.snapshot.get('holder_name', '')}"
+
+    def get_absolute_url(self):
+        return reverse("certificates:verify", args=[self.code])
+
+    def status_on(self, day) -> str:
+        if self.revoked_at is not None:
+            return self.Status.REVOKED
+        if day > self.expires_on:
+            return self.Status.EXPIRED
+        return self.Status.VALID
+
+    @property
+    def status(self) -> str:
+        return self.status_on(timezone.localdate())
+
+
+class BulkDownload(models.Model):
+    """A ZIP of many certificates built in the background, with its progress."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("en espera")
+        RUNNING = "running", _("en proceso")
+        DONE = "done", _("lista")
+        FAILED = "failed", _("falló")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    filters = models.JSONField(default=dict)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="certificates/bulk/", blank=True)
+    error = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} · {self.status}"
+
+    @property
+    def percent(self) -> int:
+        return 100 * self.done // self.total if self.total else 0
