@@ -247,6 +247,17 @@ class _Loader:
 def load_course(course_dir: Path, *, home: HomePage) -> LoadReport:
     """Load one course folder under the home page. Raises ContentError, changing
     nothing, when a file is invalid."""
+    try:
+        return _load_course(course_dir, home=home)
+    except (KeyError, TypeError, AttributeError) as error:
+        # A required field is missing or has the wrong shape (e.g. a lesson
+        # without a title): the data is invalid, not the loader.
+        raise ContentError(
+            f"{course_dir.name}: missing or malformed field ({error!r})"
+        ) from error
+
+
+def _load_course(course_dir: Path, *, home: HomePage) -> LoadReport:
     report = LoadReport()
     loader = _Loader(report)
     course_data = _read_yaml(course_dir / "course.yaml")

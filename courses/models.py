@@ -1,5 +1,6 @@
 """The Wagtail page tree (home -> course -> module -> lesson) and learner progress."""
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.db import models
@@ -137,7 +138,7 @@ class LessonPage(RoutablePageMixin, Page):
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
         FieldPanel("minutes"),
-        FieldPanel("criteria"),
+        FieldPanel("criteria", widget=forms.CheckboxSelectMultiple),
         FieldPanel("body"),
     ]
     search_fields = Page.search_fields + [
