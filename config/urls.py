@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("assessments.urls")),
     path("", include("courses.urls")),
+    path("", include("certificates.urls")),
 ]
 
 if settings.DEBUG:

@@ -168,5 +168,12 @@ ATIENDE_DEMO_PASSWORD = "atiende-demo"  # noqa: S105 (public demo password)
 # Certificates: months of validity, and the reminder window before expiry.
 ATIENDE_CERTIFICATE_VALIDITY_MONTHS = 24
 ATIENDE_CERTIFICATE_EXPIRY_NOTICE_DAYS = 60
+# Where the public verification pages live: the QR code and the PDF carry
+# ATIENDE_PUBLIC_BASE_URL + /verificar/<code>/ (production: from the environment).
+ATIENDE_PUBLIC_BASE_URL = "http://127.0.0.1:8000"
+# Public verification: at most this many requests per minute per client address.
+ATIENDE_VERIFICATION_RATE_LIMIT = 30
+# Largest PDF a visitor may upload to check it against the issued file.
+ATIENDE_VERIFICATION_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # Above this many certificates, a bulk ZIP is built by a background task.
 ATIENDE_BULK_ZIP_SYNC_LIMIT = 200

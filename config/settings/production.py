@@ -18,6 +18,9 @@ def _required(name: str) -> str:
 
 SECRET_KEY = _required("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = [h.strip() for h in _required("DJANGO_ALLOWED_HOSTS").split(",")]
+ALLOWED_HOSTS = [host for host in ALLOWED_HOSTS if host]
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS names no host.")
 CSRF_TRUSTED_ORIGINS = [
     o.strip()
     for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",")
@@ -26,6 +29,10 @@ CSRF_TRUSTED_ORIGINS = [
 WAGTAILADMIN_BASE_URL = os.environ.get(
     "WAGTAILADMIN_BASE_URL", f"https://{ALLOWED_HOSTS[0]}"
 )
+# The address printed on certificates (QR code): the public site, not the admin.
+ATIENDE_PUBLIC_BASE_URL = os.environ.get(
+    "ATIENDE_PUBLIC_BASE_URL", WAGTAILADMIN_BASE_URL
+).rstrip("/")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = os.environ.get("DJANGO_SECURE_SSL_REDIRECT", "true") == "true"

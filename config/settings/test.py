@@ -1,5 +1,8 @@
 """Test runs: fast hashing, immediate tasks, in-memory e-mail, no manifest."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -14,3 +17,6 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Uploaded and generated files (certificate PDFs) go to a scratch directory, not
+# to the project's media/.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / "atiende-test-media"
