@@ -17,6 +17,19 @@ def require_module_visible(user, module) -> None:
         raise PermissionDenied
 
 
+def lessons_visible_to(user, lessons):
+    """Filter a LessonPage queryset down to the lessons the user may open: those of
+    modules for trainers are left out for everyone but trainers and HR."""
+    if can_see_trainer_content(user):
+        return lessons
+    from .models import ModulePage
+
+    hidden = ModulePage.objects.filter(audience=ModulePage.Audience.TRAINERS)
+    for path in hidden.values_list("path", flat=True):
+        lessons = lessons.exclude(path__startswith=path)
+    return lessons
+
+
 def can_see_coverage(user) -> bool:
     """The coverage report is a trainer's authoring tool."""
     return roles.is_trainer(user)

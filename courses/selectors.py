@@ -137,8 +137,10 @@ def catalogue(*, home, user) -> list[CourseOutline]:
 
 
 def course_overview(*, course: CoursePage, user) -> dict:
+    from assessments.learner_selectors import assessments_in_courses
+
     outline = _outlines([course], user)[course.pk]
-    return {"outline": outline}
+    return {"outline": outline, "assessments": assessments_in_courses(courses=[course])}
 
 
 def module_detail(*, module: ModulePage, user) -> dict:

@@ -45,3 +45,9 @@ def initial_data(django_db_setup, django_db_blocker):
 @pytest.fixture
 def demo_password(settings):
     return settings.ATIENDE_DEMO_PASSWORD
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests flush the database (live server): run them after all others,
+    whatever else reorders the collection."""
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)

@@ -5,7 +5,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.demo import demo_users_create
+from accounts.demo import demo_graduate_certify, demo_users_create
 from accounts.role_permissions import sync_roles
 from assessments.question_services import QuestionDataError, question_bank_load
 from assessments.services import standard_load
@@ -62,5 +62,11 @@ class Command(BaseCommand):
             created = demo_users_create()
             self.stdout.write(
                 f"Demo accounts created: {', '.join(created) or 'none (already there)'}"
+            )
+            certificate = demo_graduate_certify()
+            self.stdout.write(
+                f"Demo certificate: {certificate.serial}"
+                if certificate
+                else "Demo certificate: none issued (egresada already holds one)"
             )
         self.stdout.write(self.style.SUCCESS("Initial data loaded."))

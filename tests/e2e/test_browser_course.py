@@ -1,0 +1,66 @@
+"""The course in a real browser: a learner enrols, reads a lesson, answers its
+knowledge check and sees the course progress move."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+COURSE_TITLE = "Prestación de servicios de atención a clientes (EC0305)"
+LESSON_TITLE = "Habilitar el área de servicio"
+RIGHT_OPTION = "Reportar la falla a soporte o al supervisor"
+
+
+def test_learner_enrols_checks_and_completes_a_lesson(live_server, page: Page):
+    """`aprendiz` signs in, opens the course, enrols ("Inscribirme"), opens a lesson,
+    answers its knowledge check ("Comprobar" shows the feedback in place, without
+    leaving the page), marks the lesson done and sees the course progress bar above
+    0 %."""
+    # The live-server database is flushed between transactional tests: the command
+    # recreates the home page, the Site, the roles, the course and the demo users.
+    call_command("load_initial_data", demo=True, verbosity=0)
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "aprendiz")
+    page.fill("#id_password", "atiende-demo")
+    page.get_by_role("button", name="Iniciar sesión").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+    page.get_by_role("link", name=COURSE_TITLE).first.click()
+    expect(page.get_by_role("heading", level=1, name=COURSE_TITLE)).to_be_visible()
+    page.get_by_role("button", name="Inscribirme").click()
+
+    course_progress = page.get_by_role("progressbar", name="Avance del curso")
+    expect(course_progress).to_have_attribute("aria-valuenow", "0")
+    expect(page.get_by_role("button", name="Inscribirme")).to_have_count(0)
+    course_url = page.url
+
+    page.get_by_role("link", name=LESSON_TITLE).click()
+    expect(page.get_by_role("heading", level=1, name=LESSON_TITLE)).to_be_visible()
+    lesson_url = page.url
+
+    check = page.locator("[data-knowledge-check]").first
+    feedback = check.locator(".kc-feedback")
+    expect(feedback.locator(".alert")).to_have_count(0)
+    check.get_by_label(re.compile(re.escape(RIGHT_OPTION))).check()
+    check.get_by_role("button", name="Comprobar").click()
+    expect(feedback.locator(".alert-success")).to_contain_text("¡Correcto!")
+    assert page.url == lesson_url  # checked in place by the script, no reload
+
+    # A wrong answer gets its own feedback in the same place.
+    check.locator("input[name=option]").first.check()
+    check.get_by_role("button", name="Comprobar").click()
+    expect(feedback.locator(".alert-warning")).to_contain_text("No es correcto.")
+
+    page.get_by_test_id("mark-done").click()
+    page.wait_for_url(lambda url: url != lesson_url)  # on to the next lesson
+
+    page.goto(course_url)
+    expect(course_progress).not_to_have_attribute("aria-valuenow", "0")
+    percent = int(course_progress.get_attribute("aria-valuenow"))
+    assert 0 < percent < 100
+    expect(course_progress).to_contain_text(f"{percent} %")
+    expect(page.get_by_text("1 de ")).not_to_have_count(0)
