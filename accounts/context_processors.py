@@ -16,6 +16,10 @@ def navigation(request):
     ]
     if user.is_authenticated:
         items.append({"label": _("Mi avance"), "url": reverse("courses:dashboard")})
+    if roles.is_hr(user):
+        items.append(
+            {"label": _("Certificados"), "url": reverse("certificates:hr_list")}
+        )
     if roles.can_use_admin(user):
         items.append({"label": _("Administración"), "url": "/admin/"})
     path = request.path

@@ -12,7 +12,11 @@ DEMO_USERS = [
     ("instructor", "Iván", "Instructor Ruiz", roles.TRAINERS),
     ("rh", "Rocío", "Hernández Salas", roles.HR),
     ("admin", "Admin", "Atiende", None),
+    # A learner who already passed the final assessment and holds a certificate.
+    ("egresada", "María José", "Núñez Peña", roles.LEARNERS),
 ]
+GRADUATE = "egresada"
+FINAL_ASSESSMENT_SLUG = "evaluacion-final-ec0305"
 
 
 @transaction.atomic
@@ -37,3 +41,70 @@ def demo_users_create() -> list[str]:
         if group is not None:
             user.groups.add(Group.objects.get(name=group))
     return created
+
+
+def right_answer(key):
+    """The raw answer that earns full marks for an answer key (as a learner's
+    browser would post it)."""
+    from assessments.grading import QuestionType
+
+    if key.type in (QuestionType.SINGLE, QuestionType.TRUE_FALSE):
+        return next(iter(key.correct))
+    if key.type is QuestionType.MULTIPLE:
+        return sorted(key.correct)
+    if key.type is QuestionType.MATCHING:
+        return dict(key.pairs)
+    if key.type is QuestionType.ORDERING:
+        return list(key.order)
+    return next(option for option, credit in key.credits if credit == 1)
+
+
+def demo_graduate_certify():
+    """`egresada` completes the EC0305 course and passes its final assessment
+    through the real services (start, save every right answer, submit), which
+    issues her certificate. Skipped (None) when she already holds a certificate,
+    or when the course is not loaded; otherwise returns the certificate."""
+    import random
+
+    from assessments import payloads
+    from assessments.attempt_services import (
+        AttemptNotAllowed,
+        attempt_save_answer,
+        attempt_start,
+        attempt_submit,
+    )
+    from assessments.models import AssessmentPage
+    from courses.models import CoursePage, LessonPage, ModulePage
+    from courses.services import course_enrol, lesson_complete
+
+    user = User.objects.filter(username=GRADUATE).first()
+    if user is None or user.certificates.exists():
+        return None
+    assessment = (
+        AssessmentPage.objects.live()
+        .filter(mode=AssessmentPage.Mode.FINAL, slug=FINAL_ASSESSMENT_SLUG)
+        .first()
+    )
+    course = CoursePage.objects.ancestor_of(assessment).first() if assessment else None
+    if course is None:
+        return None
+    course_enrol(user=user, course=course)
+    learner_modules = ModulePage.objects.child_of(course).filter(
+        audience=ModulePage.Audience.LEARNERS
+    )
+    for module in learner_modules:
+        for lesson in LessonPage.objects.live().child_of(module):
+            lesson_complete(user=user, lesson=lesson)
+    try:
+        attempt = attempt_start(
+            learner=user, assessment=assessment, rng=random.Random(305)
+        )
+    except AttemptNotAllowed:
+        return None
+    for response in attempt.responses.select_related("version").order_by("position"):
+        key = payloads.answer_key(response.version.payload)
+        attempt_save_answer(
+            attempt=attempt, position=response.position, raw_answer=right_answer(key)
+        )
+    attempt = attempt_submit(attempt=attempt)
+    return user.certificates.filter(attempt=attempt).first()

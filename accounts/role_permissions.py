@@ -11,9 +11,13 @@ TRAINER_MODEL_PERMISSIONS = [
     ("wagtailadmin", "access_admin"),
     *[
         ("assessments", f"{action}_{model}")
-        for model in ("standard", "element", "criterion")
+        for model in ("standard", "element", "criterion", "question")
         for action in ("add", "change", "delete", "view")
     ],
+    # Versions and re-grade records are frozen history: trainers read them; they
+    # are made by the services (a draw, a re-grade), never edited by hand.
+    ("assessments", "view_questionversion"),
+    ("assessments", "view_regraderecord"),
 ]
 HR_MODEL_PERMISSIONS = [
     ("wagtailadmin", "access_admin"),

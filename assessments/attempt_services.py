@@ -93,9 +93,14 @@ def _blueprint(assessment: AssessmentPage):
 
 
 def _pool(assessment: AssessmentPage) -> tuple[list[blueprint.Candidate], dict]:
+    # Only the blueprint's own elements: rows match candidates by element code,
+    # and codes (E1, E2 ...) are unique per standard, not across standards.
     questions = {
         q.pk: q
-        for q in Question.objects.filter(active=True, criterion__element__isnull=False)
+        for q in Question.objects.filter(
+            active=True,
+            criterion__element__in=assessment.blueprint_rows.values("element"),
+        )
         .select_related("criterion__element")
         .order_by("code")
     }
@@ -176,9 +181,15 @@ def attempt_start(
             return Attempt.objects.get(
                 learner=learner, assessment=assessment, status=Attempt.Status.OPEN
             )
+        # Freeze versions in one fixed order: making a version locks its question
+        # row, and concurrent starts locking rows in different orders deadlock.
+        versions = {
+            qid: question_version_current(question=questions[int(qid)])
+            for qid in sorted(drawn, key=int)
+        }
         responses = []
         for position, question_id in enumerate(drawn, start=1):
-            version = question_version_current(question=questions[int(question_id)])
+            version = versions[question_id]
             responses.append(
                 Response(
                     attempt=attempt,
@@ -220,7 +231,7 @@ def attempt_save_answer(*, attempt: Attempt, position: int, raw_answer, now=None
     now = now or timezone.now()
     with transaction.atomic():
         locked = (
-            Attempt.objects.select_for_update()
+            Attempt.objects.select_for_update(of=("self",))
             .select_related("assessment")
             .get(pk=attempt.pk)
         )
@@ -299,7 +310,7 @@ def attempt_submit(*, attempt: Attempt, now=None, automatic=False) -> Attempt:
     now = now or timezone.now()
     with transaction.atomic():
         locked = (
-            Attempt.objects.select_for_update()
+            Attempt.objects.select_for_update(of=("self",))
             .select_related("assessment")
             .get(pk=attempt.pk)
         )
@@ -320,6 +331,10 @@ def attempt_submit(*, attempt: Attempt, now=None, automatic=False) -> Attempt:
                 "competent",
             ]
         )
+        if locked.competent and locked.assessment.mode == AssessmentPage.Mode.FINAL:
+            from certificates.services import certificate_issue_for_attempt
+
+            certificate_issue_for_attempt(attempt=locked, now=now)
     return locked
 
 
@@ -350,11 +365,11 @@ def question_regrade(*, question: Question, by) -> RegradeRecord:
     details = []
     verdicts_changed = 0
     with transaction.atomic():
+        # Open attempts too, locked with the rest: one that is submitted later must
+        # be graded with the corrected key, not the one it was drawn with.
         responses = list(
-            Response.objects.select_for_update()
-            .filter(
-                version__question=question, attempt__status=Attempt.Status.SUBMITTED
-            )
+            Response.objects.select_for_update(of=("self", "attempt"))
+            .filter(version__question=question)
             .exclude(key_version=new_version)
             .select_related("attempt__assessment", "version")
         )
@@ -365,6 +380,8 @@ def question_regrade(*, question: Question, by) -> RegradeRecord:
             before = (attempt.score, attempt.competent)
             response.key_version = new_version
             response.save(update_fields=["key_version"])
+            if attempt.status != Attempt.Status.SUBMITTED:
+                continue  # graded with the corrected key when it is submitted
             _grade(attempt)
             attempt.save(update_fields=["score", "competent"])
             if before[1] != attempt.competent:

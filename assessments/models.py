@@ -15,6 +15,8 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import path as route_path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -281,8 +283,13 @@ class QuestionVersion(models.Model):
 # --- Assessments and attempts ----------------------------------------------------
 
 
-class AssessmentPage(Page):
-    """An assessment inside a course: a blueprint of rows and the rules of play."""
+class AssessmentPage(RoutablePageMixin, Page):
+    """An assessment inside a course: a blueprint of rows and the rules of play.
+
+    The page itself is the learner's start page (sign-in required); ``comenzar/``
+    starts or resumes an attempt (POST). The attempt pages live under
+    ``/evaluaciones/intentos/`` (assessments/urls.py, learner_views).
+    """
 
     class Mode(models.TextChoices):
         FINAL = "final", _("evaluación (calificada)")
@@ -352,6 +359,29 @@ class AssessmentPage(Page):
     @property
     def is_diagnostic(self) -> bool:
         return self.mode == self.Mode.DIAGNOSTIC
+
+    @route_path("")
+    def start_page(self, request):
+        from . import learner_views
+
+        return learner_views.assessment_start_page(request, self)
+
+    @route_path("comenzar/", name="begin")
+    def begin(self, request):
+        from . import learner_views
+
+        return learner_views.assessment_begin(request, self)
+
+    def serve_preview(self, request, mode_name):
+        # An editor's preview shows the page only: no attempt is touched.
+        return self.render(request)
+
+    def get_context(self, request, *args, **kwargs):
+        from . import learner_selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(learner_selectors.start_page(assessment=self, user=request.user))
+        return context
 
 
 class BlueprintRow(Orderable):

@@ -135,14 +135,36 @@ class BankLoadReport:
     kept: list[str] = field(default_factory=list)
 
 
+def _block_messages(error) -> list[str]:
+    """The messages of a (nested) StreamField block validation error."""
+    messages: list[str] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            messages.extend(m for m in node.get("messages", []) if m not in messages)
+            children = node.get("blockErrors", {})
+            for child in children.values() if isinstance(children, dict) else children:
+                walk(child)
+
+    walk(error.as_json_data())
+    return messages or [str(error)]
+
+
 def _validate_entry(question: Question) -> list[str]:
     from django.core.exceptions import ValidationError
 
+    messages: list[str] = []
+    # Model.full_clean does not run a StreamField's block rules (one right option,
+    # unique texts ...): the admin form does. Run them here as well.
     try:
-        question.full_clean(exclude=["tags"], validate_unique=False)
+        question.content.stream_block.clean(question.content)
     except ValidationError as error:
-        return [f"{question.code}: {message}" for message in error.messages]
-    return []
+        messages += _block_messages(error)
+    try:
+        question.full_clean(exclude=["tags", "content"], validate_unique=False)
+    except ValidationError as error:
+        messages += error.messages
+    return [f"{question.code}: {message}" for message in messages]
 
 
 @transaction.atomic
@@ -160,8 +182,13 @@ def question_bank_load(*, entries: Iterable[Mapping[str, Any]]) -> BankLoadRepor
     report = BankLoadReport()
     errors: list[str] = []
     pending: list[tuple[Question, list[str], bool]] = []
+    seen_codes: set[str] = set()
     for data in entries:
         code = data.get("code", "?")
+        if code in seen_codes:
+            errors.append(f"{code}: duplicate code")
+            continue
+        seen_codes.add(code)
         criterion = criteria.get(data.get("criterion"))
         if criterion is None:
             errors.append(f"{code}: unknown criterion {data.get('criterion')!r}")
@@ -178,7 +205,7 @@ def question_bank_load(*, entries: Iterable[Mapping[str, Any]]) -> BankLoadRepor
             continue
         question = question or Question(code=code)
         question.criterion = criterion
-        question.stem = data["stem"]
+        question.stem = data.get("stem", "")
         question.feedback = data.get("feedback", "")
         question.difficulty = data.get("difficulty", Question.Difficulty.MEDIUM)
         question.content = content
@@ -187,7 +214,7 @@ def question_bank_load(*, entries: Iterable[Mapping[str, Any]]) -> BankLoadRepor
     if errors:
         raise QuestionDataError(errors)
     for question, tags, is_new in pending:
-        if not is_new and not _changed(question):
+        if not is_new and not _changed(question, tags):
             report.unchanged += 1
             continue
         question.save()
@@ -200,10 +227,11 @@ def question_bank_load(*, entries: Iterable[Mapping[str, Any]]) -> BankLoadRepor
     return report
 
 
-def _changed(question: Question) -> bool:
+def _changed(question: Question, tags: list[str]) -> bool:
     stored = Question.objects.get(pk=question.pk)
     return (
-        stored.stem != question.stem
+        set(stored.tags.names()) != set(tags)
+        or stored.stem != question.stem
         or stored.feedback != question.feedback
         or stored.criterion_id != question.criterion_id
         or stored.difficulty != question.difficulty

@@ -1,9 +1,29 @@
 from django.urls import path
 
-from . import views
+from . import learner_views, views
 
 app_name = "assessments"
 
 urlpatterns = [
     path("estandar/<str:code>/", views.standard_detail, name="standard_detail"),
+    path(
+        "evaluaciones/intentos/<uuid:attempt_uuid>/",
+        learner_views.attempt_detail,
+        name="attempt",
+    ),
+    path(
+        "evaluaciones/intentos/<uuid:attempt_uuid>/guardar/",
+        learner_views.attempt_save,
+        name="attempt_save",
+    ),
+    path(
+        "evaluaciones/intentos/<uuid:attempt_uuid>/enviar/",
+        learner_views.attempt_submit,
+        name="attempt_submit",
+    ),
+    path(
+        "evaluaciones/intentos/<uuid:attempt_uuid>/resultado/",
+        learner_views.attempt_result,
+        name="attempt_result",
+    ),
 ]

@@ -74,9 +74,9 @@ def test_results_are_sorted_by_question_and_independent_of_input_order():
 
 
 def test_ties_are_broken_by_attempt_id():
-    """All totals are equal, so the ranking is by attempt id: the upper group is
-    'a' and the lower group is 'd'."""
-    rows = {"b": (0, 1), "d": (0, 1), "a": (1, 0), "c": (1, 0)}
+    """All four totals are equal, so the ranking is by attempt id: the upper group
+    (one attempt) is 'ana' and the lower group is 'dora'."""
+    rows = {"beto": (1, 0), "dora": (0, 1), "ana": (1, 0), "carla": (0, 1)}
     responses = [
         ItemResponse(attempt, f"q{index}", F(score), ())
         for attempt, scores in rows.items()

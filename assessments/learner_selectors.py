@@ -1,0 +1,390 @@
+"""Read queries for the learner's side of assessments: the start page, the attempt
+page, the result page and the attempt history.
+
+Each returns plain data for a template with a fixed number of queries, however
+many questions, attempts or lessons there are. Nothing here changes state, and
+nothing the attempt page gets carries the answer key (see learner_answers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import learner_answers
+from .attempt_services import Availability, attempt_availability
+from .grading import QuestionType
+from .models import AssessmentPage, Attempt, Criterion, ElementResult, Response
+
+# ------------------------------------------------------------------ start page
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    element: object
+    criterion: object | None
+    count: int
+    threshold_percent: int
+
+
+def start_page(*, assessment: AssessmentPage, user, now=None) -> dict:
+    """Rules, plan, attempts used and left, and the learner's attempts: 3 queries."""
+    now = now or timezone.now()
+    rows = [
+        PlanRow(row.element, row.criterion, row.count, row.threshold_percent)
+        for row in assessment.blueprint_rows.select_related(
+            "element", "criterion"
+        ).order_by("sort_order")
+    ]
+    context = {
+        "plan": rows,
+        "question_count": sum(row.count for row in rows),
+        "availability": None,
+        "attempts": [],
+    }
+    if user.is_authenticated:
+        context["availability"] = attempt_availability(
+            learner=user, assessment=assessment, now=now
+        )
+        context["attempts"] = _with_percent(
+            Attempt.objects.filter(learner=user, assessment=assessment).order_by(
+                "-number"
+            )
+        )
+    return context
+
+
+def _with_percent(attempts) -> list[Attempt]:
+    """The attempts, each with ``score_percent`` (whole percent, rounded down, as
+    element results are) for templates."""
+    result = list(attempts)
+    for attempt in result:
+        attempt.score_percent = (
+            None if attempt.score is None else int(100 * attempt.score)
+        )
+    return result
+
+
+# ---------------------------------------------------------------- attempt page
+
+
+def attempt_questions(*, attempt: Attempt) -> list[tuple]:
+    """The attempt's questions in order, each as (form pre-filled with the saved
+    answer, when it was saved): 1 query."""
+    responses = attempt.responses.select_related("version").order_by("position")
+    return [
+        (
+            learner_answers.question_form(
+                position=r.position,
+                payload=r.version.payload,
+                display=r.display,
+                answer=r.answer,
+            ),
+            r.saved_at,
+        )
+        for r in responses
+    ]
+
+
+def attempt_question_types(
+    *, attempt: Attempt, position: int | None = None
+) -> dict[int, tuple[str, dict]]:
+    """position -> (type, display) of the attempt's questions (or of the one at
+    ``position``) for reading a post: 1 query."""
+    responses = attempt.responses.select_related("version").only(
+        "position", "display", "version__payload"
+    )
+    if position is not None:
+        responses = responses.filter(position=position)
+    return {r.position: (r.version.payload["type"], r.display) for r in responses}
+
+
+# ------------------------------------------------------------------ result page
+
+
+@dataclass(frozen=True)
+class ElementBar:
+    element: object
+    percent: int
+    threshold_percent: int
+    passed: bool
+    earned: Fraction
+    possible: Fraction
+
+
+@dataclass
+class CriterionToWork:
+    criterion: Criterion
+    percent: int
+    threshold_percent: int
+    lessons: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    position: int
+    type: str
+    stem: str
+    element_code: str
+    criterion_code: str
+    your_answer: tuple[str, ...]
+    feedback: str
+    reveal: bool
+    right_answer: tuple[str, ...] = ()
+    percent: int | None = None
+    option_feedback: tuple[str, ...] = ()
+
+    @property
+    def outcome(self) -> str:
+        if self.percent is None:
+            return ""
+        if self.percent >= 100:
+            return "right"
+        return "partial" if self.percent > 0 else "wrong"
+
+
+def _percent(value: Fraction) -> int:
+    return int(100 * value)
+
+
+def _true_false_text(value) -> str:
+    return _("Verdadero") if value in (True, "true") else _("Falso")
+
+
+def _answer_texts(payload: dict, answer) -> tuple[str, ...]:
+    """The learner's answer as text, in the terms they were shown."""
+    if answer in (None, "", [], {}):
+        return ()
+    kind = payload["type"]
+    if kind == QuestionType.TRUE_FALSE:
+        return (_true_false_text(answer),)
+    if kind in (QuestionType.SINGLE, QuestionType.SITUATIONAL):
+        texts = {o["id"]: o["text"] for o in payload["options"]}
+        return (texts.get(answer, "?"),)
+    if kind == QuestionType.MULTIPLE:
+        texts = {o["id"]: o["text"] for o in payload["options"]}
+        return tuple(texts.get(i, "?") for i in answer)
+    if kind == QuestionType.MATCHING:
+        prompts = {p["id"]: p["prompt"] for p in payload["pairs"]}
+        matches = {p["match_id"]: p["match"] for p in payload["pairs"]}
+        return tuple(
+            f"{prompts.get(prompt, '?')} → {matches.get(match, '?')}"
+            for prompt, match in answer.items()
+        )
+    texts = {item["id"]: item["text"] for item in payload["items"]}
+    return tuple(texts.get(i, "?") for i in answer)
+
+
+def _right_texts(payload: dict) -> tuple[str, ...]:
+    kind = payload["type"]
+    if kind == QuestionType.TRUE_FALSE:
+        return (_true_false_text(payload["answer"]),)
+    if kind in (QuestionType.SINGLE, QuestionType.MULTIPLE):
+        return tuple(o["text"] for o in payload["options"] if o["correct"])
+    if kind == QuestionType.SITUATIONAL:
+        return tuple(o["text"] for o in payload["options"] if o["credit"] == 100)
+    if kind == QuestionType.MATCHING:
+        return tuple(f"{p['prompt']} → {p['match']}" for p in payload["pairs"])
+    return tuple(item["text"] for item in payload["items"])
+
+
+def _option_feedback(payload: dict, answer) -> tuple[str, ...]:
+    if payload["type"] not in ("single", "multiple", "situational") or not answer:
+        return ()
+    chosen = set(answer) if isinstance(answer, list) else {answer}
+    return tuple(
+        o["feedback"]
+        for o in payload["options"]
+        if o["id"] in chosen and o.get("feedback")
+    )
+
+
+def answers_visible(
+    *, attempt: Attempt, availability: Availability, passed_any: bool
+) -> bool:
+    """Whether the result page may show the right answers (AssessmentPage
+    .review_answers): never while an attempt of the same assessment is open."""
+    if attempt.status != Attempt.Status.SUBMITTED:
+        return False
+    if availability.open_attempt is not None:
+        return False
+    policy = attempt.assessment.review_answers
+    if policy == AssessmentPage.ReviewAnswers.AFTER_PASS:
+        return passed_any
+    if policy == AssessmentPage.ReviewAnswers.AFTER_LAST:
+        return availability.attempts_left == 0
+    return False
+
+
+def _lessons_by_criterion(criterion_ids: set[int]) -> dict[int, list]:
+    """Live lessons for learners tagged with these criteria: 3 queries at most."""
+    from courses.models import LessonPage, ModulePage
+
+    if not criterion_ids:
+        return {}
+    through = LessonPage.criteria.through
+    links = list(
+        through.objects.filter(criterion_id__in=criterion_ids).values_list(
+            "criterion_id", "lessonpage_id"
+        )
+    )
+    if not links:
+        return {}
+    trainer_paths = tuple(
+        ModulePage.objects.filter(audience=ModulePage.Audience.TRAINERS).values_list(
+            "path", flat=True
+        )
+    )
+    lessons = {
+        lesson.pk: lesson
+        for lesson in LessonPage.objects.live()
+        .filter(pk__in={lesson_id for _, lesson_id in links})
+        .defer_streamfields()
+        if not lesson.path.startswith(trainer_paths or ("\0",))
+    }
+    result: dict[int, list] = {}
+    for criterion_id, lesson_id in links:
+        if lesson_id in lessons:
+            result.setdefault(criterion_id, []).append(lessons[lesson_id])
+    for values in result.values():
+        values.sort(key=lambda page: page.path)
+    return result
+
+
+def attempt_result(*, attempt: Attempt, now=None) -> dict:
+    """Everything the result page shows for a submitted attempt: 7 queries at
+    most, whatever the number of questions."""
+    assessment = attempt.assessment
+    element_results = list(
+        ElementResult.objects.filter(attempt=attempt)
+        .select_related("element")
+        .order_by("element__order", "element__code")
+    )
+    bars = [
+        ElementBar(
+            element=r.element,
+            percent=r.percent,
+            threshold_percent=_percent(r.threshold),
+            passed=r.passed,
+            earned=r.earned,
+            possible=r.possible,
+        )
+        for r in element_results
+    ]
+    thresholds = {r.element_id: r.threshold for r in element_results}
+    responses = list(
+        Response.objects.filter(attempt=attempt)
+        .select_related("version", "key_version__criterion__element")
+        .order_by("position")
+    )
+
+    # Criteria below their element's threshold, from the graded responses.
+    sums: dict[int, list] = {}
+    for r in responses:
+        criterion = r.key_version.criterion
+        entry = sums.setdefault(criterion.pk, [criterion, Fraction(0), 0])
+        entry[1] += r.score or Fraction(0)
+        entry[2] += 1
+    to_work = []
+    for criterion, earned, count in sums.values():
+        threshold = thresholds.get(criterion.element_id, Fraction(4, 5))
+        score = earned / count if count else Fraction(0)
+        if score < threshold:
+            to_work.append(
+                CriterionToWork(criterion, _percent(score), _percent(threshold))
+            )
+    to_work.sort(
+        key=lambda c: (
+            c.criterion.element.order if c.criterion.element else 0,
+            c.criterion.order,
+            c.criterion.code,
+        )
+    )
+    lessons = _lessons_by_criterion({c.criterion.pk for c in to_work})
+    for item in to_work:
+        item.lessons = lessons.get(item.criterion.pk, [])
+
+    availability = attempt_availability(
+        learner=attempt.learner_id, assessment=assessment, now=now
+    )
+    all_passed = bool(bars) and all(bar.passed for bar in bars)
+    after_pass = assessment.review_answers == AssessmentPage.ReviewAnswers.AFTER_PASS
+    passed_any = after_pass and (all_passed or _passed_any(attempt))
+    reveal = answers_visible(
+        attempt=attempt, availability=availability, passed_any=passed_any
+    )
+    review = [
+        ReviewItem(
+            position=r.position,
+            type=r.version.payload["type"],
+            stem=r.version.payload["stem"],
+            element_code=r.key_version.criterion.element.code
+            if r.key_version.criterion.element
+            else "",
+            criterion_code=r.key_version.criterion.code,
+            your_answer=_answer_texts(r.version.payload, r.answer),
+            feedback=r.version.payload.get("feedback", ""),
+            reveal=reveal,
+            right_answer=_right_texts(r.key_version.payload) if reveal else (),
+            percent=_percent(r.score or Fraction(0)) if reveal else None,
+            option_feedback=_option_feedback(r.version.payload, r.answer)
+            if reveal
+            else (),
+        )
+        for r in responses
+    ]
+    return {
+        "bars": bars,
+        "criteria_to_work": to_work,
+        "study_elements": [bar.element for bar in bars if not bar.passed],
+        "all_passed": all_passed,
+        "review": review,
+        "reveal_answers": reveal,
+        "availability": availability,
+        "score_percent": _percent(attempt.score or Fraction(0)),
+        "answered_count": sum(1 for r in responses if r.answer is not None),
+        "question_count": len(responses),
+    }
+
+
+def _passed_any(attempt: Attempt) -> bool:
+    """Whether the learner passed some submitted attempt of this assessment: every
+    element passed (the verdict for final assessments; diagnostics have none)."""
+    return (
+        Attempt.objects.filter(
+            learner_id=attempt.learner_id,
+            assessment_id=attempt.assessment_id,
+            status=Attempt.Status.SUBMITTED,
+        )
+        .filter(Q(competent=True) | Q(element_results__isnull=False))
+        .exclude(element_results__passed=False)
+        .exists()
+    )
+
+
+# ------------------------------------------------------------------- history
+
+
+def learner_attempt_history(*, user) -> list[Attempt]:
+    """All of the learner's attempts, newest first, with their assessment: 1
+    query."""
+    return _with_percent(
+        Attempt.objects.filter(learner=user)
+        .select_related("assessment")
+        .order_by("-started_at")
+    )
+
+
+def assessments_in_courses(*, courses) -> list[AssessmentPage]:
+    """Live assessments of these courses, in tree order: 1 query (none without
+    courses)."""
+    if not courses:
+        return []
+    within = Q()
+    for course in courses:
+        within |= Q(path__startswith=course.path, depth=course.depth + 1)
+    return list(AssessmentPage.objects.live().filter(within).order_by("path"))

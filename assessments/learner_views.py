@@ -1,0 +1,376 @@
+"""The learner's pages for assessments: the start page (served by AssessmentPage),
+the attempt, saving answers, submitting and the result.
+
+Thin: who may see an attempt is decided by ``access.get_own_attempt_or_404``,
+every change of state goes through ``attempt_services``, and what a page shows
+comes from ``learner_selectors``. GET never changes state, except the one thing
+the rules require of every visit: an attempt past its deadline plus grace is
+finalised first, with its last saved answers.
+"""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import time_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from . import access, attempt_services, learner_answers, learner_selectors, tasks
+from .attempt_services import AnswerRejected, AttemptNotAllowed
+from .models import AssessmentPage, Attempt
+
+FINALISED_MESSAGE = gettext_lazy(
+    "Se acabó el tiempo: tu intento se envió automáticamente con las respuestas "
+    "que tenías guardadas."
+)
+
+
+def _see_other(url: str):
+    """Redirect after a POST with 303, so that the browser follows with GET."""
+    response = redirect(url)
+    response.status_code = 303
+    return response
+
+
+def _result_url(attempt: Attempt) -> str:
+    return reverse("assessments:attempt_result", args=[attempt.uuid])
+
+
+def _saved_message(saved_at) -> str:
+    local = timezone.localtime(saved_at)
+    return _("Guardado %(time)s") % {"time": time_format(local, "H:i:s")}
+
+
+def _clock(seconds: int | None) -> str:
+    """Seconds as M:SS or H:MM:SS, as the page's script shows them."""
+    if seconds is None:
+        return ""
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{secs:02d}"
+    return f"{minutes}:{secs:02d}"
+
+
+def _finalise_if_overdue(request, attempt: Attempt) -> Attempt:
+    """Finalise an overdue open attempt (and say so); return it as it is now."""
+    was_open = attempt.status == Attempt.Status.OPEN
+    attempt = attempt_services.attempt_finalise_if_overdue(attempt=attempt)
+    if was_open and attempt.status == Attempt.Status.SUBMITTED:
+        messages.warning(request, str(FINALISED_MESSAGE))
+    return attempt
+
+
+# ------------------------------------------------------------------ start page
+
+
+def _own_open_attempt(user, assessment: AssessmentPage) -> Attempt | None:
+    return (
+        Attempt.objects.select_related("assessment")
+        .filter(learner=user, assessment=assessment, status=Attempt.Status.OPEN)
+        .first()
+    )
+
+
+def assessment_start_page(request, page: AssessmentPage):
+    """GET on the assessment page: rules, attempts, the learner's results."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    open_attempt = _own_open_attempt(request.user, page)
+    if open_attempt is not None:
+        _finalise_if_overdue(request, open_attempt)
+    # AssessmentPage.get_context adds learner_selectors.start_page.
+    return page.render(request)
+
+
+def assessment_begin(request, page: AssessmentPage):
+    """POST "Comenzar" / "Continuar intento": start an attempt or resume the
+    open one, then go to it."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(page.get_url(request))
+    if request.method != "POST":
+        return redirect(page.get_url(request))
+    open_attempt = _own_open_attempt(request.user, page)
+    if open_attempt is not None:
+        open_attempt = _finalise_if_overdue(request, open_attempt)
+        if open_attempt.status == Attempt.Status.SUBMITTED:
+            return _see_other(_result_url(open_attempt))
+        return _see_other(open_attempt.get_absolute_url())
+    try:
+        attempt = attempt_services.attempt_start(learner=request.user, assessment=page)
+    except AttemptNotAllowed as error:
+        messages.error(request, str(error))
+        return _see_other(page.get_url(request))
+    tasks.schedule_finalisation(attempt)
+    return _see_other(attempt.get_absolute_url())
+
+
+# ---------------------------------------------------------------- attempt page
+
+
+@login_required
+@require_GET
+def attempt_detail(request, attempt_uuid):
+    attempt = access.get_own_attempt_or_404(request.user, attempt_uuid)
+    attempt = _finalise_if_overdue(request, attempt)
+    if attempt.status != Attempt.Status.OPEN:
+        return redirect(_result_url(attempt))
+    questions = learner_selectors.attempt_questions(attempt=attempt)
+    now = timezone.now()
+    remaining = (
+        max(int((attempt.deadline - now).total_seconds()), 0)
+        if attempt.deadline
+        else None
+    )
+    return render(
+        request,
+        "assessments/attempt.html",
+        {
+            "attempt": attempt,
+            "assessment": attempt.assessment,
+            "questions": questions,
+            "answered_count": sum(1 for q, _saved in questions if q.answered),
+            "remaining_seconds": remaining,
+            "remaining_display": _clock(remaining),
+        },
+    )
+
+
+# ---------------------------------------------------------------------- saving
+
+
+class _Closed(Exception):
+    """The attempt is no longer open (submitted, or finalised just now)."""
+
+    def __init__(self, attempt: Attempt):
+        self.attempt = attempt
+
+
+def _ensure_open(request, attempt: Attempt) -> Attempt:
+    attempt = _finalise_if_overdue(request, attempt)
+    if attempt.status != Attempt.Status.OPEN:
+        raise _Closed(attempt)
+    return attempt
+
+
+def _closed_json(attempt: Attempt):
+    finalised = attempt.finalised_automatically
+    return JsonResponse(
+        {
+            "error": str(FINALISED_MESSAGE)
+            if finalised
+            else _("Este intento ya se envió."),
+            "closed": True,
+            "result_url": _result_url(attempt),
+        },
+        status=409,
+    )
+
+
+def _closed_page(request, attempt: Attempt):
+    # The page says it itself: drop the finalisation's message.
+    list(messages.get_messages(request))
+    return render(
+        request,
+        "assessments/attempt_closed.html",
+        {"attempt": attempt, "assessment": attempt.assessment},
+        status=409,
+    )
+
+
+def _bad_request(request, attempt: Attempt, message: str):
+    return render(
+        request,
+        "assessments/attempt_closed.html",
+        {"attempt": attempt, "assessment": attempt.assessment, "error": message},
+        status=400,
+    )
+
+
+def _bad_json(message: str):
+    return JsonResponse({"error": message}, status=400)
+
+
+INVALID = gettext_lazy("La respuesta no tiene un formato válido; no se guardó nada.")
+INCOMPLETE_ORDERING = gettext_lazy(
+    "Asigna a cada paso una posición distinta para guardar el orden."
+)
+
+
+@login_required
+@require_POST
+def attempt_save(request, attempt_uuid):
+    """Save answers: one question as JSON (the page's script) or every answered
+    question of a plain form post (without JavaScript)."""
+    attempt = access.get_own_attempt_or_404(request.user, attempt_uuid)
+    wants_json = request.content_type == "application/json"
+    try:
+        attempt = _ensure_open(request, attempt)
+        if wants_json:
+            return _save_json(request, attempt)
+        return _save_form(request, attempt)
+    except _Closed as closed:
+        if wants_json:
+            # The page's script shows the error; a message would show up later.
+            list(messages.get_messages(request))
+            return _closed_json(closed.attempt)
+        return _closed_page(request, closed.attempt)
+
+
+def _save_json(request, attempt: Attempt):
+    try:
+        body = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        return _bad_json(str(INVALID))
+    if not isinstance(body, dict) or set(body) != {"position", "answer"}:
+        return _bad_json(str(INVALID))
+    position = body["position"]
+    if isinstance(position, bool) or not isinstance(position, int):
+        return _bad_json(str(INVALID))
+    questions = learner_selectors.attempt_question_types(
+        attempt=attempt, position=position
+    )
+    if position not in questions:
+        return _bad_json(_("Esa pregunta no es parte de este intento."))
+    kind, display = questions[position]
+    try:
+        answer = learner_answers.from_tokens(
+            kind=kind, display=display, raw=body["answer"]
+        )
+    except learner_answers.IncompleteOrdering:
+        return _bad_json(str(INCOMPLETE_ORDERING))
+    except learner_answers.AnswerFormatError:
+        return _bad_json(str(INVALID))
+    try:
+        response = attempt_services.attempt_save_answer(
+            attempt=attempt, position=position, raw_answer=answer
+        )
+    except AnswerRejected as error:
+        attempt.refresh_from_db()
+        if attempt.status != Attempt.Status.OPEN or attempt_services.is_overdue(
+            attempt
+        ):
+            raise _Closed(_finalise_if_overdue(request, attempt)) from error
+        return _bad_json(str(error))
+    return JsonResponse(
+        {
+            "position": position,
+            "answered": response.answer is not None,
+            "saved_at": response.saved_at.isoformat(),
+            "message": _saved_message(response.saved_at),
+        }
+    )
+
+
+def _answers_from_form(request, attempt: Attempt):
+    """The answered questions of a form post as {position: answer}, and the
+    positions of half-done orderings. Raises AnswerFormatError for a post that
+    no form of this attempt sends."""
+    questions = learner_selectors.attempt_question_types(attempt=attempt)
+    posted = learner_answers.tokens_from_form(questions=questions, data=request.POST)
+    answers, incomplete = {}, []
+    for position, raw in sorted(posted.items()):
+        kind, display = questions[position]
+        try:
+            answer = learner_answers.from_tokens(kind=kind, display=display, raw=raw)
+        except learner_answers.IncompleteOrdering:
+            incomplete.append(position)
+            continue
+        if answer is not None:
+            answers[position] = answer
+    return answers, incomplete
+
+
+def _save_all(request, attempt: Attempt, answers: dict) -> None:
+    """Save every answer or none (raises _Closed or AnswerRejected)."""
+    try:
+        with transaction.atomic():
+            for position, answer in answers.items():
+                attempt_services.attempt_save_answer(
+                    attempt=attempt, position=position, raw_answer=answer
+                )
+    except AnswerRejected:
+        attempt.refresh_from_db()
+        if attempt.status != Attempt.Status.OPEN or attempt_services.is_overdue(
+            attempt
+        ):
+            raise _Closed(_finalise_if_overdue(request, attempt)) from None
+        raise
+
+
+def _warn_incomplete(request, incomplete: list[int]) -> None:
+    for position in incomplete:
+        messages.warning(
+            request,
+            _("Pregunta %(number)s: %(problem)s")
+            % {"number": position, "problem": INCOMPLETE_ORDERING},
+        )
+
+
+def _save_form(request, attempt: Attempt):
+    try:
+        answers, incomplete = _answers_from_form(request, attempt)
+        _save_all(request, attempt, answers)
+    except (learner_answers.AnswerFormatError, AnswerRejected):
+        return _bad_request(request, attempt, str(INVALID))
+    if answers:
+        messages.success(
+            request,
+            _("Se guardaron tus respuestas (%(count)s).") % {"count": len(answers)},
+        )
+    elif not incomplete:
+        messages.info(request, _("No había respuestas que guardar."))
+    _warn_incomplete(request, incomplete)
+    return _see_other(attempt.get_absolute_url())
+
+
+# ------------------------------------------------------------------ submitting
+
+
+@login_required
+@require_POST
+def attempt_submit(request, attempt_uuid):
+    """Submit (idempotent). Without JavaScript the whole form comes here, so the
+    answers it carries are saved first."""
+    attempt = access.get_own_attempt_or_404(request.user, attempt_uuid)
+    attempt = _finalise_if_overdue(request, attempt)
+    if attempt.status != Attempt.Status.OPEN:
+        return _see_other(_result_url(attempt))
+    try:
+        answers, incomplete = _answers_from_form(request, attempt)
+        _save_all(request, attempt, answers)
+    except _Closed as closed:
+        return _see_other(_result_url(closed.attempt))
+    except (learner_answers.AnswerFormatError, AnswerRejected):
+        return _bad_request(request, attempt, str(INVALID))
+    if incomplete:
+        _warn_incomplete(request, incomplete)
+        messages.error(
+            request, _("Tu intento no se envió: revisa las preguntas señaladas.")
+        )
+        return _see_other(attempt.get_absolute_url())
+    attempt_services.attempt_submit(attempt=attempt)
+    return _see_other(_result_url(attempt))
+
+
+# ---------------------------------------------------------------------- result
+
+
+@login_required
+@require_GET
+def attempt_result(request, attempt_uuid):
+    attempt = access.get_own_attempt_or_404(request.user, attempt_uuid)
+    attempt = _finalise_if_overdue(request, attempt)
+    if attempt.status == Attempt.Status.OPEN:
+        return redirect(attempt.get_absolute_url())
+    context = learner_selectors.attempt_result(attempt=attempt)
+    context.update({"attempt": attempt, "assessment": attempt.assessment})
+    return render(request, "assessments/attempt_result.html", context)

@@ -1,0 +1,210 @@
+// The attempt page: save each answer as it changes, keep the question navigator
+// and the countdown up to date, confirm before submitting.
+//
+// Without JavaScript the page still works: "Guardar respuestas" posts the whole
+// form, "Enviar intento" posts it to the submit URL, and the deadline is shown as
+// a clock time. The server owns the clock: this script only displays the
+// remaining seconds it was given, and the server refuses late answers itself.
+(() => {
+  const form = document.getElementById("attempt-form");
+  if (!form) return;
+  const text = form.dataset;
+  const csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  const alertBox = document.getElementById("attempt-alert");
+  const submitButton = form.querySelector("[data-submit-attempt]");
+  let closed = false;
+  let timer = null;
+  let submitting = false;
+
+  const sections = () => Array.from(form.querySelectorAll("[data-question]"));
+
+  // The answer of one question, in the tokens the form uses.
+  function answerOf(section) {
+    const type = section.dataset.type;
+    if (type === "multiple") {
+      return Array.from(section.querySelectorAll("input[type=checkbox]:checked")).map((i) => i.value);
+    }
+    if (type === "matching" || type === "ordering") {
+      const answer = {};
+      section.querySelectorAll("select[data-token]").forEach((select) => {
+        answer[select.dataset.token] = select.value;
+      });
+      return answer;
+    }
+    const checked = section.querySelector("input[type=radio]:checked");
+    return checked ? checked.value : null;
+  }
+
+  function isAnswered(answer) {
+    if (answer === null || answer === "") return false;
+    if (Array.isArray(answer)) return answer.length > 0;
+    return Object.values(answer).some((value) => value !== "");
+  }
+
+  // An ordering is saved only when every item has a place (or none has).
+  function orderingIncomplete(answer) {
+    const values = Object.values(answer);
+    const filled = values.filter((value) => value !== "");
+    return filled.length > 0 && (filled.length < values.length || new Set(filled).size < filled.length);
+  }
+
+  function setState(section, message, kind) {
+    const state = section.querySelector("[data-save-state]");
+    state.textContent = message;
+    state.classList.remove("text-success", "text-danger", "text-muted");
+    state.classList.add(kind === "saved" ? "text-success" : kind === "error" ? "text-danger" : "text-muted");
+  }
+
+  function updateNavigator(section, answered) {
+    const link = document.querySelector(`[data-nav-position="${section.dataset.position}"]`);
+    if (link) link.classList.toggle("answered", answered);
+    const count = document.querySelector("[data-answered-count]");
+    if (count) count.textContent = document.querySelectorAll(".question-nav a.answered").length;
+  }
+
+  function closeAttempt(data) {
+    closed = true;
+    if (timer) clearInterval(timer);
+    form.querySelectorAll("input, select, button").forEach((el) => {
+      el.disabled = true;
+    });
+    const alert = document.createElement("div");
+    alert.className = "alert alert-warning";
+    alert.append(document.createTextNode(data.error + " "));
+    if (data.result_url) {
+      const link = document.createElement("a");
+      link.href = data.result_url;
+      link.className = "alert-link";
+      link.textContent = text.msgResult;
+      alert.append(link);
+    }
+    alertBox.replaceChildren(alert);
+    alertBox.scrollIntoView({ behavior: "smooth", block: "start" });
+  }
+
+  // Saves go one at a time, in order, and a question waiting in the queue is
+  // saved once with its answer at that moment: quick changes (a matching's
+  // selects, an ordering's swaps) make one request, not a burst.
+  let queue = Promise.resolve();
+  const waiting = new Set();
+
+  function save(section) {
+    if (closed) return;
+    const answer = answerOf(section);
+    if (section.dataset.type === "ordering" && orderingIncomplete(answer)) {
+      setState(section, text.msgIncomplete, "pending");
+      return;
+    }
+    setState(section, text.msgSaving, "pending");
+    if (waiting.has(section)) return;
+    waiting.add(section);
+    queue = queue.then(() => {
+      waiting.delete(section);
+      return send(section);
+    });
+  }
+
+  async function send(section) {
+    if (closed) return;
+    const answer = answerOf(section);
+    if (section.dataset.type === "ordering" && orderingIncomplete(answer)) {
+      setState(section, text.msgIncomplete, "pending");
+      return;
+    }
+    // Only the latest save of a question may update its state.
+    const ticket = String(Number(section.dataset.ticket || 0) + 1);
+    section.dataset.ticket = ticket;
+    try {
+      const response = await fetch(text.saveUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: {
+          "Content-Type": "application/json",
+          Accept: "application/json",
+          "X-CSRFToken": csrf,
+        },
+        body: JSON.stringify({ position: Number(section.dataset.position), answer }),
+      });
+      const data = await response.json();
+      if (section.dataset.ticket !== ticket) return;
+      if (response.ok) {
+        setState(section, data.message, "saved");
+        updateNavigator(section, data.answered);
+      } else if (response.status === 409) {
+        closeAttempt(data);
+      } else {
+        setState(section, data.error, "error");
+      }
+    } catch (error) {
+      if (section.dataset.ticket === ticket) setState(section, text.msgNetwork, "error");
+    }
+  }
+
+  // Ordering: choosing a place another item holds swaps the two.
+  function swapPlaces(select) {
+    const section = select.closest("[data-question]");
+    const previous = select.dataset.previous || "";
+    if (select.value !== "") {
+      section.querySelectorAll("select[data-token]").forEach((other) => {
+        if (other !== select && other.value === select.value) {
+          other.value = previous;
+          other.dataset.previous = previous;
+        }
+      });
+    }
+    select.dataset.previous = select.value;
+  }
+
+  form.querySelectorAll("[data-type=ordering] select[data-token]").forEach((select) => {
+    select.dataset.previous = select.value;
+  });
+
+  form.addEventListener("change", (event) => {
+    const section = event.target.closest("[data-question]");
+    if (!section) return;
+    if (section.dataset.type === "ordering" && event.target.matches("select")) swapPlaces(event.target);
+    save(section);
+  });
+
+  form.addEventListener("submit", (event) => {
+    if (event.submitter !== submitButton || submitting) return;
+    const unanswered = sections()
+      .filter((section) => !isAnswered(answerOf(section)))
+      .map((section) => section.dataset.position);
+    let message = text.msgConfirm;
+    if (unanswered.length) message = `${text.msgConfirmUnanswered} ${unanswered.join(", ")}.\n\n${message}`;
+    if (!window.confirm(message)) {
+      event.preventDefault();
+      return;
+    }
+    submitting = true;
+  });
+
+  // Countdown from the seconds the server gave; at zero, hand the attempt in.
+  const countdown = document.querySelector("[data-countdown]");
+  if (countdown) {
+    const output = countdown.querySelector("[data-countdown-text]");
+    const endsAt = Date.now() + Number(countdown.dataset.remainingSeconds) * 1000;
+    const pad = (n) => String(n).padStart(2, "0");
+    const tick = () => {
+      const left = Math.max(0, Math.round((endsAt - Date.now()) / 1000));
+      const hours = Math.floor(left / 3600);
+      const minutes = Math.floor((left % 3600) / 60);
+      const seconds = left % 60;
+      output.textContent = hours ? `${hours}:${pad(minutes)}:${pad(seconds)}` : `${minutes}:${pad(seconds)}`;
+      countdown.classList.toggle("low", left <= 60);
+      if (left === 0 && !closed && !submitting) {
+        clearInterval(timer);
+        submitting = true;
+        const alert = document.createElement("div");
+        alert.className = "alert alert-warning";
+        alert.textContent = text.msgTimeUp;
+        alertBox.replaceChildren(alert);
+        form.action = submitButton.getAttribute("formaction");
+        form.submit();
+      }
+    };
+    tick();
+    timer = setInterval(tick, 1000);
+  }
+})();

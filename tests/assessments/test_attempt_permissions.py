@@ -1,0 +1,160 @@
+"""Who may reach an attempt: its learner only. Anonymous visitors are sent to sign
+in; another learner, a trainer, HR or an administrator who does not own it get
+404 on every route, GET and POST alike; GET never changes state; every POST
+needs the CSRF token."""
+
+import json
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+
+from assessments import attempt_services
+from assessments.models import AssessmentPage, Attempt
+from tests.assessments.attempt_helpers import right_form, right_tokens
+from tests.factories import HRFactory, LearnerFactory, TrainerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def final(initial_data):
+    return AssessmentPage.objects.get(slug="evaluacion-final-ec0305")
+
+
+@pytest.fixture
+def owner(initial_data):
+    return LearnerFactory()
+
+
+@pytest.fixture
+def attempt(final, owner):
+    return attempt_services.attempt_start(learner=owner, assessment=final)
+
+
+def state(attempt) -> tuple:
+    attempt.refresh_from_db()
+    return (
+        attempt.status,
+        attempt.score,
+        tuple(attempt.responses.values_list("position", "answer", "saved_at")),
+    )
+
+
+def routes(attempt) -> list[tuple[str, str, dict]]:
+    """(method, url, post kwargs) for every route of an attempt."""
+    uuid = attempt.uuid
+    first = attempt.responses.select_related("version").get(position=1)
+    json_body = {
+        "data": json.dumps({"position": 1, "answer": right_tokens(first)}),
+        "content_type": "application/json",
+    }
+    return [
+        ("get", reverse("assessments:attempt", args=[uuid]), {}),
+        ("get", reverse("assessments:attempt_result", args=[uuid]), {}),
+        ("post", reverse("assessments:attempt_save", args=[uuid]), json_body),
+        (
+            "post",
+            reverse("assessments:attempt_save", args=[uuid]),
+            {"data": right_form(attempt)},
+        ),
+        (
+            "post",
+            reverse("assessments:attempt_submit", args=[uuid]),
+            {"data": right_form(attempt)},
+        ),
+    ]
+
+
+def call(client, method, url, kwargs):
+    return getattr(client, method)(url, **kwargs)
+
+
+def test_anonymous_is_sent_to_sign_in(client, attempt):
+    before = state(attempt)
+    for method, url, kwargs in routes(attempt):
+        response = call(client, method, url, kwargs)
+        assert response.status_code == 302, (method, url)
+        assert response["Location"].startswith(reverse("accounts:login")), url
+    assert state(attempt) == before
+
+
+@pytest.mark.parametrize("who", ["learner", "trainer", "hr", "superuser"])
+def test_anyone_but_the_owner_gets_404(client, attempt, who):
+    """Another learner, a trainer, HR and even a superuser get 404 on every route
+    of an attempt that is not theirs, and the attempt does not change."""
+    user = {
+        "learner": LearnerFactory,
+        "trainer": TrainerFactory,
+        "hr": HRFactory,
+        "superuser": lambda: User.objects.create_superuser("jefa", "j@x.mx", "pw"),
+    }[who]()
+    client.force_login(user)
+    before = state(attempt)
+    for method, url, kwargs in routes(attempt):
+        response = call(client, method, url, kwargs)
+        assert response.status_code == 404, (who, method, url)
+    assert state(attempt) == before
+
+
+def test_unknown_attempt_is_404(client, owner):
+    client.force_login(owner)
+    url = reverse("assessments:attempt", args=["00000000-0000-4000-8000-000000000000"])
+    assert client.get(url).status_code == 404
+
+
+def test_the_owner_may_use_every_route(client, attempt, owner):
+    client.force_login(owner)
+    codes = [call(client, *route).status_code for route in routes(attempt)]
+    # attempt page, result of an open attempt (-> attempt), JSON save,
+    # form save (303), submit (303)
+    assert codes == [200, 302, 200, 303, 303]
+    assert state(attempt)[0] == Attempt.Status.SUBMITTED
+
+
+def test_get_never_changes_state(client, attempt, owner):
+    """GET on the pages leaves the attempt as it was; GET on the POST routes is
+    refused with 405; the result of an open attempt only redirects."""
+    client.force_login(owner)
+    before = state(attempt)
+    uuid = attempt.uuid
+    for name in ("attempt", "attempt_result"):
+        client.get(reverse(f"assessments:{name}", args=[uuid]))
+    for name in ("attempt_save", "attempt_submit"):
+        url = reverse(f"assessments:{name}", args=[uuid])
+        assert client.get(url, right_form(attempt)).status_code == 405
+    assert state(attempt) == before
+
+
+def test_every_post_needs_the_csrf_token(final, owner, attempt):
+    """With CSRF checks enforced, each POST without the token is refused (403)
+    and changes nothing; with the page's token it goes through."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(owner)
+    before = state(attempt)
+    for method, url, kwargs in routes(attempt):
+        if method == "post":
+            assert call(client, method, url, kwargs).status_code == 403, url
+    begin = final.url + "comenzar/"
+    assert client.post(begin).status_code == 403
+    assert state(attempt) == before
+
+    page = client.get(attempt.get_absolute_url())
+    assert page.status_code == 200
+    token = client.cookies["csrftoken"].value
+    first = attempt.responses.select_related("version").get(position=1)
+    saved = client.post(
+        reverse("assessments:attempt_save", args=[attempt.uuid]),
+        data=json.dumps({"position": 1, "answer": right_tokens(first)}),
+        content_type="application/json",
+        headers={"X-CSRFToken": token},
+    )
+    assert saved.status_code == 200
+    assert client.post(begin, {"csrfmiddlewaretoken": token}).status_code == 303
+    submitted = client.post(
+        reverse("assessments:attempt_submit", args=[attempt.uuid]),
+        {"csrfmiddlewaretoken": token, **right_form(attempt)},
+    )
+    assert submitted.status_code == 303
+    assert state(attempt)[0] == Attempt.Status.SUBMITTED

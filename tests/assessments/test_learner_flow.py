@@ -1,0 +1,600 @@
+"""The learner's way through an assessment with the test client: the start page,
+starting, saving (JSON and plain form), submitting, the result page, the history
+on /mi-avance/, the deadline and its grace, and the background finalisation."""
+
+import json
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from freezegun import freeze_time
+
+from assessments import attempt_services, tasks
+from assessments.models import AssessmentPage, Attempt, BlueprintRow, ElementResult
+from courses.models import LessonPage, ModulePage
+from tests.assessments.attempt_helpers import form_fields, right_form, right_tokens
+from tests.factories import LearnerFactory
+
+pytestmark = pytest.mark.django_db
+
+FINAL_SLUG = "evaluacion-final-ec0305"
+DIAGNOSTIC_SLUG = "diagnostico-ec0305"
+
+
+@pytest.fixture
+def final(initial_data):
+    return AssessmentPage.objects.get(slug=FINAL_SLUG)
+
+
+@pytest.fixture
+def diagnostic(initial_data):
+    return AssessmentPage.objects.get(slug=DIAGNOSTIC_SLUG)
+
+
+@pytest.fixture
+def learner(initial_data):
+    return LearnerFactory()
+
+
+@pytest.fixture
+def client_in(client, learner):
+    client.force_login(learner)
+    return client
+
+
+def begin(client, assessment) -> Attempt:
+    response = client.post(assessment.url + "comenzar/")
+    assert response.status_code == 303, response.content[:500]
+    attempt = Attempt.objects.get(uuid=response["Location"].split("/")[-2])
+    return attempt
+
+
+def save_json(client, attempt, position, answer, **extra):
+    return client.post(
+        reverse("assessments:attempt_save", args=[attempt.uuid]),
+        data=json.dumps({"position": position, "answer": answer, **extra}),
+        content_type="application/json",
+    )
+
+
+def submit(client, attempt, data=None):
+    return client.post(
+        reverse("assessments:attempt_submit", args=[attempt.uuid]), data or {}
+    )
+
+
+def result_url(attempt):
+    return reverse("assessments:attempt_result", args=[attempt.uuid])
+
+
+def answers(attempt) -> dict:
+    return dict(attempt.responses.values_list("position", "answer"))
+
+
+# ------------------------------------------------------------------ start page
+
+
+def test_start_page_needs_sign_in(client, final):
+    """Anonymous visitors of the start page (and of "comenzar") are sent to sign
+    in, and nothing is started."""
+    before = Attempt.objects.count()
+    response = client.get(final.url)
+    assert response.status_code == 302
+    assert reverse("accounts:login") in response["Location"]
+    response = client.post(final.url + "comenzar/")
+    assert response.status_code == 302
+    assert reverse("accounts:login") in response["Location"]
+    assert Attempt.objects.count() == before
+
+
+def test_start_page_shows_rules_and_attempts(client_in, final):
+    """The start page shows the rules (questions, time limit, attempts used and
+    left) and a "Comenzar" button posting to comenzar/."""
+    response = client_in.get(final.url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "30 preguntas" in html
+    assert "45 minutos" in html
+    assert 'data-testid="attempts-left">3<' in html
+    assert 'data-testid="attempts-used">0<' in html
+    assert "Comenzar" in html
+    assert f'action="{final.url}comenzar/"' in html
+
+
+def test_get_on_comenzar_starts_nothing(client_in, final, learner):
+    """GET never changes state: comenzar/ only redirects back to the page."""
+    response = client_in.get(final.url + "comenzar/")
+    assert response.status_code == 302
+    assert not Attempt.objects.filter(learner=learner).exists()
+
+
+def test_start_resumes_the_open_attempt(client_in, final, learner):
+    """A second "Comenzar" resumes the open attempt: the page then offers
+    "Continuar intento", and there is still one attempt."""
+    first = begin(client_in, final)
+    assert begin(client_in, final) == first
+    html = client_in.get(final.url).content.decode()
+    assert "Continuar intento" in html
+    assert Attempt.objects.filter(learner=learner).count() == 1
+
+
+def test_start_refused_shows_a_message(client_in, final, learner):
+    """With no attempts left, "Comenzar" answers with the reason, not a 500."""
+    AssessmentPage.objects.filter(pk=final.pk).update(attempts_allowed=1)
+    final.refresh_from_db()
+    attempt = begin(client_in, final)
+    submit(client_in, attempt)
+    response = client_in.post(final.url + "comenzar/", follow=True)
+    assert response.status_code == 200
+    assert "Ya usaste todos tus intentos." in response.content.decode()
+    assert Attempt.objects.filter(learner=learner).count() == 1
+
+
+def test_diagnostic_start_page_says_not_graded(client_in, diagnostic):
+    html = client_in.get(diagnostic.url).content.decode()
+    assert "no se califica" in html
+    assert "ilimitados" in html
+
+
+# ---------------------------------------------------------------- whole flow
+
+
+def test_learner_flow_end_to_end(client_in, final, learner):
+    """Start, answer every question right (one by JSON, the rest by a plain form
+    post), see the answers pre-filled, submit twice (graded once, same result),
+    read the result and find the attempt on /mi-avance/."""
+    attempt = begin(client_in, final)
+    assert attempt.responses.count() == 30
+
+    page = client_in.get(attempt.get_absolute_url())
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert html.count("data-question ") == 30
+    assert "data-remaining-seconds=" in html
+    assert 'href="#q-30"' in html
+
+    first = attempt.responses.select_related("version").get(position=1)
+    saved = save_json(client_in, attempt, 1, right_tokens(first))
+    assert saved.status_code == 200, saved.content
+    body = saved.json()
+    assert body["answered"] is True
+    assert body["message"].startswith("Guardado ")
+    assert set(body) == {"position", "answered", "saved_at", "message"}
+
+    data = {
+        name: value
+        for name, value in right_form(attempt).items()
+        if name != "q-1" and not name.startswith("q-1-")
+    }
+    response = client_in.post(
+        reverse("assessments:attempt_save", args=[attempt.uuid]), data
+    )
+    assert response.status_code == 303
+    assert response["Location"] == attempt.get_absolute_url()
+    followed = client_in.get(response["Location"]).content.decode()
+    assert "Se guardaron tus respuestas" in followed
+    assert all(answer is not None for answer in answers(attempt).values())
+    # Saved answers come back pre-filled.
+    assert " checked" in followed or " selected" in followed
+    assert 'class="btn btn-sm btn-outline-secondary answered"' in followed
+
+    with mock.patch.object(
+        attempt_services, "_grade", wraps=attempt_services._grade
+    ) as grade:
+        one = submit(client_in, attempt)
+        two = submit(client_in, attempt)
+    assert one.status_code == two.status_code == 303
+    assert one["Location"] == two["Location"] == result_url(attempt)
+    assert grade.call_count == 1
+    attempt.refresh_from_db()
+    assert attempt.status == Attempt.Status.SUBMITTED
+    assert attempt.competent is True
+    assert ElementResult.objects.filter(attempt=attempt).count() == 3
+
+    result = client_in.get(result_url(attempt))
+    assert result.status_code == 200
+    html = result.content.decode()
+    assert "Competente" in html and "Todavía no competente" not in html
+    for code in ("E1", "E2", "E3"):
+        assert f'data-element="{code}"' in html
+    assert "100 % (umbral 80 %)" in html
+    # review_answers is "after_pass" for the final assessment: shown now.
+    assert "Respuesta correcta:" in html
+    assert "Retroalimentación:" in html
+
+    # The attempt page of a submitted attempt leads to its result.
+    assert client_in.get(attempt.get_absolute_url())["Location"] == result_url(attempt)
+
+    dashboard = client_in.get(reverse("courses:dashboard")).content.decode()
+    assert "Mis evaluaciones" in dashboard
+    assert "Evaluación final EC0305" in dashboard
+    assert result_url(attempt) in dashboard
+    assert "Competente" in dashboard
+
+
+def test_failing_attempt_lists_criteria_with_lessons(client_in, final):
+    """A blank attempt is "todavía no competente"; the result lists every element
+    as below threshold, the criteria to work on with links to their lessons, and
+    (after_pass) no right answers, while general feedback is shown."""
+    attempt = begin(client_in, final)
+    assert submit(client_in, attempt).status_code == 303
+    html = client_in.get(result_url(attempt)).content.decode()
+    assert "Todavía no competente" in html
+    assert "0 % (umbral 80 %)" in html
+    assert 'data-testid="criteria-to-work"' in html
+    # Every criterion drawn is below threshold, and lessons are linked.
+    attempt.refresh_from_db()
+    codes = set(
+        attempt.responses.values_list("key_version__criterion__code", flat=True)
+    )
+    for code in codes:
+        assert f"<strong>{code}</strong>" in html
+    # Each is linked to the live lessons for learners tagged with it; lessons of
+    # modules for trainers are left out.
+    lessons = LessonPage.objects.live().filter(criteria__code__in=codes).distinct()
+    trainer_paths = [
+        m.path for m in ModulePage.objects.filter(audience=ModulePage.Audience.TRAINERS)
+    ]
+    linked = [
+        lesson
+        for lesson in lessons
+        if not any(lesson.path.startswith(p) for p in trainer_paths)
+    ]
+    assert linked
+    for lesson in lessons:
+        shown = f'href="{lesson.url}"' in html
+        assert shown == (lesson in linked), lesson.title
+    assert "Respuesta correcta:" not in html
+    assert 'data-testid="answers-hidden"' in html
+    assert "Retroalimentación:" in html
+
+
+@pytest.mark.parametrize(
+    ("policy", "attempts_allowed", "shown_after"),
+    [
+        ("never", 2, [False, False]),
+        ("after_last", 2, [False, True]),
+        ("after_pass", 2, [False, False]),
+    ],
+)
+def test_review_answers_policy(client_in, final, policy, attempts_allowed, shown_after):
+    """Right answers are shown per review_answers: never; after the last attempt
+    (none left); after passing (two blank attempts never pass)."""
+    AssessmentPage.objects.filter(pk=final.pk).update(
+        review_answers=policy, attempts_allowed=attempts_allowed
+    )
+    final.refresh_from_db()
+    for shown in shown_after:
+        attempt = begin(client_in, final)
+        submit(client_in, attempt)
+        html = client_in.get(result_url(attempt)).content.decode()
+        assert ("Respuesta correcta:" in html) is shown
+
+
+def test_right_answers_hidden_while_another_attempt_is_open(client_in, final):
+    """A passed attempt's review hides the right answers while a new attempt of
+    the same assessment is open."""
+    attempt = begin(client_in, final)
+    submit(client_in, attempt, right_form(attempt))
+    assert "Respuesta correcta:" in client_in.get(result_url(attempt)).content.decode()
+    begin(client_in, final)
+    html = client_in.get(result_url(attempt)).content.decode()
+    assert "Respuesta correcta:" not in html
+
+
+def test_diagnostic_suggests_what_to_study(client_in, diagnostic):
+    """The diagnostic is not graded: no verdict, the elements to study and the
+    criteria with their lessons."""
+    attempt = begin(client_in, diagnostic)
+    submit(client_in, attempt)
+    attempt.refresh_from_db()
+    assert attempt.competent is None
+    html = client_in.get(result_url(attempt)).content.decode()
+    assert "Te conviene estudiar" in html
+    assert 'data-testid="study-elements"' in html
+    assert "Competente" not in html
+    assert "Todavía no competente" not in html
+    assert 'data-testid="criteria-to-work"' in html
+
+
+# ------------------------------------------------------------------- saving
+
+
+def test_submit_without_javascript_saves_the_posted_answers(client_in, final):
+    """ "Enviar intento" posts the whole form: its answers are saved, then graded."""
+    attempt = begin(client_in, final)
+    response = submit(client_in, attempt, right_form(attempt))
+    assert response.status_code == 303
+    attempt.refresh_from_db()
+    assert attempt.competent is True
+
+
+def test_json_save_clears_an_answer(client_in, final):
+    attempt = begin(client_in, final)
+    first = attempt.responses.select_related("version").get(position=1)
+    save_json(client_in, attempt, 1, right_tokens(first))
+    response = save_json(client_in, attempt, 1, None)
+    assert response.status_code == 200
+    assert response.json()["answered"] is False
+    assert answers(attempt)[1] is None
+
+
+def _bad_json_posts(attempt):
+    first = attempt.responses.select_related("version").get(position=1)
+    right = right_tokens(first)
+    # An id from the payload, as a tampered page might post it.
+    payload_id = first.display.get(
+        "options", first.display.get("items", first.display.get("prompts"))
+    )
+    payload_id = payload_id[0] if payload_id else "true"
+    return [
+        ("not json", "{nope"),
+        ("a list", json.dumps([1, right])),
+        ("no answer", json.dumps({"position": 1})),
+        ("extra key", json.dumps({"position": 1, "answer": right, "correct": 1})),
+        ("unknown position", json.dumps({"position": 99, "answer": right})),
+        ("position as text", json.dumps({"position": "1", "answer": right})),
+        ("bool position", json.dumps({"position": True, "answer": right})),
+        ("tampered token", json.dumps({"position": 1, "answer": "99"})),
+        ("payload id", json.dumps({"position": 1, "answer": payload_id})),
+        ("wrong shape", json.dumps({"position": 1, "answer": {"a": [1]}})),
+    ]
+
+
+def test_malformed_json_saves_are_400_and_change_nothing(client_in, final):
+    attempt = begin(client_in, final)
+    before = answers(attempt)
+    url = reverse("assessments:attempt_save", args=[attempt.uuid])
+    for label, body in _bad_json_posts(attempt):
+        response = client_in.post(url, data=body, content_type="application/json")
+        assert response.status_code == 400, label
+        assert "error" in response.json(), label
+    assert answers(attempt) == before
+    assert not attempt.responses.filter(saved_at__isnull=False).exists()
+
+
+def test_malformed_form_posts_are_400_and_change_nothing(client_in, final):
+    """A form post with a field no form of the attempt has (unknown question,
+    unknown token, a list where one value goes) is refused whole: the valid
+    answers beside it are not saved."""
+    attempt = begin(client_in, final)
+    url = reverse("assessments:attempt_save", args=[attempt.uuid])
+    good = right_form(attempt)
+    by_type = {}
+    for r in attempt.responses.select_related("version"):
+        by_type.setdefault(r.version.payload["type"], r.position)
+    choice = by_type.get("single") or by_type.get("situational")
+    tampered = [
+        ("unknown question", {"q-99": "0"}),
+        ("bad name", {f"q-{choice}-x-2": "0"}),
+        ("token out of range", {f"q-{choice}": "42"}),
+        ("payload id", {f"q-{choice}": "00000000-0000-0000-0000-000000000000"}),
+        ("two values for a radio", {f"q-{choice}": ["0", "1"]}),
+    ]
+    if "matching" in by_type:
+        tampered.append(("unknown prompt", {f"q-{by_type['matching']}-42": "0"}))
+        tampered.append(("unknown match", {f"q-{by_type['matching']}-0": "42"}))
+    if "ordering" in by_type:
+        tampered.append(("place 0", {f"q-{by_type['ordering']}-0": "0"}))
+    for label, extra in tampered:
+        data = {**good, **extra}
+        response = client_in.post(url, data)
+        assert response.status_code == 400, label
+        assert "no se guardó nada" in response.content.decode()
+    assert all(answer is None for answer in answers(attempt).values())
+
+
+def test_half_done_ordering_is_reported_not_saved(client_in, final):
+    """Without JavaScript, an ordering with a place used twice is reported by a
+    message; the other answers of the post are saved."""
+    attempt = begin(client_in, final)
+    ordering = next(
+        (
+            r
+            for r in attempt.responses.select_related("version")
+            if r.version.payload["type"] == "ordering"
+        ),
+        None,
+    )
+    if ordering is None:
+        pytest.skip("this draw has no ordering question")
+    data = right_form(attempt)
+    for token in range(len(ordering.display["items"])):
+        data[f"q-{ordering.position}-{token}"] = "1"
+    response = client_in.post(
+        reverse("assessments:attempt_save", args=[attempt.uuid]), data, follow=True
+    )
+    html = response.content.decode()
+    assert f"Pregunta {ordering.position}:" in html
+    saved = answers(attempt)
+    assert saved[ordering.position] is None
+    assert sum(1 for a in saved.values() if a is not None) == 29
+
+
+# --------------------------------------------------------- deadline and grace
+
+
+def test_deadline_and_grace(client_in, final, learner):
+    """Saving works until the deadline plus grace; after it a save is refused
+    with 409 and finalises the attempt with the answers saved before."""
+    start = timezone.now().replace(microsecond=0)
+    with freeze_time(start):
+        attempt = begin(client_in, final)
+    assert attempt.deadline == start + timedelta(minutes=45)
+    first, second = attempt.responses.select_related("version").order_by("position")[:2]
+    grace = timedelta(seconds=final.grace_seconds)
+
+    with freeze_time(attempt.deadline + grace - timedelta(seconds=1)):
+        ok = save_json(client_in, attempt, 1, right_tokens(first))
+        assert ok.status_code == 200
+        page = client_in.get(attempt.get_absolute_url())
+        assert page.status_code == 200
+        assert 'data-remaining-seconds="0"' in page.content.decode()
+
+    with freeze_time(attempt.deadline + grace + timedelta(seconds=1)):
+        late = save_json(client_in, attempt, 2, right_tokens(second))
+        assert late.status_code == 409
+        body = late.json()
+        assert body["closed"] is True
+        assert "se envió automáticamente" in body["error"]
+        assert body["result_url"] == result_url(attempt)
+
+    attempt.refresh_from_db()
+    assert attempt.status == Attempt.Status.SUBMITTED
+    assert attempt.finalised_automatically
+    assert attempt.submitted_at == attempt.deadline
+    saved = answers(attempt)
+    assert saved[1] is not None and saved[2] is None
+
+
+def test_visit_after_grace_finalises_with_saved_answers(client_in, final):
+    """Opening an open attempt after its deadline plus grace hands it in with
+    the answers saved, then shows the result saying so."""
+    start = timezone.now().replace(microsecond=0)
+    with freeze_time(start):
+        attempt = begin(client_in, final)
+        client_in.post(
+            reverse("assessments:attempt_save", args=[attempt.uuid]),
+            right_form(attempt),
+        )
+    after = attempt.deadline + timedelta(seconds=final.grace_seconds + 1)
+    with freeze_time(after):
+        response = client_in.get(attempt.get_absolute_url(), follow=True)
+    assert response.redirect_chain[-1][0] == result_url(attempt)
+    html = response.content.decode()
+    assert "se envió automáticamente" in html
+    attempt.refresh_from_db()
+    assert attempt.status == Attempt.Status.SUBMITTED
+    assert attempt.competent is True
+
+
+def test_form_save_after_grace_is_409(client_in, final):
+    start = timezone.now().replace(microsecond=0)
+    with freeze_time(start):
+        attempt = begin(client_in, final)
+    with freeze_time(attempt.deadline + timedelta(minutes=5)):
+        response = client_in.post(
+            reverse("assessments:attempt_save", args=[attempt.uuid]),
+            right_form(attempt),
+        )
+    assert response.status_code == 409
+    assert "se envió automáticamente" in response.content.decode()
+    assert all(answer is None for answer in answers(attempt).values())
+
+
+# ------------------------------------------------------- background finalising
+
+
+def test_finalise_task_and_command(final, learner):
+    """The sweep task and the cron command finalise overdue attempts only."""
+    start = timezone.now() - timedelta(hours=2)
+    overdue = attempt_services.attempt_start(
+        learner=learner, assessment=final, now=start
+    )
+    other = LearnerFactory()
+    current = attempt_services.attempt_start(learner=other, assessment=final)
+
+    result = tasks.finalise_overdue_attempts.enqueue()
+    assert result.return_value == 1
+    overdue.refresh_from_db()
+    current.refresh_from_db()
+    assert overdue.status == Attempt.Status.SUBMITTED
+    assert current.status == Attempt.Status.OPEN
+
+    call_command("finalise_overdue_attempts", verbosity=0)  # nothing left: no-op
+    assert tasks.finalise_attempt.call(str(current.uuid)) is False
+
+
+def test_start_defers_finalisation_when_the_backend_can(
+    client_in, final, settings, django_capture_on_commit_callbacks
+):
+    """With a backend that can defer (not the tests' immediate one), starting an
+    attempt enqueues its finalisation for just after deadline plus grace."""
+    assert tasks.schedule_finalisation.__doc__
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        attempt = begin(client_in, final)
+    backend = tasks.finalise_attempt.get_backend()
+    [queued] = backend.results
+    assert queued.task.func is tasks.finalise_attempt.func
+    assert queued.args == [str(attempt.uuid)]
+    assert (
+        queued.task.run_after
+        == attempt.deadline
+        + timedelta(seconds=final.grace_seconds)
+        + tasks.FINALISE_MARGIN
+    )
+
+
+def test_immediate_backend_skips_deferral(final, learner):
+    attempt = attempt_services.attempt_start(learner=learner, assessment=final)
+    assert tasks.schedule_finalisation(attempt) is False
+
+
+# -------------------------------------------------------------- query counts
+
+
+def _count(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_result_page_queries_do_not_grow_with_questions(client, final, initial_data):
+    """The result page needs as many queries for 30 questions as for 3."""
+    big, small = LearnerFactory(), LearnerFactory()
+    client.force_login(big)
+    big_attempt = begin(client, final)
+    submit(client, big_attempt)
+    big_count = _count(client, result_url(big_attempt))
+
+    BlueprintRow.objects.filter(page=final).update(count=1)
+    client.force_login(small)
+    small_attempt = begin(client, final)
+    assert small_attempt.responses.count() == 3
+    submit(client, small_attempt)
+    assert _count(client, result_url(small_attempt)) == big_count
+
+
+def test_dashboard_queries_do_not_grow_with_attempts(client_in, diagnostic):
+    """ "Mis evaluaciones" lists every attempt in a constant number of queries."""
+    attempt = begin(client_in, diagnostic)
+    submit(client_in, attempt)
+    url = reverse("courses:dashboard")
+    one = _count(client_in, url)
+    for _ in range(3):
+        submit(client_in, begin(client_in, diagnostic))
+    assert _count(client_in, url) == one
+    html = client_in.get(url).content.decode()
+    assert html.count(">Diagnóstico EC0305<") == 4
+
+
+def test_attempt_page_queries_do_not_grow_with_questions(client, final):
+    big, small = LearnerFactory(), LearnerFactory()
+    client.force_login(big)
+    big_count = _count(client, begin(client, final).get_absolute_url())
+    BlueprintRow.objects.filter(page=final).update(count=1)
+    client.force_login(small)
+    assert _count(client, begin(client, final).get_absolute_url()) == big_count
+
+
+def test_form_fields_helper_matches_the_page(client_in, final):
+    """The helper's field names are the page's: every one appears in the form."""
+    attempt = begin(client_in, final)
+    html = client_in.get(attempt.get_absolute_url()).content.decode()
+    for response in attempt.responses.select_related("version"):
+        fields = form_fields(
+            response.position,
+            response.version.payload["type"],
+            right_tokens(response),
+        )
+        for name in fields:
+            assert f'name="{name}"' in html
