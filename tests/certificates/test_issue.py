@@ -1,0 +1,366 @@
+"""Issuing certificates (certificates.services): what a competent final attempt
+earns, the stored PDF and its hash, the frozen snapshot, one certificate per
+standard and validity period, sequential serials, random codes, revocation and
+re-issue. Attempts go through the real assessment services on the real EC0305
+course loaded by load_initial_data."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import re
+from datetime import date
+
+import pypdf
+import pytest
+from django.conf import settings
+from django.core.files.images import ImageFile
+from django.utils import timezone
+from freezegun import freeze_time
+from wagtail.models import Site
+
+from assessments.models import Element, Standard
+from certificates import services
+from certificates.models import Certificate, CertificateSettings
+from certificates.services import (
+    CertificateAlreadyRevoked,
+    CertificateError,
+    CertificateNotIssuable,
+    add_months,
+    certificate_issue_for_attempt,
+    certificate_reissue,
+    certificate_revoke,
+)
+from certificates.snapshot import display_code
+from courses.models import CoursePage
+from tests.factories import HRFactory, ImageFactory, LearnerFactory, png_bytes
+
+from .support import (
+    clear_rate_limit,
+    diagnostic_assessment,
+    pass_final,
+    pdf_text,
+    qr_texts,
+    stored_bytes,
+    take,
+)
+
+pytestmark = pytest.mark.django_db
+
+HOLDER_FIRST = "José Ángel"
+HOLDER_LAST = "Ñúñez Peña"
+HOLDER = f"{HOLDER_FIRST} {HOLDER_LAST}"
+SERIAL_RE = re.compile(r"^(?P<prefix>[A-Z]+)-(?P<year>\d{4})-(?P<n>\d{6})$")
+
+
+@pytest.fixture(autouse=True)
+def _data(initial_data):
+    clear_rate_limit()
+
+
+@pytest.fixture
+def learner():
+    return LearnerFactory(first_name=HOLDER_FIRST, last_name=HOLDER_LAST)
+
+
+@pytest.fixture
+def certificate(learner):
+    return pass_final(learner)
+
+
+# ------------------------------------------------------------------ the record
+
+
+def test_competent_final_attempt_issues_a_stored_pdf(certificate, learner):
+    """Submitting a competent final attempt issues one certificate: the stored file
+    is a PDF whose text holds the holder's name (accents intact) and the printed
+    verification code, and the stored SHA-256 is the hash of the stored bytes."""
+    data = stored_bytes(certificate)
+    assert data.startswith(b"%PDF")
+    text = pdf_text(data)
+    assert HOLDER in text
+    assert display_code(certificate.code) in text
+    assert certificate.serial in text
+    assert certificate.pdf_sha256 == hashlib.sha256(data).hexdigest()
+    assert certificate.holder == learner
+    assert certificate.standard.code == "EC0305"
+    assert certificate.course.title.startswith("Prestación de servicios")
+    assert certificate.revoked_at is None
+
+
+def test_validity_is_the_configured_months_from_the_issue_date(certificate):
+    """expires_on = the local issue date + ATIENDE_CERTIFICATE_VALIDITY_MONTHS."""
+    issued_on = timezone.localdate(certificate.issued_at)
+    months = settings.ATIENDE_CERTIFICATE_VALIDITY_MONTHS
+    assert months == 24
+    assert certificate.expires_on == add_months(issued_on, months)
+    assert certificate.snapshot["issued_on"] == issued_on.isoformat()
+    assert certificate.snapshot["expires_on"] == certificate.expires_on.isoformat()
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "expected"),
+    [
+        (date(2024, 2, 29), 24, date(2026, 2, 28)),  # no 29 Feb in 2026
+        (date(2024, 2, 29), 48, date(2028, 2, 29)),  # leap year again
+        (date(2025, 1, 31), 1, date(2025, 2, 28)),
+        (date(2025, 11, 30), 3, date(2026, 2, 28)),
+        (date(2025, 12, 15), 1, date(2026, 1, 15)),
+        (date(2026, 3, 31), 24, date(2028, 3, 31)),
+    ],
+)
+def test_add_months_clamps_to_the_end_of_shorter_months(start, months, expected):
+    """Months are calendar months; a day the target month lacks becomes its last
+    day (29 Feb + 24 months -> 28 Feb)."""
+    assert add_months(start, months) == expected
+
+
+def test_qr_in_the_pdf_decodes_to_the_absolute_verification_url(certificate):
+    """The QR code rendered on the page decodes to ATIENDE_PUBLIC_BASE_URL +
+    /verificar/<code>/, the URL also kept in the snapshot."""
+    url = settings.ATIENDE_PUBLIC_BASE_URL.rstrip("/") + (
+        f"/verificar/{certificate.code}/"
+    )
+    assert certificate.snapshot["verification_url"] == url
+    assert qr_texts(stored_bytes(certificate)) == [url]
+
+
+def test_snapshot_holds_what_the_certificate_states(certificate):
+    """The snapshot is plain JSON: holder, standard, course, element results as
+    exact fractions, issuer and signatory, serial, code, URL and dates; no image
+    bytes."""
+    snap = certificate.snapshot
+    assert snap["holder_name"] == HOLDER
+    assert snap["standard_code"] == "EC0305"
+    assert snap["standard_title"] == "Prestación de servicios de atención a clientes"
+    assert snap["course_title"] == certificate.course.title
+    assert [e["code"] for e in snap["elements"]] == ["E1", "E2", "E3"]
+    for element in snap["elements"]:
+        assert element["earned"] == element["possible"]  # all answers right
+        assert re.fullmatch(r"\d+(/\d+)?", element["earned"])
+        assert element["passed"] is True
+    issuer = CertificateSettings.for_site(Site.objects.get(is_default_site=True))
+    assert snap["organisation_name"] == issuer.organisation_name
+    assert snap["signatory_name"] == issuer.signatory_name
+    assert snap["signatory_title"] == issuer.signatory_title
+    assert snap["serial"] == certificate.serial
+    assert snap["code"] == certificate.code
+    assert snap["verification_code"] == display_code(certificate.code)
+    assert not {"logo", "signature"} & set(snap)
+
+
+def test_logo_and_signature_are_drawn_into_the_pdf_not_the_snapshot():
+    """HR's logo and signature images are rendered into the PDF at issue time;
+    the snapshot stores no image data."""
+    issuer = CertificateSettings.for_site(Site.objects.get(is_default_site=True))
+    issuer.logo = ImageFactory(
+        file=ImageFile(io.BytesIO(png_bytes(colour=(20, 60, 120))), name="logo.png")
+    )
+    issuer.signature = ImageFactory(
+        file=ImageFile(io.BytesIO(png_bytes(colour=(0, 0, 0))), name="firma.png")
+    )
+    issuer.save()
+    certificate = pass_final(LearnerFactory())
+    page = pypdf.PdfReader(io.BytesIO(stored_bytes(certificate))).pages[0]
+    assert len(page.images) >= 2
+    assert len(json.dumps(certificate.snapshot)) < 4000
+    assert "logo" not in certificate.snapshot
+
+
+def test_snapshot_is_frozen_against_later_edits(certificate, learner, client):
+    """Renaming the holder, the standard, an element and the course after issue
+    changes neither the snapshot, nor the stored PDF, nor what the verification
+    page shows."""
+    snapshot_before = json.dumps(certificate.snapshot, sort_keys=True)
+    bytes_before = stored_bytes(certificate)
+    learner.first_name, learner.last_name = "Otra", "Persona Distinta"
+    learner.save()
+    Standard.objects.filter(code="EC0305").update(title="Título editado después")
+    Element.objects.filter(standard__code="EC0305", code="E1").update(
+        title="Elemento renombrado"
+    )
+    CoursePage.objects.filter(pk=certificate.course_id).update(title="Curso renombrado")
+
+    certificate.refresh_from_db()
+    assert json.dumps(certificate.snapshot, sort_keys=True) == snapshot_before
+    assert stored_bytes(certificate) == bytes_before
+    page = client.get(f"/verificar/{certificate.code}/").content.decode()
+    assert HOLDER in page
+    assert "Prestación de servicios de atención a clientes" in page
+    assert "Atender los requerimientos del cliente" in page
+    for edited in ("Otra Persona Distinta", "Título editado", "Elemento renombrado"):
+        assert edited not in page
+
+
+# ------------------------------------------------------------------ who earns one
+
+
+def test_not_competent_and_diagnostic_attempts_earn_nothing(learner):
+    """A failed final attempt and a diagnostic (even all right) issue no
+    certificate, and asking the service directly is refused."""
+    failed = take(learner, right=False)
+    assert failed.competent is False
+    diagnostic = take(learner, assessment=diagnostic_assessment())
+    assert diagnostic.competent is None
+    assert not Certificate.objects.filter(holder=learner).exists()
+    for attempt in (failed, diagnostic):
+        with pytest.raises(CertificateNotIssuable):
+            certificate_issue_for_attempt(attempt=attempt)
+    assert not Certificate.objects.filter(holder=learner).exists()
+
+
+def test_issuing_again_for_the_same_attempt_returns_the_same_certificate(certificate):
+    """The service is idempotent per attempt."""
+    again = certificate_issue_for_attempt(attempt=certificate.attempt)
+    assert again.pk == certificate.pk
+    assert Certificate.objects.filter(attempt=certificate.attempt).count() == 1
+
+
+def test_one_certificate_per_standard_and_validity_period(learner):
+    """Passing the final again while the certificate is current issues nothing new:
+    the second competent attempt yields the same certificate."""
+    first = pass_final(learner, seed=1)
+    second_attempt = take(learner, seed=2)
+    assert second_attempt.competent is True
+    assert second_attempt.pk != first.attempt_id
+    assert certificate_issue_for_attempt(attempt=second_attempt).pk == first.pk
+    assert Certificate.objects.filter(holder=learner).count() == 1
+
+
+def test_after_expiry_a_new_pass_issues_a_new_certificate(learner):
+    """On its last valid day the certificate still covers a new pass; the day
+    after it expires, a new pass issues a new certificate with a new period."""
+    with freeze_time("2026-01-10 18:00:00"):
+        first = pass_final(learner, seed=1)
+    assert first.expires_on == date(2028, 1, 10)
+    with freeze_time("2028-01-10 18:00:00"):
+        attempt = take(learner, seed=2)
+    assert Certificate.objects.filter(holder=learner).count() == 1
+    assert certificate_issue_for_attempt(attempt=attempt).pk == first.pk
+    with freeze_time("2028-01-11 18:00:00"):
+        second = pass_final(learner, seed=3)
+    assert second.pk != first.pk
+    assert second.expires_on == date(2030, 1, 11)
+    assert second.serial != first.serial and second.code != first.code
+    assert Certificate.objects.filter(holder=learner).count() == 2
+
+
+def test_after_revocation_a_new_pass_issues_a_new_certificate(learner):
+    """A revoked certificate does not cover the period: passing again issues one."""
+    first = pass_final(learner, seed=1)
+    certificate_revoke(certificate=first, by=HRFactory(), reason="Error de captura")
+    second = pass_final(learner, seed=2)
+    assert second.pk != first.pk and second.revoked_at is None
+
+
+# ------------------------------------------------------------------ serial and code
+
+
+def test_serials_are_sequential_per_organisation_and_year():
+    """Each certificate takes the next number of the organisation's counter for the
+    year: PREFIX-YEAR-000123, then 000124, ..."""
+    serials = [pass_final(LearnerFactory()).serial for _ in range(3)]
+    parts = [SERIAL_RE.match(serial) for serial in serials]
+    assert all(parts), serials
+    year = str(timezone.localdate().year)
+    assert {p["prefix"] for p in parts} == {"ATI"}
+    assert {p["year"] for p in parts} == {year}
+    numbers = [int(p["n"]) for p in parts]
+    assert numbers == [numbers[0], numbers[0] + 1, numbers[0] + 2]
+
+
+def test_serial_prefix_and_issuer_come_from_the_certificate_settings():
+    """HR's settings give the serial prefix (with its own counter) and the issuer
+    name printed and frozen in the snapshot."""
+    issuer = CertificateSettings.for_site(Site.objects.get(is_default_site=True))
+    issuer.serial_prefix = "HSM"
+    issuer.organisation_name = "Grupo Hotelero Sierra Madre"
+    issuer.signatory_name = "Lucía Ortega Ibáñez"
+    issuer.save()
+    certificate = pass_final(LearnerFactory())
+    assert certificate.serial == f"HSM-{timezone.localdate().year}-000001"
+    assert certificate.snapshot["organisation_name"] == "Grupo Hotelero Sierra Madre"
+    text = pdf_text(stored_bytes(certificate))
+    assert "Lucía Ortega Ibáñez" in text
+
+
+def test_verification_code_carries_at_least_128_random_bits(monkeypatch):
+    """Codes are base32 (5 bits a character) of at least 16 bytes from the
+    secrets module: ≥128 bits, and no two alike."""
+    asked = []
+    real = services.secrets.token_bytes
+
+    def spy(n):
+        asked.append(n)
+        return real(n)
+
+    monkeypatch.setattr(services.secrets, "token_bytes", spy)
+    codes = {services.new_code() for _ in range(200)}
+    assert len(codes) == 200
+    assert asked and min(asked) >= 16
+    for code in codes:
+        assert re.fullmatch(r"[a-z2-7]+", code)
+        assert len(code) * 5 >= 128
+        padded = code.upper() + "=" * (-len(code) % 8)
+        assert len(base64.b32decode(padded)) * 8 >= 128
+
+
+# ------------------------------------------------------------------ revoke, re-issue
+
+
+def test_revoke_needs_a_reason_and_refuses_a_second_time(certificate):
+    """Revocation records who, when and why; an empty reason is refused; revoking
+    again is refused and changes nothing."""
+    hr = HRFactory()
+    with pytest.raises(CertificateError):
+        certificate_revoke(certificate=certificate, by=hr, reason="   ")
+    certificate.refresh_from_db()
+    assert certificate.revoked_at is None
+    revoked = certificate_revoke(
+        certificate=certificate, by=hr, reason="Suplantación de identidad"
+    )
+    assert revoked.revoked_at is not None
+    assert revoked.revoked_by == hr
+    assert revoked.revoked_reason == "Suplantación de identidad"
+    with pytest.raises(CertificateAlreadyRevoked):
+        certificate_revoke(certificate=certificate, by=hr, reason="Otra vez")
+    certificate.refresh_from_db()
+    assert certificate.revoked_reason == "Suplantación de identidad"
+    assert certificate.revoked_at == revoked.revoked_at
+
+
+def test_reissue_replaces_and_revokes_the_old_certificate(certificate, learner):
+    """A re-issue is a new certificate (new serial, code, PDF) for the same attempt
+    and period, taken from current data (a corrected name), replacing the old
+    one, which is revoked as "Reemitida como <new serial>". Re-issuing the same
+    certificate twice is refused."""
+    hr = HRFactory()
+    learner.last_name = "Núñez Peña"
+    learner.save()
+    new = certificate_reissue(certificate=certificate, by=hr)
+    certificate.refresh_from_db()
+    assert new.pk != certificate.pk
+    assert new.replaces == certificate
+    assert new.attempt_id == certificate.attempt_id
+    assert new.expires_on == certificate.expires_on
+    assert new.serial != certificate.serial and new.code != certificate.code
+    assert new.pdf_sha256 != certificate.pdf_sha256
+    assert new.snapshot["holder_name"] == f"{HOLDER_FIRST} Núñez Peña"
+    assert certificate.snapshot["holder_name"] == HOLDER
+    assert certificate.revoked_reason == f"Reemitida como {new.serial}"
+    assert certificate.revoked_by == hr
+    assert new.status == Certificate.Status.VALID
+    with pytest.raises(CertificateError):
+        certificate_reissue(certificate=certificate, by=hr)
+
+
+def test_reissue_keeps_an_earlier_revocation_reason(certificate):
+    """Re-issuing an already revoked certificate keeps its revocation as it was."""
+    hr = HRFactory()
+    certificate_revoke(certificate=certificate, by=hr, reason="Datos equivocados")
+    new = certificate_reissue(certificate=certificate, by=hr)
+    certificate.refresh_from_db()
+    assert certificate.revoked_reason == "Datos equivocados"
+    assert new.replaces_id == certificate.pk

@@ -1,0 +1,230 @@
+"""Certificates about to expire: the HR page /certificados/por-vencer/ and the
+daily command send_certificate_reminders, which e-mails each holder (if they have
+an address) and HR once per certificate."""
+
+from datetime import datetime
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.auth.models import User
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+from freezegun import freeze_time
+
+from accounts import roles
+from certificates.models import Certificate
+from certificates.services import certificate_reissue, certificate_revoke
+from tests.factories import (
+    CertificationSetup,
+    HRFactory,
+    TrainerFactory,
+    competent_attempt,
+    delete_all_certificates,
+    issue_certificate,
+)
+
+pytestmark = pytest.mark.django_db
+
+MX = ZoneInfo("America/Mexico_City")
+TODAY = "2026-06-15 18:00:00"  # noon in Mexico City
+
+
+def issued(year, month, day):
+    return datetime(year, month, day, 12, tzinfo=MX)
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    delete_all_certificates()
+
+
+@pytest.fixture
+def hr():
+    return HRFactory(email="rh@example.com")
+
+
+@pytest.fixture
+def world(hr):
+    """On 2026-06-15 (validity 24 months, window 60 days):
+
+    * soon: expires 2026-07-15 (30 days), holder with e-mail, 2 attempts left;
+    * no_mail: expires 2026-08-01, holder without e-mail;
+    * last_day: expires 2026-08-14 (60 days: still in the window);
+    * exhausted: expires 2026-06-20, holder used every attempt (attempts_allowed 1);
+    * later: expires 2026-09-13 (90 days: outside);
+    * expired: expired 2026-05-01; revoked: would expire in 10 days, revoked;
+    * renewed: expires 2026-07-01 but its holder already holds a later one of the
+      same standard (issued after its expiry, as the issue rule requires; the
+      page and the command leave it out whatever that rule is).
+    """
+    setup = CertificationSetup()
+    strict = CertificationSetup(attempts_allowed=1)
+    soon = issue_certificate(setup, now=issued(2024, 7, 15), email="soon@example.com")
+    no_mail = issue_certificate(setup, now=issued(2024, 8, 1), email="")
+    last_day = issue_certificate(setup, now=issued(2024, 8, 14))
+    exhausted = issue_certificate(
+        strict, now=issued(2024, 6, 20), email="sin.intentos@example.com"
+    )
+    later = issue_certificate(setup, now=issued(2024, 9, 13))
+    expired = issue_certificate(setup, now=issued(2024, 5, 1))
+    revoked = issue_certificate(setup, now=issued(2024, 6, 25))
+    certificate_revoke(certificate=revoked, by=hr, reason="Prueba")
+    renewed = issue_certificate(setup, now=issued(2024, 7, 1))
+    newer_attempt = competent_attempt(
+        learner=renewed.holder, setup=setup, submitted_at=issued(2026, 7, 2)
+    )
+    from certificates.services import certificate_issue_for_attempt
+
+    certificate_issue_for_attempt(attempt=newer_attempt, now=issued(2026, 7, 2))
+    return {
+        "soon": soon,
+        "no_mail": no_mail,
+        "last_day": last_day,
+        "exhausted": exhausted,
+        "later": later,
+        "expired": expired,
+        "revoked": revoked,
+        "renewed": renewed,
+    }
+
+
+DUE = {"exhausted", "soon", "no_mail", "last_day"}
+
+
+def reminded(world) -> set[str]:
+    ids = {c.pk: name for name, c in world.items()}
+    return {
+        ids[pk]
+        for pk in Certificate.objects.filter(
+            reminder_sent_at__isnull=False
+        ).values_list("pk", flat=True)
+        if pk in ids
+    }
+
+
+def hr_addresses() -> set[str]:
+    """Every active HR member's address (the demo data may add its own)."""
+    return set(
+        User.objects.filter(groups__name=roles.HR, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+
+
+def run() -> str:
+    out = StringIO()
+    call_command("send_certificate_reminders", stdout=out)
+    return out.getvalue()
+
+
+@freeze_time(TODAY)
+def test_expiring_page_lists_the_window_soonest_first(client, hr, world):
+    """The page lists certificates in force expiring within 60 days, soonest
+    first, leaving out later, expired, revoked and already renewed ones; it says
+    who may take the final assessment again and who used every attempt."""
+    client.force_login(hr)
+    response = client.get(reverse("certificates:hr_expiring"))
+    listed = [c.serial for c in response.context["certificates"]]
+    order = ["exhausted", "soon", "no_mail", "last_day"]
+    assert listed == [world[name].serial for name in order]
+    rows = {c.serial: c for c in response.context["certificates"]}
+    assert rows[world["soon"].serial].days_left == 30
+    assert rows[world["soon"].serial].attempts_left == 2
+    assert rows[world["exhausted"].serial].attempts_left == 0
+    html = response.content.decode()
+    assert "presentar de nuevo la evaluación final" in html
+    assert "pide a soporte que le otorgue uno nuevo" in html
+    assert html.count('data-retake="no"') == 1
+
+
+@freeze_time(TODAY)
+def test_window_follows_the_setting(client, hr, world, settings):
+    """ATIENDE_CERTIFICATE_EXPIRY_NOTICE_DAYS sets the window (10 days here)."""
+    settings.ATIENDE_CERTIFICATE_EXPIRY_NOTICE_DAYS = 10
+    client.force_login(hr)
+    response = client.get(reverse("certificates:hr_expiring"))
+    assert [c.serial for c in response.context["certificates"]] == [
+        world["exhausted"].serial
+    ]
+
+
+@freeze_time(TODAY)
+def test_reminders_go_to_holders_and_hr_once(world, hr):
+    """One run e-mails each due holder that has an address and sends HR (every
+    HR member with an address) a digest of every due certificate; it records the
+    reminder, so a second run sends nothing."""
+    hr_without_mail = HRFactory(email="")
+    TrainerFactory(email="instructor@example.com")
+    output = run()
+    assert "4 certificate(s) reminded" in output
+    assert reminded(world) == DUE
+
+    hr_mail = hr_addresses()
+    assert "rh@example.com" in hr_mail
+    to_holders = {m.to[0]: m for m in mail.outbox if m.to[0] not in hr_mail}
+    expected_holders = {
+        world[name].holder.email for name in DUE if world[name].holder.email
+    }
+    assert set(to_holders) == expected_holders
+    assert "no_mail" not in expected_holders and world["no_mail"].holder.email == ""
+    soon = to_holders["soon@example.com"]
+    assert world["soon"].serial in soon.subject
+    assert "presenta de nuevo la evaluación final" in soon.body
+    assert world["soon"].snapshot["verification_url"] in soon.body
+    assert "ya usaste todos tus intentos" in (
+        to_holders["sin.intentos@example.com"].body
+    )
+
+    to_hr = [m for m in mail.outbox if m.to == ["rh@example.com"]]
+    assert len(to_hr) == 1
+    assert {m.to[0] for m in mail.outbox if m.to[0] in hr_mail} == hr_mail
+    for name in DUE:
+        assert world[name].serial in to_hr[0].body
+    for name in ("later", "expired", "revoked", "renewed"):
+        assert world[name].serial not in to_hr[0].body
+    assert reverse("certificates:hr_expiring") in to_hr[0].body
+    every_recipient = {address for m in mail.outbox for address in m.to}
+    assert "instructor@example.com" not in every_recipient
+    assert hr_without_mail.email not in every_recipient
+
+    mail.outbox.clear()
+    assert "0 certificate(s) reminded" in run()
+    assert mail.outbox == []
+
+
+def test_a_certificate_entering_the_window_later_is_reminded_then(world):
+    """A later run reminds the certificates that entered the window since, and
+    only those."""
+    with freeze_time(TODAY):
+        run()
+    mail.outbox.clear()
+    with freeze_time("2026-07-16 18:00:00"):
+        run()
+    # On 2026-07-16 the window reaches 2026-09-14: "later" (2026-09-13) is due.
+    assert reminded(world) == DUE | {"later"}
+    assert {m.to[0] for m in mail.outbox} == {world["later"].holder.email} | (
+        hr_addresses()
+    )
+
+
+@freeze_time(TODAY)
+def test_reissued_certificate_is_reminded_once_through_its_replacement(world, hr):
+    """A certificate replaced by a re-issue is not reminded; its replacement
+    (same expiry) is."""
+    new = certificate_reissue(certificate=world["soon"], by=hr)
+    run()
+    sent = Certificate.objects.filter(reminder_sent_at__isnull=False)
+    assert new in sent
+    assert world["soon"] not in sent
+
+
+@freeze_time(TODAY)
+def test_dry_run_sends_and_records_nothing(world):
+    out = StringIO()
+    call_command("send_certificate_reminders", "--dry-run", stdout=out)
+    assert "4 reminder(s) would be sent" in out.getvalue()
+    assert mail.outbox == []
+    assert reminded(world) == set()
