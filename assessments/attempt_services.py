@@ -123,10 +123,16 @@ def attempt_start(
             learner=learner, assessment=assessment, now=now
         )
         if availability.open_attempt is not None:
-            return availability.open_attempt
+            if not is_overdue(availability.open_attempt, now):
+                return availability.open_attempt
+            # Time ran out on the open attempt: finalise it before anything else.
+            attempt_submit(attempt=availability.open_attempt, now=now, automatic=True)
+            availability = attempt_availability(
+                learner=learner, assessment=assessment, now=now
+            )
         if not availability.can_start:
             raise AttemptNotAllowed(availability.reason)
-        plan, _thresholds = _blueprint(assessment)
+        plan, thresholds = _blueprint(assessment)
         if not plan:
             raise AttemptNotAllowed(_("Esta evaluación todavía no tiene preguntas."))
         pool, questions = _pool(assessment)
@@ -175,6 +181,10 @@ def attempt_start(
                     number=number,
                     started_at=now,
                     deadline=deadline,
+                    thresholds={
+                        element: f"{value.numerator}/{value.denominator}"
+                        for element, value in thresholds.items()
+                    },
                 )
         except IntegrityError:
             # A concurrent start won: there is exactly one open attempt, use it.
@@ -259,13 +269,21 @@ def attempt_save_answer(*, attempt: Attempt, position: int, raw_answer, now=None
     return response
 
 
+def _attempt_thresholds(attempt: Attempt) -> dict[str, Fraction]:
+    """The pass marks frozen at start; attempts from before they were frozen use
+    the blueprint."""
+    if attempt.thresholds:
+        return {element: Fraction(v) for element, v in attempt.thresholds.items()}
+    return _blueprint(attempt.assessment)[1]
+
+
 def _grade(attempt: Attempt) -> grading.AttemptGrade:
     responses = list(
         attempt.responses.select_related("key_version__criterion__element").order_by(
             "position"
         )
     )
-    _plan, thresholds = _blueprint(attempt.assessment)
+    thresholds = _attempt_thresholds(attempt)
     items = [
         grading.GradedItem(
             question_id=str(r.pk),
@@ -316,6 +334,8 @@ def attempt_submit(*, attempt: Attempt, now=None, automatic=False) -> Attempt:
         )
         if locked.status == Attempt.Status.SUBMITTED:
             return locked
+        # A learner's own submit after deadline + grace is a late finalisation.
+        automatic = automatic or is_overdue(locked, now)
         _grade(locked)
         locked.status = Attempt.Status.SUBMITTED
         # An overdue attempt counts as handed in when its time ran out.

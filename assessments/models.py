@@ -441,6 +441,9 @@ class Attempt(models.Model):
     deadline = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     finalised_automatically = models.BooleanField(default=False)
+    # Each element's pass mark as it was when the attempt started ("4/5"), so a
+    # later edit of the blueprint never changes how this attempt is judged.
+    thresholds = models.JSONField(default=dict, blank=True)
     competent = models.BooleanField(null=True)
     score = FractionField(null=True, blank=True)
 

@@ -899,6 +899,52 @@ def test_a_learner_s_own_submit_is_not_automatic(overdue_setup):
     assert attempt.submitted_at == moment
 
 
+def test_a_learner_s_own_submit_after_grace_counts_as_a_late_finalisation(
+    overdue_setup,
+):
+    """A submit that arrives after the deadline plus grace is dated at the
+    deadline and marked automatic, like the job would have done."""
+    attempt, _elements = overdue_setup
+    with freeze_time(attempt.deadline + timedelta(minutes=10)):
+        attempt_submit(attempt=attempt)
+    attempt.refresh_from_db()
+    assert attempt.finalised_automatically is True
+    assert attempt.submitted_at == attempt.deadline
+
+
+def test_starting_again_finalises_an_overdue_open_attempt_first(overdue_setup):
+    """Start on an assessment whose open attempt ran out of time finalises that
+    attempt with its saved answers and starts the next one."""
+    attempt, _elements = overdue_setup
+    with freeze_time(attempt.deadline + timedelta(minutes=10)):
+        second = attempt_start(learner=attempt.learner, assessment=attempt.assessment)
+    attempt.refresh_from_db()
+    assert attempt.status == Attempt.Status.SUBMITTED
+    assert attempt.finalised_automatically is True
+    assert attempt.score == Fraction(2, 3)
+    assert second.pk != attempt.pk
+    assert second.number == 2
+    assert second.status == Attempt.Status.OPEN
+
+
+def test_pass_marks_are_frozen_when_the_attempt_starts():
+    """Lowering a blueprint row's threshold after an attempt started does not
+    change how that attempt is judged; a new attempt uses the new mark."""
+    assessment, elements, _bank = build_assessment(questions=(5,), threshold_percent=80)
+    first = attempt_start(learner=LearnerFactory(), assessment=assessment)
+    assert first.thresholds == {elements[0].code: "4/5"}
+    assessment.blueprint_rows.update(threshold_percent=60)
+    answer_by_element(first, elements, [3])
+
+    attempt_submit(attempt=first)
+
+    first.refresh_from_db()
+    assert first.competent is False
+    assert element_results(first)[elements[0].code][2] == Fraction(4, 5)
+    second = attempt_start(learner=LearnerFactory(), assessment=assessment)
+    assert second.thresholds == {elements[0].code: "3/5"}
+
+
 # ======================================================================== re-grade
 
 
