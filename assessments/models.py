@@ -211,6 +211,9 @@ class Question(index.Indexed, ClusterableModel):
     )
     tags = ClusterTaggableManager(through=TaggedQuestion, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set by question_bank_load: a hash of the data it wrote, so a later load can
+    # tell that a person edited the question since, and leave it alone.
+    loaded_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
     panels = [
         FieldPanel("code"),

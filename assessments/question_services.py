@@ -1,5 +1,7 @@
 """Changes of state for the question bank: versions, loading, import, re-grading."""
 
+import hashlib
+import json
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -169,11 +171,15 @@ def _validate_entry(question: Question) -> list[str]:
 
 @transaction.atomic
 def question_bank_load(*, entries: Iterable[Mapping[str, Any]]) -> BankLoadReport:
-    """Load bank entries by code. A question that was answered (has versions in
-    attempts) or edited by a person is kept as it is; the rest follow the data.
-    Every entry is validated first: one bad entry rejects the whole load."""
+    """Load bank entries by code; a second load of the same data changes nothing.
+
+    A question is kept as it is, and reported in ``kept``, when it was answered
+    (attempts show its versions) or when a person edited it since it was loaded
+    (its fingerprint no longer matches the one the loader recorded); the rest
+    follow the data. Every entry is validated first: one bad entry rejects the
+    whole load."""
     criteria = {c.code: c for c in Criterion.objects.all()}
-    existing = {q.code: q for q in Question.objects.all()}
+    existing = {q.code: q for q in Question.objects.prefetch_related("tags")}
     answered = set(
         QuestionVersion.objects.filter(responses__isnull=False)
         .values_list("question__code", flat=True)
@@ -200,7 +206,7 @@ def question_bank_load(*, entries: Iterable[Mapping[str, Any]]) -> BankLoadRepor
             continue
         question = existing.get(code)
         is_new = question is None
-        if not is_new and code in answered:
+        if not is_new and (code in answered or _edited_since_loaded(question)):
             report.kept.append(code)
             continue
         question = question or Question(code=code)
@@ -214,9 +220,11 @@ def question_bank_load(*, entries: Iterable[Mapping[str, Any]]) -> BankLoadRepor
     if errors:
         raise QuestionDataError(errors)
     for question, tags, is_new in pending:
-        if not is_new and not _changed(question, tags):
+        fingerprint = question_fingerprint(question, tags)
+        if not is_new and question.loaded_fingerprint == fingerprint:
             report.unchanged += 1
             continue
+        question.loaded_fingerprint = fingerprint
         question.save()
         question.tags.set(tags)
         question.save()
@@ -227,13 +235,25 @@ def question_bank_load(*, entries: Iterable[Mapping[str, Any]]) -> BankLoadRepor
     return report
 
 
-def _changed(question: Question, tags: list[str]) -> bool:
-    stored = Question.objects.get(pk=question.pk)
-    return (
-        set(stored.tags.names()) != set(tags)
-        or stored.stem != question.stem
-        or stored.feedback != question.feedback
-        or stored.criterion_id != question.criterion_id
-        or stored.difficulty != question.difficulty
-        or stored.content.get_prep_value() != question.content.get_prep_value()
-    )
+def question_fingerprint(question: Question, tags: Iterable[str]) -> str:
+    """A hash of everything the bank data sets on a question."""
+    data = [
+        question.stem,
+        question.feedback,
+        question.criterion_id,
+        question.difficulty,
+        question.content.get_prep_value(),
+        sorted(tags),
+    ]
+    encoded = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def _edited_since_loaded(question: Question) -> bool:
+    # Questions made in the admin or by a GIFT import have no fingerprint: they
+    # are not the loader's, and a bank entry with the same code takes them over
+    # only if nobody answered them.
+    if not question.loaded_fingerprint:
+        return False
+    tags = [tag.name for tag in question.tags.all()]
+    return question_fingerprint(question, tags) != question.loaded_fingerprint

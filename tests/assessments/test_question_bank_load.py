@@ -17,12 +17,14 @@ from assessments.question_services import (
     QuestionDataError,
     content_from_data,
     question_bank_load,
+    question_fingerprint,
 )
 from courses.management.commands.load_initial_data import QUESTIONS_FILE
 from tests.factories import (
     QUESTION_TYPES,
     CriterionFactory,
     LearnerFactory,
+    QuestionFactory,
     answer_for,
     build_assessment,
     question_data,
@@ -290,6 +292,45 @@ def test_an_unanswered_question_follows_changed_data(change):
     assert question.difficulty == changed["difficulty"]
     assert list(question.tags.names()) == changed["tags"]
     assert question.content.get_prep_value() == content_from_data(changed)
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        pytest.param(lambda q: setattr(q, "stem", "Editada en el admin"), id="stem"),
+        pytest.param(lambda q: setattr(q, "difficulty", "hard"), id="difficulty"),
+        pytest.param(lambda q: q.tags.add("nueva-etiqueta"), id="tags"),
+    ],
+)
+def test_a_question_a_person_edited_since_the_load_is_kept(edit):
+    """A trainer's edit of a loaded (unanswered) question survives the next load,
+    even when the data changed too; the question is reported as kept."""
+    criterion = CriterionFactory()
+    question_bank_load(entries=[entry("T-1", criterion)])
+    question = Question.objects.get(code="T-1")
+    edit(question)
+    question.save()
+    edited = question_fingerprint(question, question.tags.names())
+
+    report = question_bank_load(entries=[entry("T-1", criterion, feedback="Nueva")])
+
+    assert report.kept == ["T-1"]
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 0)
+    question = Question.objects.get(code="T-1")
+    assert question.feedback == "Retroalimentación."
+    assert question_fingerprint(question, question.tags.names()) == edited
+
+
+def test_a_question_made_in_the_admin_is_taken_over_by_a_bank_entry():
+    """A question with the same code that the loader never wrote (no fingerprint)
+    and nobody answered follows the bank data."""
+    criterion = CriterionFactory()
+    QuestionFactory(code="T-1", criterion=criterion, stem="Hecha a mano")
+
+    report = question_bank_load(entries=[entry("T-1", criterion)])
+
+    assert (report.updated, report.kept) == (1, [])
+    assert Question.objects.get(code="T-1").stem == "Enunciado de T-1"
 
 
 def test_an_answered_question_is_kept_as_it_is():
