@@ -3,7 +3,7 @@ attempts and re-grade. Every view, task and command goes through these."""
 
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from fractions import Fraction
 
 from django.db import IntegrityError, transaction
@@ -15,6 +15,7 @@ from . import blueprint, grading, payloads
 from .models import (
     AssessmentPage,
     Attempt,
+    Element,
     ElementResult,
     Question,
     RegradeRecord,
@@ -39,26 +40,87 @@ class Availability:
     next_allowed_at: datetime | None
     open_attempt: Attempt | None
     reason: str = ""
+    # The learner's current certificate for the standard of a final assessment
+    # (non-revoked, possibly expired): its expiry and first day of renewal.
+    certificate_expires_on: date | None = None
+    renewal_opens_on: date | None = None
 
     @property
     def can_start(self) -> bool:
         return self.open_attempt is None and not self.reason
 
+    @property
+    def renewing(self) -> bool:
+        """A start now would renew the learner's certificate."""
+        return self.renewal_opens_on is not None and not self.reason
+
+
+def _current_certificate(learner, assessment: AssessmentPage):
+    """The learner's non-revoked certificate (expired or not) for the standard the
+    assessment's blueprint covers, the longest-lasting one, with its attempt; or
+    None. One query. A revoked certificate starts no renewal cycle."""
+    from certificates.models import Certificate
+
+    return (
+        Certificate.objects.filter(
+            holder=learner,
+            revoked_at__isnull=True,
+            standard__in=Element.objects.filter(
+                pk__in=assessment.blueprint_rows.values("element")
+            ).values("standard"),
+        )
+        .select_related("attempt")
+        .order_by("-expires_on", "-issued_at")
+        .first()
+    )
+
+
+def _long_date(day: date) -> str:
+    from certificates.templatetags.certificate_tags import long_date
+
+    return long_date(day)
+
 
 def attempt_availability(*, learner, assessment: AssessmentPage, now=None):
+    """Whether the learner may start an attempt now, with the attempts used and
+    left. For a final assessment, a learner holding a certificate for its
+    standard (not revoked) is in a renewal cycle: no attempt may start before the
+    certificate's renewal window opens (ATIENDE_CERTIFICATE_EXPIRY_NOTICE_DAYS
+    before it expires); from then on, even after it expired, only the attempts
+    started after the certified result count, against attempts_allowed and for
+    wait_hours. An open attempt can always be continued."""
     now = now or timezone.now()
+    certificate = (
+        _current_certificate(learner, assessment)
+        if assessment.mode == AssessmentPage.Mode.FINAL
+        else None
+    )
     attempts = list(
         Attempt.objects.filter(learner=learner, assessment=assessment).only(
             "status", "started_at", "submitted_at", "deadline", "number", "uuid"
         )
     )
     open_attempt = next((a for a in attempts if a.status == Attempt.Status.OPEN), None)
+    reason = ""
+    expires_on = renewal_opens_on = None
+    if certificate is not None:
+        expires_on = certificate.expires_on
+        renewal_opens_on = certificate.renewal_opens_on
+        since = certificate.cycle_started_at
+        attempts = [a for a in attempts if a.started_at > since]
+        if not certificate.renewable_on(timezone.localdate(now)):
+            reason = _(
+                "Ya tienes una constancia vigente hasta el %(expires)s. Podrás "
+                "renovarla a partir del %(opens)s."
+            ) % {
+                "expires": _long_date(expires_on),
+                "opens": _long_date(renewal_opens_on),
+            }
     used = len(attempts)
     limited = assessment.attempts_allowed and not assessment.is_diagnostic
     left = max(assessment.attempts_allowed - used, 0) if limited else None
     next_allowed = None
-    reason = ""
-    if left == 0 and open_attempt is None:
+    if left == 0 and open_attempt is None and not reason:
         reason = _("Ya usaste todos tus intentos.")
     finished = [a.submitted_at for a in attempts if a.submitted_at]
     if assessment.wait_hours and finished and not reason:
@@ -67,7 +129,9 @@ def attempt_availability(*, learner, assessment: AssessmentPage, now=None):
             reason = _("Todavía no puedes iniciar otro intento.")
         else:
             next_allowed = None
-    return Availability(used, left, next_allowed, open_attempt, reason)
+    return Availability(
+        used, left, next_allowed, open_attempt, reason, expires_on, renewal_opens_on
+    )
 
 
 def _blueprint(assessment: AssessmentPage):

@@ -32,7 +32,8 @@ class PlanRow:
 
 
 def start_page(*, assessment: AssessmentPage, user, now=None) -> dict:
-    """Rules, plan, attempts used and left, and the learner's attempts: 3 queries."""
+    """Rules, plan, attempts used and left, and the learner's attempts: 3 queries
+    (4 for a final assessment: its certificate decides the renewal cycle)."""
     now = now or timezone.now()
     rows = [
         PlanRow(row.element, row.criterion, row.count, row.threshold_percent)
@@ -45,6 +46,7 @@ def start_page(*, assessment: AssessmentPage, user, now=None) -> dict:
         "question_count": sum(row.count for row in rows),
         "availability": None,
         "attempts": [],
+        "today": timezone.localdate(now),
     }
     if user.is_authenticated:
         context["availability"] = attempt_availability(

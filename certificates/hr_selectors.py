@@ -164,9 +164,10 @@ def expiring_certificates(*, today: date, days: int | None = None):
     holder already holds a later certificate of the same standard that outlasts
     them (they renewed by passing the final assessment again).
 
-    Each row is annotated with ``attempts_used`` (the holder's attempts at the
-    assessment the certificate rests on) and ``attempts_allowed`` (0: unlimited),
-    so the page can say whether the holder may take it again.
+    Each row is annotated with ``attempts_used``: the holder's attempts at the
+    assessment the certificate rests on that belong to its renewal cycle (started
+    after the certified result, ``Certificate.cycle_started_at``), so the page
+    can say how many attempts the renewal has left.
     """
     days = expiry_window_days() if days is None else days
     renewed = Certificate.objects.filter(
@@ -177,7 +178,9 @@ def expiring_certificates(*, today: date, days: int | None = None):
     ).exclude(pk=OuterRef("pk"))
     attempts_used = (
         Attempt.objects.filter(
-            learner=OuterRef("holder"), assessment=OuterRef("attempt__assessment")
+            learner=OuterRef("holder"),
+            assessment=OuterRef("attempt__assessment"),
+            started_at__gt=OuterRef("attempt__submitted_at"),
         )
         .order_by()
         .values("learner")
@@ -205,9 +208,10 @@ def expiring_certificates(*, today: date, days: int | None = None):
 
 
 def attempts_left(certificate: Certificate) -> int | None:
-    """Attempts the holder has left at the certificate's assessment (None:
-    unlimited), counted as assessments.attempt_services.attempt_availability
-    does: every attempt, passed or not, uses one of ``attempts_allowed``."""
+    """Attempts the holder has left for renewing the certificate at its
+    assessment (None: unlimited), counted as
+    assessments.attempt_services.attempt_availability does: every attempt of the
+    renewal cycle, passed or not, uses one of ``attempts_allowed``."""
     allowed = certificate.attempt.assessment.attempts_allowed
     if not allowed:
         return None

@@ -1,5 +1,7 @@
 """Issued certificates, the organisation's certificate settings and bulk jobs."""
 
+from datetime import date, datetime, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -172,6 +174,30 @@ class Certificate(models.Model):
     @property
     def status(self) -> str:
         return self.status_on(timezone.localdate())
+
+    # The renewal cycle. A holder may renew a certificate by passing the final
+    # assessment again from ATIENDE_CERTIFICATE_EXPIRY_NOTICE_DAYS days before it
+    # expires (and after it expired); before that day no new attempt may start.
+    # The attempts of the renewal are those started after the result the
+    # certificate rests on, so the holder has every attempt allowed again.
+
+    @property
+    def renewal_opens_on(self) -> date:
+        """The first day its holder may renew it."""
+        return self.expires_on - timedelta(
+            days=settings.ATIENDE_CERTIFICATE_EXPIRY_NOTICE_DAYS
+        )
+
+    def renewable_on(self, day: date) -> bool:
+        """Whether ``day`` is in its renewal window (or after it expired)."""
+        return day >= self.renewal_opens_on
+
+    @property
+    def cycle_started_at(self) -> datetime:
+        """When the result it rests on was handed in: the holder's attempts started
+        after it belong to the renewal. (A re-issue keeps the attempt, hence the
+        cycle; loads ``attempt`` unless it was selected with the certificate.)"""
+        return self.attempt.submitted_at or self.issued_at
 
 
 class BulkDownload(models.Model):

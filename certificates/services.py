@@ -3,9 +3,15 @@
 Every view, hook and command goes through these. Rules (DESIGN.md, Certificates):
 
 * One certificate per holder, standard and validity period: while the holder has
-  a non-revoked certificate for the standard that has not expired, passing again
-  returns that certificate; after it expires (or is revoked) a new pass issues a
-  new one.
+  a non-revoked certificate for the standard that has not expired and is not in
+  its renewal window, passing again returns that certificate; after it expires
+  (or is revoked) a new pass issues a new one.
+* Renewal: from ``Certificate.renewal_opens_on`` (ATIENDE_CERTIFICATE_EXPIRY_NOTICE_DAYS
+  days before expiry) the holder may take the final assessment again
+  (``assessments.attempt_services.attempt_availability``), and a competent
+  attempt of that renewal cycle (started after the certified result) issues a
+  new certificate, valid from that day. The current one is not revoked: it runs
+  until its own expiry. ``replaces`` stays empty (it links re-issues only).
 * Serials are sequential per organisation and year (``ATI-2026-000001``), taken
   from ``SerialCounter`` under a row lock.
 * The verification code is random, 160 bits, base32 in lower case.
@@ -245,8 +251,11 @@ def certificate_issue_for_attempt(*, attempt: Attempt, now=None) -> Certificate:
 
     Returns the existing certificate instead of issuing a new one when this
     attempt already has one, or when the holder already holds a non-revoked,
-    unexpired certificate for the same standard. Raises CertificateNotIssuable
-    for attempts that do not earn one.
+    unexpired certificate for the same standard, unless that certificate is in
+    its renewal window and the attempt was started after the result it rests on:
+    then the attempt renews it with a new certificate (the old one stays valid
+    until it expires). Raises CertificateNotIssuable for attempts that do not
+    earn one.
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -270,10 +279,14 @@ def certificate_issue_for_attempt(*, attempt: Attempt, now=None) -> Certificate:
                 revoked_at__isnull=True,
                 expires_on__gte=today,
             )
-            .order_by("-issued_at")
+            .select_related("attempt")
+            .order_by("-expires_on", "-issued_at")
             .first()
         )
-        if current is not None:
+        if current is not None and not (
+            current.renewable_on(today)
+            and attempt.started_at > current.cycle_started_at
+        ):
             return current
         return _issue(
             attempt=attempt,
@@ -317,7 +330,9 @@ def certificate_reissue(*, certificate: Certificate, by, now=None) -> Certificat
     now = now or timezone.now()
     with transaction.atomic():
         old = (
-            Certificate.objects.select_for_update()
+            # Lock only the certificate row: PostgreSQL refuses FOR UPDATE on the
+            # nullable side of the outer join to the course.
+            Certificate.objects.select_for_update(of=("self",))
             .select_related("attempt__assessment", "attempt__learner", "course")
             .get(pk=certificate.pk)
         )

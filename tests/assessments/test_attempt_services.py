@@ -4,7 +4,7 @@ after a key is corrected."""
 
 import random
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from fractions import Fraction
 from unittest import mock
 
@@ -380,6 +380,205 @@ def test_a_bank_too_small_for_the_blueprint_refuses_the_start():
     )
     assert not Attempt.objects.filter(learner=learner).exists()
     assert not QuestionVersion.objects.filter(question__in=bank[0]).exists()
+
+
+# ------------------------------------------------- attempt_start: renewal cycle
+#
+# A learner holding a (non-revoked) certificate for the standard of a final
+# assessment may not start it again until the certificate's renewal window opens
+# (ATIENDE_CERTIFICATE_EXPIRY_NOTICE_DAYS = 60 before it expires); from then on,
+# and after it expired, only the attempts started after the certified result
+# count. Certified on 2026-01-10 (local), the certificate runs to 2028-01-10 and
+# the window opens on 2027-11-11.
+
+CERTIFIED_AT = "2026-01-10 18:00:00"  # noon in Mexico City
+WINDOW_EVE = "2027-11-10 18:00:00"
+WINDOW_OPENS = "2027-11-11 18:00:00"
+AFTER_EXPIRY = "2028-01-11 18:00:00"
+RENEWAL_REASON = (
+    "Ya tienes una constancia vigente hasta el 10 de enero de 2028. Podrás "
+    "renovarla a partir del 11 de noviembre de 2027."
+)
+
+
+def take_final(learner, assessment, *, right: bool) -> Attempt:
+    """Start, answer every question (right or wrong) and submit; a competent
+    final attempt issues the learner's certificate on submit."""
+    attempt = attempt_start(learner=learner, assessment=assessment)
+    answer_all(attempt, [right] * attempt.responses.count())
+    return attempt_submit(attempt=attempt)
+
+
+def availability(learner, assessment):
+    return attempt_services.attempt_availability(learner=learner, assessment=assessment)
+
+
+@pytest.fixture
+def renewal_setup():
+    """A final assessment (2 attempts allowed) and a learner certified on it on
+    CERTIFIED_AT at the second attempt, so the first cycle used every attempt."""
+    assessment, elements, _bank = build_assessment(questions=(2,), attempts_allowed=2)
+    learner = LearnerFactory()
+    with freeze_time(CERTIFIED_AT):
+        take_final(learner, assessment, right=False)
+        certified = take_final(learner, assessment, right=True)
+    assert certified.competent is True
+    assert learner.certificates.get().expires_on == date(2028, 1, 10)
+    return assessment, elements, learner
+
+
+def test_a_certified_learner_cannot_start_the_final_before_the_renewal_window(
+    renewal_setup,
+):
+    """Right after certifying and up to the day before the window opens, the
+    start is refused with a reason giving the expiry and the first day of
+    renewal, for this final and for any other final of the same standard; a final
+    of another standard is not affected."""
+    assessment, elements, learner = renewal_setup
+    same_standard = AssessmentPageFactory(
+        parent=CoursePageFactory(parent=home_page()),
+        blueprint=[{"element": elements[0], "count": 2, "threshold_percent": 80}],
+    )
+    other, _elements, _bank = build_assessment(questions=(2,))
+    for moment in (CERTIFIED_AT, WINDOW_EVE):
+        with freeze_time(moment):
+            for final in (assessment, same_standard):
+                state = availability(learner, final)
+                assert not state.can_start
+                assert state.reason == RENEWAL_REASON
+                assert state.renewal_opens_on == date(2027, 11, 11)
+                assert state.certificate_expires_on == date(2028, 1, 10)
+                with pytest.raises(AttemptNotAllowed, match=RENEWAL_REASON):
+                    attempt_start(learner=learner, assessment=final)
+            assert availability(learner, other).can_start
+    assert Attempt.objects.filter(learner=learner, assessment=assessment).count() == 2
+    assert not Attempt.objects.filter(assessment=same_standard).exists()
+
+
+def test_inside_the_renewal_window_every_attempt_is_available_again(renewal_setup):
+    """From the day the window opens the learner has attempts_allowed fresh,
+    although the first cycle used them all; the attempts of the renewal count
+    against it, so a renewal can run out of attempts too."""
+    assessment, _elements, learner = renewal_setup
+    with freeze_time(WINDOW_OPENS):
+        state = availability(learner, assessment)
+        assert state.can_start and state.reason == ""
+        assert (state.attempts_used, state.attempts_left) == (0, 2)
+        assert state.renewing
+        third = take_final(learner, assessment, right=False)
+        assert third.number == 3
+        assert availability(learner, assessment).attempts_left == 1
+        take_final(learner, assessment, right=False)
+        state = availability(learner, assessment)
+        assert (state.attempts_used, state.attempts_left) == (2, 0)
+        with pytest.raises(
+            AttemptNotAllowed, match=gettext("Ya usaste todos tus intentos.")
+        ):
+            attempt_start(learner=learner, assessment=assessment)
+
+
+def test_after_expiry_every_attempt_is_available_again(renewal_setup):
+    """After the certificate expired the learner may take the final again, with
+    attempts_allowed fresh."""
+    assessment, _elements, learner = renewal_setup
+    with freeze_time(AFTER_EXPIRY):
+        state = availability(learner, assessment)
+        assert state.can_start
+        assert (state.attempts_used, state.attempts_left) == (0, 2)
+        assert take_final(learner, assessment, right=False).number == 3
+
+
+def test_a_renewal_closes_the_window_until_the_next_one(renewal_setup):
+    """Passing inside the window issues a new certificate, and the learner is
+    then refused until the new certificate's own window opens."""
+    assessment, _elements, learner = renewal_setup
+    with freeze_time(WINDOW_OPENS):
+        take_final(learner, assessment, right=True)
+        assert learner.certificates.count() == 2
+        state = availability(learner, assessment)
+        assert state.reason == (
+            "Ya tienes una constancia vigente hasta el 11 de noviembre de 2029. "
+            "Podrás renovarla a partir del 12 de septiembre de 2029."
+        )
+        assert (state.attempts_used, state.attempts_left) == (0, 2)
+
+
+def test_wait_hours_count_only_the_attempts_of_the_renewal(settings):
+    """wait_hours applies between the attempts of the renewal cycle: the
+    certified attempt just handed in does not hold the renewal back, the first
+    renewal attempt does. (A notice window longer than the validity opens the
+    renewal right away.)"""
+    settings.ATIENDE_CERTIFICATE_EXPIRY_NOTICE_DAYS = 800
+    assessment, _elements, _bank = build_assessment(
+        questions=(2,), attempts_allowed=3, wait_hours=24
+    )
+    learner = LearnerFactory()
+    with freeze_time(CERTIFIED_AT) as clock:
+        take_final(learner, assessment, right=True)
+        clock.tick(timedelta(minutes=5))
+        state = availability(learner, assessment)
+        assert state.can_start and state.next_allowed_at is None
+        take_final(learner, assessment, right=False)
+        clock.tick(timedelta(minutes=5))
+        with pytest.raises(
+            AttemptNotAllowed, match=gettext("Todavía no puedes iniciar otro intento.")
+        ):
+            attempt_start(learner=learner, assessment=assessment)
+
+
+def test_a_revoked_certificate_starts_no_renewal_cycle(renewal_setup):
+    """A revoked certificate neither blocks the final nor starts a new cycle:
+    every attempt counts as if it had never been issued (here both were used, so
+    none is left, before the window as inside it)."""
+    from certificates.services import certificate_revoke
+
+    assessment, _elements, learner = renewal_setup
+    certificate_revoke(
+        certificate=learner.certificates.get(), by=TrainerFactory(), reason="Prueba"
+    )
+    for moment in (WINDOW_EVE, WINDOW_OPENS):
+        with freeze_time(moment):
+            state = availability(learner, assessment)
+            assert state.reason == gettext("Ya usaste todos tus intentos.")
+            assert (state.attempts_used, state.attempts_left) == (2, 0)
+            assert state.renewal_opens_on is None
+
+
+def test_a_revoked_certificate_leaves_the_attempts_left_to_take():
+    """Certified at the first of two attempts and revoked, the learner may start
+    the second at once, and no third."""
+    from certificates.services import certificate_revoke
+
+    assessment, _elements, _bank = build_assessment(questions=(2,), attempts_allowed=2)
+    learner = LearnerFactory()
+    take_final(learner, assessment, right=True)
+    certificate_revoke(
+        certificate=learner.certificates.get(), by=TrainerFactory(), reason="Prueba"
+    )
+    state = availability(learner, assessment)
+    assert state.can_start and (state.attempts_used, state.attempts_left) == (1, 1)
+    take_final(learner, assessment, right=False)
+    assert not availability(learner, assessment).can_start
+
+
+def test_diagnostics_ignore_certificates(renewal_setup, django_assert_num_queries):
+    """A diagnostic of the certified standard starts at any time, with unlimited
+    attempts, and its availability does not look for certificates (one query;
+    a final's takes two)."""
+    assessment, elements, learner = renewal_setup
+    diagnostic = AssessmentPageFactory(
+        parent=CoursePageFactory(parent=home_page()),
+        mode=AssessmentPage.Mode.DIAGNOSTIC,
+        blueprint=[{"element": elements[0], "count": 2, "threshold_percent": 80}],
+    )
+    with freeze_time(WINDOW_EVE):
+        with django_assert_num_queries(1):
+            state = availability(learner, diagnostic)
+        assert state.can_start and state.reason == ""
+        assert state.attempts_left is None and state.renewal_opens_on is None
+        attempt_start(learner=learner, assessment=diagnostic)
+        with django_assert_num_queries(2):
+            assert not availability(learner, assessment).can_start
 
 
 # ============================================================ attempt_save_answer

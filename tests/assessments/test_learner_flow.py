@@ -18,6 +18,7 @@ from assessments import attempt_services, tasks
 from assessments.models import AssessmentPage, Attempt, BlueprintRow, ElementResult
 from courses.models import LessonPage, ModulePage
 from tests.assessments.attempt_helpers import form_fields, right_form, right_tokens
+from tests.certificates.support import pass_final
 from tests.factories import LearnerFactory
 
 pytestmark = pytest.mark.django_db
@@ -104,6 +105,46 @@ def test_start_page_shows_rules_and_attempts(client_in, final):
     assert 'data-testid="attempts-used">0<' in html
     assert "Comenzar" in html
     assert f'action="{final.url}comenzar/"' in html
+
+
+def test_start_page_explains_the_renewal_of_a_certificate(client, final, learner):
+    """A learner certified on 2026-01-10 (certificate valid to 2028-01-10): until
+    the renewal window opens the page shows why no attempt can start and from
+    which day they can renew, with no "Comenzar" (and posting comenzar/ starts
+    nothing); from 2027-11-11 it offers "Comenzar" with every attempt left and
+    says a pass issues a new certificate while the current one stays valid;
+    after expiry it says the certificate expired."""
+    with freeze_time("2026-01-10 18:00:00"):
+        pass_final(learner)
+    with freeze_time("2027-11-10 18:00:00"):
+        client.force_login(learner)
+        html = client.get(final.url).content.decode()
+        assert (
+            "Ya tienes una constancia vigente hasta el 10 de enero de 2028. "
+            "Podrás renovarla a partir del 11 de noviembre de 2027."
+        ) in html
+        assert 'data-testid="begin"' not in html
+        assert 'data-testid="attempts-left">3<' in html
+        assert "Los intentos cuentan desde tu última constancia." in html
+        refused = client.post(final.url + "comenzar/", follow=True)
+        assert "Podrás renovarla a partir del 11 de noviembre de 2027." in (
+            refused.content.decode()
+        )
+        assert Attempt.objects.filter(learner=learner).count() == 1
+    with freeze_time("2027-11-11 18:00:00"):
+        client.force_login(learner)
+        html = client.get(final.url).content.decode()
+        assert 'data-testid="begin"' in html
+        assert 'data-testid="attempts-left">3<' in html
+        assert "Tu constancia vence el 10 de enero de 2028 y ya puedes renovarla" in (
+            html
+        )
+        assert "Ya tienes una constancia vigente" not in html
+    with freeze_time("2028-01-11 18:00:00"):
+        client.force_login(learner)
+        html = client.get(final.url).content.decode()
+        assert 'data-testid="begin"' in html
+        assert "Tu constancia venció el 10 de enero de 2028." in html
 
 
 def test_get_on_comenzar_starts_nothing(client_in, final, learner):
@@ -276,14 +317,19 @@ def test_review_answers_policy(client_in, final, policy, attempts_allowed, shown
         assert ("Respuesta correcta:" in html) is shown
 
 
-def test_right_answers_hidden_while_another_attempt_is_open(client_in, final):
+def test_right_answers_hidden_while_another_attempt_is_open(client, final, learner):
     """A passed attempt's review hides the right answers while a new attempt of
-    the same assessment is open."""
-    attempt = begin(client_in, final)
-    submit(client_in, attempt, right_form(attempt))
-    assert "Respuesta correcta:" in client_in.get(result_url(attempt)).content.decode()
-    begin(client_in, final)
-    html = client_in.get(result_url(attempt)).content.decode()
+    the same assessment is open (a certified learner can start one once the
+    certificate's renewal window opens: 2027-11-11 for one issued 2026-01-10)."""
+    with freeze_time("2026-01-10 18:00:00"):
+        client.force_login(learner)
+        attempt = begin(client, final)
+        submit(client, attempt, right_form(attempt))
+        assert "Respuesta correcta:" in client.get(result_url(attempt)).content.decode()
+    with freeze_time("2027-11-11 18:00:00"):
+        client.force_login(learner)
+        begin(client, final)
+        html = client.get(result_url(attempt)).content.decode()
     assert "Respuesta correcta:" not in html
 
 
@@ -331,7 +377,9 @@ def _bad_json_posts(attempt):
     payload_id = first.display.get(
         "options", first.display.get("items", first.display.get("prompts"))
     )
-    payload_id = payload_id[0] if payload_id else "true"
+    # True/false has no payload ids ("true"/"false" are its own tokens): post an
+    # id of the shape the bank uses instead.
+    payload_id = payload_id[0] if payload_id else "00000000-0000-0000-0000-000000000000"
     return [
         ("not json", "{nope"),
         ("a list", json.dumps([1, right])),

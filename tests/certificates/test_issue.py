@@ -1,8 +1,9 @@
 """Issuing certificates (certificates.services): what a competent final attempt
 earns, the stored PDF and its hash, the frozen snapshot, one certificate per
-standard and validity period, sequential serials, random codes, revocation and
-re-issue. Attempts go through the real assessment services on the real EC0305
-course loaded by load_initial_data."""
+standard and validity period, renewal inside the window before expiry,
+sequential serials, random codes, revocation and re-issue. Attempts go through
+the real assessment services on the real EC0305 course loaded by
+load_initial_data."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ import hashlib
 import io
 import json
 import re
-from datetime import date
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pypdf
 import pytest
@@ -21,6 +23,7 @@ from django.utils import timezone
 from freezegun import freeze_time
 from wagtail.models import Site
 
+from assessments.attempt_services import AttemptNotAllowed
 from assessments.models import Element, Standard
 from certificates import services
 from certificates.models import Certificate, CertificateSettings
@@ -35,7 +38,15 @@ from certificates.services import (
 )
 from certificates.snapshot import display_code
 from courses.models import CoursePage
-from tests.factories import HRFactory, ImageFactory, LearnerFactory, png_bytes
+from tests.factories import (
+    CertificationSetup,
+    HRFactory,
+    ImageFactory,
+    LearnerFactory,
+    competent_attempt,
+    issue_certificate,
+    png_bytes,
+)
 
 from .support import (
     clear_rate_limit,
@@ -53,6 +64,11 @@ HOLDER_FIRST = "José Ángel"
 HOLDER_LAST = "Ñúñez Peña"
 HOLDER = f"{HOLDER_FIRST} {HOLDER_LAST}"
 SERIAL_RE = re.compile(r"^(?P<prefix>[A-Z]+)-(?P<year>\d{4})-(?P<n>\d{6})$")
+
+
+def _local(year, month, day):
+    """Noon of that day in Mexico City."""
+    return datetime(year, month, day, 12, tzinfo=ZoneInfo("America/Mexico_City"))
 
 
 @pytest.fixture(autouse=True)
@@ -219,40 +235,130 @@ def test_issuing_again_for_the_same_attempt_returns_the_same_certificate(certifi
 
 
 def test_one_certificate_per_standard_and_validity_period(learner):
-    """Passing the final again while the certificate is current issues nothing new:
-    the second competent attempt yields the same certificate."""
+    """Outside the renewal window a certified learner may not start the final
+    again; a competent attempt of the same standard made all the same (an
+    earlier attempt, or one made before this rule) is covered by the current
+    certificate: the service returns it and issues nothing."""
     first = pass_final(learner, seed=1)
-    second_attempt = take(learner, seed=2)
-    assert second_attempt.competent is True
-    assert second_attempt.pk != first.attempt_id
-    assert certificate_issue_for_attempt(attempt=second_attempt).pk == first.pk
-    assert Certificate.objects.filter(holder=learner).count() == 1
+    with pytest.raises(AttemptNotAllowed, match="Ya tienes una constancia vigente"):
+        take(learner, seed=2)
+    setup = CertificationSetup()
+    mine = issue_certificate(setup, learner=learner, now=_local(2026, 1, 10))
+    for day in (_local(2026, 3, 1), _local(2027, 11, 10)):  # the window's eve
+        later = competent_attempt(learner=learner, setup=setup, submitted_at=day)
+        assert later.started_at > mine.attempt.submitted_at
+        assert certificate_issue_for_attempt(attempt=later, now=day).pk == mine.pk
+    assert Certificate.objects.filter(holder=learner).count() == 2
+    assert {first.pk, mine.pk} == set(
+        Certificate.objects.filter(holder=learner).values_list("pk", flat=True)
+    )
 
 
-def test_after_expiry_a_new_pass_issues_a_new_certificate(learner):
-    """On its last valid day the certificate still covers a new pass; the day
-    after it expires, a new pass issues a new certificate with a new period."""
+# ------------------------------------------------------------------ renewal
+#
+# Issued on 2026-01-10 (local), a certificate runs to 2028-01-10; with the 60-day
+# notice window its holder may renew it from 2027-11-11.
+
+
+def test_passing_inside_the_renewal_window_issues_a_second_certificate(learner):
+    """A competent attempt inside the window renews: a new certificate (new
+    serial, code and PDF, issued that day, valid 24 months from it, replacing
+    nothing), while the first is not revoked and stays valid until its own
+    expiry. Issuing again for either attempt returns its own certificate."""
     with freeze_time("2026-01-10 18:00:00"):
         first = pass_final(learner, seed=1)
     assert first.expires_on == date(2028, 1, 10)
-    with freeze_time("2028-01-10 18:00:00"):
-        attempt = take(learner, seed=2)
-    assert Certificate.objects.filter(holder=learner).count() == 1
-    assert certificate_issue_for_attempt(attempt=attempt).pk == first.pk
-    with freeze_time("2028-01-11 18:00:00"):
-        second = pass_final(learner, seed=3)
+    assert first.renewal_opens_on == date(2027, 11, 11)
+    with freeze_time("2027-11-11 18:00:00"):
+        second = pass_final(learner, seed=2)
+    first.refresh_from_db()
     assert second.pk != first.pk
-    assert second.expires_on == date(2030, 1, 11)
+    assert timezone.localdate(second.issued_at) == date(2027, 11, 11)
+    assert second.expires_on == date(2029, 11, 11)
     assert second.serial != first.serial and second.code != first.code
+    assert second.pdf_sha256 != first.pdf_sha256
+    assert stored_bytes(second).startswith(b"%PDF")
+    assert second.replaces is None and second.revoked_at is None
+    assert first.revoked_at is None and not hasattr(first, "replaced_by")
+    assert first.status_on(date(2028, 1, 10)) == Certificate.Status.VALID
+    assert first.status_on(date(2028, 1, 11)) == Certificate.Status.EXPIRED
+    assert second.status_on(date(2028, 1, 11)) == Certificate.Status.VALID
+    assert certificate_issue_for_attempt(attempt=first.attempt).pk == first.pk
+    assert certificate_issue_for_attempt(attempt=second.attempt).pk == second.pk
     assert Certificate.objects.filter(holder=learner).count() == 2
 
 
+def test_the_last_valid_day_is_inside_the_renewal_window(learner):
+    """On the day the certificate expires, a pass renews it."""
+    with freeze_time("2026-01-10 18:00:00"):
+        first = pass_final(learner, seed=1)
+    with freeze_time("2028-01-10 18:00:00"):
+        second = pass_final(learner, seed=2)
+    assert second.pk != first.pk
+    assert second.expires_on == date(2030, 1, 10)
+
+
+def test_after_expiry_a_new_pass_issues_a_new_certificate(learner):
+    """The day after it expires, a new pass issues a new certificate with a new
+    period; the expired one is left as it was (expired, not revoked)."""
+    with freeze_time("2026-01-10 18:00:00"):
+        first = pass_final(learner, seed=1)
+    with freeze_time("2028-01-11 18:00:00"):
+        second = pass_final(learner, seed=3)
+    first.refresh_from_db()
+    assert second.pk != first.pk
+    assert second.expires_on == date(2030, 1, 11)
+    assert second.serial != first.serial and second.code != first.code
+    assert second.replaces is None
+    assert first.revoked_at is None
+    assert first.status_on(date(2028, 1, 11)) == Certificate.Status.EXPIRED
+    assert Certificate.objects.filter(holder=learner).count() == 2
+
+
+def test_an_attempt_from_before_the_renewal_cycle_does_not_renew(learner):
+    """Only an attempt started after the certified result renews: a competent
+    attempt begun before it (the factory starts attempts 20 minutes before they
+    are handed in), asked for inside the window, gets the current certificate;
+    one of the renewal gets a new one."""
+    setup = CertificationSetup()
+    first = issue_certificate(setup, learner=learner, now=_local(2026, 1, 10))
+    stale = competent_attempt(
+        learner=learner,
+        setup=setup,
+        submitted_at=_local(2026, 1, 10) + timedelta(minutes=10),
+    )
+    assert stale.started_at < first.attempt.submitted_at
+    inside = _local(2027, 11, 20)
+    assert certificate_issue_for_attempt(attempt=stale, now=inside).pk == first.pk
+    fresh = competent_attempt(learner=learner, setup=setup, submitted_at=inside)
+    renewal = certificate_issue_for_attempt(attempt=fresh, now=inside)
+    assert renewal.pk != first.pk
+    assert renewal.expires_on == date(2029, 11, 20)
+
+
+def test_a_renewal_then_covers_the_new_period(learner):
+    """After a renewal, the renewed certificate is the current one: a further
+    competent attempt (outside its window) returns it."""
+    setup = CertificationSetup()
+    issue_certificate(setup, learner=learner, now=_local(2026, 1, 10))
+    renewal = issue_certificate(setup, learner=learner, now=_local(2027, 12, 1))
+    more = competent_attempt(
+        learner=learner, setup=setup, submitted_at=_local(2027, 12, 2)
+    )
+    again = certificate_issue_for_attempt(attempt=more, now=_local(2027, 12, 2))
+    assert again.pk == renewal.pk
+
+
 def test_after_revocation_a_new_pass_issues_a_new_certificate(learner):
-    """A revoked certificate does not cover the period: passing again issues one."""
+    """A revoked certificate does not cover the period, nor block the final, nor
+    start a renewal cycle: the learner takes the next of their attempts at once
+    (the attempt before the revocation still counts) and passing issues a new
+    certificate."""
     first = pass_final(learner, seed=1)
     certificate_revoke(certificate=first, by=HRFactory(), reason="Error de captura")
     second = pass_final(learner, seed=2)
     assert second.pk != first.pk and second.revoked_at is None
+    assert second.attempt.number == 2
 
 
 # ------------------------------------------------------------------ serial and code

@@ -3,7 +3,9 @@
 Run it once a day. Each certificate in force that expires within the notice
 window (ATIENDE_CERTIFICATE_EXPIRY_NOTICE_DAYS, 60 by default; ``--days``
 overrides it) is reminded once: its holder gets an e-mail (when the account has an
-address) and HR (active members of the "Recursos humanos" group with an address)
+address) saying from which day they can renew it by passing the final assessment
+again (``Certificate.renewal_opens_on``) and how many attempts the renewal has
+left, and HR (active members of the "Recursos humanos" group with an address)
 gets one digest listing every certificate reminded in the run.
 ``Certificate.reminder_sent_at`` records it, so later runs skip it. Certificates
 revoked, already replaced by a re-issue, or whose holder already renewed (holds a
