@@ -133,10 +133,7 @@ class RegradePreview:
 def regrade_preview(*, question: Question) -> RegradePreview:
     """How many submitted attempts a re-grade would touch, without making the new
     version (that is the service's job, on POST)."""
-    payload = payloads.payload_from_content(
-        stem=question.stem, feedback=question.feedback, content=question.content
-    )
-    digest = payloads.payload_hash(payload, question.criterion_id)
+    digest = payloads.question_digest(question)
     current = QuestionVersion.objects.filter(
         question=question, content_hash=digest
     ).first()

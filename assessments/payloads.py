@@ -63,6 +63,14 @@ def payload_from_content(*, stem: str, feedback: str, content) -> dict:
     return payload
 
 
+def question_digest(question) -> str:
+    """The hash a version of this question, as it is now, carries."""
+    payload = payload_from_content(
+        stem=question.stem, feedback=question.feedback, content=question.content
+    )
+    return payload_hash(payload, question.criterion_id)
+
+
 def payload_hash(payload: dict, criterion_id: int) -> str:
     data = json.dumps([payload, criterion_id], sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(data.encode()).hexdigest()
