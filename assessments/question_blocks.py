@@ -22,35 +22,43 @@ class ChoiceOptionBlock(blocks.StructBlock):
     feedback = blocks.TextBlock(label=_("retroalimentación"), required=False)
 
 
-class SingleChoiceBlock(blocks.StructBlock):
+class _OptionsBlock(blocks.StructBlock):
+    """A block with a list of options whose texts must differ; subclasses add the
+    rule of their type in check_options."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        _unique([o["text"] for o in value["options"]], _("Las opciones se repiten."))
+        self.check_options(value["options"])
+        return value
+
+    def check_options(self, options):
+        raise NotImplementedError
+
+
+class SingleChoiceBlock(_OptionsBlock):
     options = blocks.ListBlock(ChoiceOptionBlock(), label=_("opciones"), min_num=2)
 
     class Meta:
         icon = "radio-full"
         label = _("Opción única")
 
-    def clean(self, value):
-        value = super().clean(value)
-        _unique([o["text"] for o in value["options"]], _("Las opciones se repiten."))
-        if sum(1 for o in value["options"] if o["correct"]) != 1:
+    def check_options(self, options):
+        if sum(1 for o in options if o["correct"]) != 1:
             _fail(_("Una pregunta de opción única tiene exactamente una correcta."))
-        return value
 
 
-class MultipleResponseBlock(blocks.StructBlock):
+class MultipleResponseBlock(_OptionsBlock):
     options = blocks.ListBlock(ChoiceOptionBlock(), label=_("opciones"), min_num=3)
 
     class Meta:
         icon = "tasks"
         label = _("Respuesta múltiple")
 
-    def clean(self, value):
-        value = super().clean(value)
-        _unique([o["text"] for o in value["options"]], _("Las opciones se repiten."))
-        right = sum(1 for o in value["options"] if o["correct"])
-        if right < 1 or right == len(value["options"]):
+    def check_options(self, options):
+        right = sum(1 for o in options if o["correct"])
+        if right < 1 or right == len(options):
             _fail(_("Marca al menos una opción correcta y al menos una incorrecta."))
-        return value
 
 
 class TrueFalseBlock(blocks.StructBlock):
@@ -105,19 +113,16 @@ class SituationalOptionBlock(blocks.StructBlock):
     feedback = blocks.TextBlock(label=_("retroalimentación"))
 
 
-class SituationalBlock(blocks.StructBlock):
+class SituationalBlock(_OptionsBlock):
     options = blocks.ListBlock(SituationalOptionBlock(), label=_("opciones"), min_num=2)
 
     class Meta:
         icon = "user"
         label = _("Juicio situacional")
 
-    def clean(self, value):
-        value = super().clean(value)
-        _unique([o["text"] for o in value["options"]], _("Las opciones se repiten."))
-        if not any(o["credit"] == 100 for o in value["options"]):
+    def check_options(self, options):
+        if not any(o["credit"] == 100 for o in options):
             _fail(_("Al menos una opción debe valer 100 %."))
-        return value
 
 
 class QuestionContentBlock(blocks.StreamBlock):
