@@ -11,11 +11,11 @@ def navigation(request):
         {"label": _("Cursos"), "url": "/"},
         {
             "label": _("Estándar EC0305"),
-            "url": reverse("assessments:standard_detail", args=["EC0305"]),
+            "url": reverse("standards:standard_detail", args=["EC0305"]),
         },
     ]
     if user.is_authenticated:
-        items.append({"label": _("Mi avance"), "url": reverse("courses:dashboard")})
+        items.append({"label": _("Mi avance"), "url": reverse("portal:dashboard")})
     if roles.is_hr(user):
         items.append(
             {"label": _("Certificados"), "url": reverse("certificates:hr_list")}

@@ -10,8 +10,13 @@ from . import roles
 TRAINER_MODEL_PERMISSIONS = [
     ("wagtailadmin", "access_admin"),
     *[
-        ("assessments", f"{action}_{model}")
-        for model in ("standard", "element", "criterion", "question")
+        (app_label, f"{action}_{model}")
+        for app_label, model in (
+            ("standards", "standard"),
+            ("standards", "element"),
+            ("standards", "criterion"),
+            ("assessments", "question"),
+        )
         for action in ("add", "change", "delete", "view")
     ],
     # Versions and re-grade records are frozen history: trainers read them; they

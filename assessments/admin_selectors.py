@@ -18,12 +18,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
+from standards.models import Criterion, Element
+
 from . import item_stats, payloads
 from .models import (
     AssessmentPage,
     Attempt,
-    Criterion,
-    Element,
     ElementResult,
     Question,
     QuestionVersion,

@@ -11,11 +11,12 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from standards.models import Element
+
 from . import blueprint, grading, payloads
 from .models import (
     AssessmentPage,
     Attempt,
-    Element,
     ElementResult,
     Question,
     RegradeRecord,

@@ -37,8 +37,10 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from standards.models import Criterion
+
 from . import gift
-from .models import Criterion, Question, Response
+from .models import Question, Response
 from .question_services import content_from_data
 
 CODE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")

@@ -15,10 +15,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from standards.models import Criterion
+
 from . import learner_answers
 from .attempt_services import Availability, attempt_availability
 from .grading import QuestionType
-from .models import AssessmentPage, Attempt, Criterion, ElementResult, Response
+from .models import AssessmentPage, Attempt, ElementResult, Response
 
 # ------------------------------------------------------------------ start page
 

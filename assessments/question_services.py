@@ -10,8 +10,10 @@ from typing import Any
 
 from django.db import transaction
 
+from standards.models import Criterion
+
 from . import payloads
-from .models import Criterion, Question, QuestionVersion
+from .models import Question, QuestionVersion
 
 _ITEM_NAMESPACE = uuid.UUID("3f0b6d8e-2c41-4a55-9f3e-7d6b1a2c9e04")
 

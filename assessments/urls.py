@@ -1,11 +1,10 @@
 from django.urls import path
 
-from . import learner_views, views
+from . import learner_views
 
 app_name = "assessments"
 
 urlpatterns = [
-    path("estandar/<str:code>/", views.standard_detail, name="standard_detail"),
     path(
         "evaluaciones/intentos/<uuid:attempt_uuid>/",
         learner_views.attempt_detail,

@@ -88,7 +88,7 @@ class Certificate(models.Model):
         verbose_name=_("titular"),
     )
     standard = models.ForeignKey(
-        "assessments.Standard",
+        "standards.Standard",
         on_delete=models.PROTECT,
         related_name="certificates",
         verbose_name=_("estándar"),

@@ -12,6 +12,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("accounts.urls")),
+    path("", include("portal.urls")),
+    path("", include("standards.urls")),
     path("", include("assessments.urls")),
     path("", include("courses.urls")),
     path("", include("certificates.urls")),

@@ -13,6 +13,7 @@ import hashlib
 import json
 import uuid
 from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,13 +23,7 @@ from django.conf import settings
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
-from assessments.models import (
-    AssessmentPage,
-    BlueprintRow,
-    Criterion,
-    Element,
-    Standard,
-)
+from standards.models import Criterion, Element, Standard
 
 from .models import ContentSource, CoursePage, HomePage, LessonPage, ModulePage
 
@@ -175,14 +170,33 @@ def stream_data(body: list[dict], key: str) -> list[dict]:
     return raw
 
 
-class _Loader:
+class PageLoader:
+    """Creates and updates pages under the rules above; apps above courses use it
+    to load their own pages of a course (``section_loaders`` of load_course)."""
+
     def __init__(self, report: LoadReport):
         self.report = report
         self.criteria = {c.code: c for c in Criterion.objects.all()}
         self.elements = {e.code: e for e in Element.objects.all()}
 
-    def upsert(self, *, key, parent, model, slug, title, fields, relations=None):
-        """Create or update one page; return it (or the person's edited page)."""
+    def upsert(
+        self,
+        *,
+        key,
+        parent,
+        model,
+        slug,
+        title,
+        fields,
+        relations=None,
+        set_relations: Callable | None = None,
+    ):
+        """Create or update one page; return it (or the person's edited page).
+
+        ``relations`` is data that counts in the page's hash; ``set_relations(page,
+        relations)`` applies it (default: ``criteria``, a list of criterion codes).
+        """
+        set_relations = set_relations or self._set_criteria
         digest = _hash({"title": title, "slug": slug, **fields, **(relations or {})})
         source = ContentSource.objects.filter(key=key).first()
         if source is None:
@@ -191,7 +205,8 @@ class _Loader:
                 self.report.note("kept", key)
                 return existing.specific
             page = model(title=title, slug=slug, **fields)
-            self._set_relations(page, relations)
+            if relations:
+                set_relations(page, relations)
             parent.add_child(instance=page)
             revision = page.save_revision()
             revision.publish()
@@ -213,7 +228,8 @@ class _Loader:
         page.title = title
         for name, value in fields.items():
             setattr(page, name, value)
-        self._set_relations(page, relations)
+        if relations:
+            set_relations(page, relations)
         revision = page.save_revision()
         revision.publish()
         source.content_hash = digest
@@ -222,19 +238,9 @@ class _Loader:
         self.report.note("updated", key)
         return page
 
-    def _set_relations(self, page, relations):
-        if relations and "criteria" in relations:
+    def _set_criteria(self, page, relations):
+        if "criteria" in relations:
             page.criteria = [self.criteria[code] for code in relations["criteria"]]
-        if relations and "blueprint" in relations:
-            page.blueprint_rows = [
-                BlueprintRow(
-                    element=self.elements[row["element"]],
-                    criterion=self.criteria.get(row.get("criterion")),
-                    count=row["count"],
-                    threshold_percent=row.get("threshold", 80),
-                )
-                for row in relations["blueprint"]
-            ]
 
     def criterion_codes(self, key: str, codes: list[str]) -> list[str]:
         unknown = [code for code in codes if code not in self.criteria]
@@ -243,12 +249,25 @@ class _Loader:
         return sorted(set(codes))
 
 
+SectionLoader = Callable[[PageLoader, CoursePage, str, list], None]
+
+
 @transaction.atomic
-def load_course(course_dir: Path, *, home: HomePage) -> LoadReport:
+def load_course(
+    course_dir: Path,
+    *,
+    home: HomePage,
+    section_loaders: Mapping[str, SectionLoader] | None = None,
+) -> LoadReport:
     """Load one course folder under the home page. Raises ContentError, changing
-    nothing, when a file is invalid."""
+    nothing, when a file is invalid.
+
+    ``section_loaders`` load the parts of course.yaml that belong to apps above
+    courses (``{"assessments": ...}``), called with the loader, the course page,
+    the course key and the section's data, after the modules.
+    """
     try:
-        return _load_course(course_dir, home=home)
+        return _load_course(course_dir, home=home, sections=section_loaders or {})
     except (KeyError, TypeError, AttributeError) as error:
         # A required field is missing or has the wrong shape (e.g. a lesson
         # without a title): the data is invalid, not the loader.
@@ -257,9 +276,9 @@ def load_course(course_dir: Path, *, home: HomePage) -> LoadReport:
         ) from error
 
 
-def _load_course(course_dir: Path, *, home: HomePage) -> LoadReport:
+def _load_course(course_dir: Path, *, home: HomePage, sections) -> LoadReport:
     report = LoadReport()
-    loader = _Loader(report)
+    loader = PageLoader(report)
     course_data = _read_yaml(course_dir / "course.yaml")
     course_key = course_data["slug"]
     standard = Standard.objects.filter(code=course_data.get("standard", "")).first()
@@ -318,34 +337,17 @@ def _load_course(course_dir: Path, *, home: HomePage) -> LoadReport:
                     )
                 },
             )
-    for assessment_data in course_data.get("assessments", []):
-        _load_assessment(loader, course, course_key, assessment_data)
+    for name in _SECTIONS_AFTER_MODULES:
+        if name not in course_data:
+            continue
+        if name not in sections:
+            raise ContentError(f"{course_key}: no loader for its {name!r} section")
+        sections[name](loader, course, course_key, course_data[name])
     return report
 
 
-def _load_assessment(loader, course, course_key, data) -> None:
-    key = f"{course_key}/{data['slug']}"
-    for row in data["blueprint"]:
-        if row["element"] not in loader.elements:
-            raise ContentError(f"{key}: unknown element {row['element']}")
-        if row.get("criterion") and row["criterion"] not in loader.criteria:
-            raise ContentError(f"{key}: unknown criterion {row['criterion']}")
-    loader.upsert(
-        key=key,
-        parent=course,
-        model=AssessmentPage,
-        slug=data["slug"],
-        title=data["title"],
-        fields={
-            "mode": data.get("mode", AssessmentPage.Mode.FINAL),
-            "intro": data.get("intro", ""),
-            "time_limit_minutes": data.get("time_limit_minutes", 30),
-            "attempts_allowed": data.get("attempts_allowed", 3),
-            "wait_hours": data.get("wait_hours", 0),
-            "review_answers": data.get("review_answers", "after_last"),
-        },
-        relations={"blueprint": data["blueprint"]},
-    )
+# The sections of course.yaml other apps load, in this order.
+_SECTIONS_AFTER_MODULES = ("assessments",)
 
 
 def home_page() -> HomePage:

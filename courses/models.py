@@ -39,7 +39,7 @@ class HomePage(Page):
 
 class CoursePage(Page):
     standard = models.ForeignKey(
-        "assessments.Standard",
+        "standards.Standard",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -82,7 +82,7 @@ class ModulePage(Page):
         TRAINERS = "trainers", _("instructores")
 
     element = models.ForeignKey(
-        "assessments.Element",
+        "standards.Element",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -129,7 +129,7 @@ class LessonPage(RoutablePageMixin, Page):
     minutes = models.PositiveSmallIntegerField(_("minutos estimados"), default=10)
     body = StreamField(LessonStreamBlock(), verbose_name=_("contenido"))
     criteria = ParentalManyToManyField(
-        "assessments.Criterion",
+        "standards.Criterion",
         blank=True,
         related_name="lessons",
         verbose_name=_("criterios que enseña"),

@@ -11,7 +11,7 @@ from operator import or_
 
 from django.db.models import Q
 
-from assessments.models import Criterion
+from standards.models import Criterion
 
 from . import access
 from .models import CoursePage, Enrolment, LessonCompletion, LessonPage, ModulePage

@@ -5,34 +5,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assessments import learner_selectors
-from certificates import selectors as certificate_selectors
-
-from . import access, selectors, services
+from . import access, services
 from .models import CoursePage, LessonPage
 
 SEARCH_PAGE_SIZE = 10
-
-
-@login_required
-def dashboard(request):
-    outlines = selectors.dashboard(user=request.user)
-    return render(
-        request,
-        "courses/dashboard.html",
-        {
-            "outlines": outlines,
-            # "Mis evaluaciones": the assessments of the learner's courses and
-            # every attempt, 2 queries however many there are.
-            "assessments": learner_selectors.assessments_in_courses(
-                courses=[outline.course for outline in outlines]
-            ),
-            "attempts": learner_selectors.learner_attempt_history(user=request.user),
-            "certificates": certificate_selectors.certificates_for_holder(
-                user=request.user
-            ),
-        },
-    )
 
 
 @login_required

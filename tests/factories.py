@@ -14,16 +14,10 @@ from django.utils.text import slugify
 from wagtail.images.models import Image
 
 from accounts import roles
-from assessments.models import (
-    AssessmentPage,
-    BlueprintRow,
-    Criterion,
-    Element,
-    Question,
-    Standard,
-)
+from assessments.models import AssessmentPage, BlueprintRow, Question
 from assessments.question_services import content_from_data
 from courses.models import CoursePage, HomePage, LessonPage, ModulePage
+from standards.models import Criterion, Element, Standard
 
 # ---------------------------------------------------------------- users
 

@@ -12,9 +12,12 @@ DEBUG = False
 ALLOWED_HOSTS: list[str] = []
 
 INSTALLED_APPS = [
-    "courses",
-    "assessments",
+    "portal",
     "certificates",
+    "evaluation",
+    "assessments",
+    "courses",
+    "standards",
     "accounts",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

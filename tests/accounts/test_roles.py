@@ -23,7 +23,7 @@ SIGNUP_URL = "/accounts/signup/"
 TRAINER_MODEL_MINIMUM = {
     ("wagtailadmin", "access_admin"),
     *{
-        ("assessments", f"{action}_{model}")
+        ("standards", f"{action}_{model}")
         for model in ("standard", "element", "criterion")
         for action in ("add", "change", "delete", "view")
     },

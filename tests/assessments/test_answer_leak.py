@@ -14,16 +14,9 @@ import pytest
 from django.urls import reverse
 
 from assessments import payloads
-from assessments.models import (
-    AssessmentPage,
-    Attempt,
-    BlueprintRow,
-    Criterion,
-    Element,
-    Question,
-    Response,
-)
+from assessments.models import AssessmentPage, Attempt, BlueprintRow, Question, Response
 from assessments.question_services import question_bank_load
+from standards.models import Criterion, Element
 from tests.assessments.attempt_helpers import form_fields, right_form, right_tokens
 from tests.factories import LearnerFactory
 
@@ -191,7 +184,7 @@ def test_no_key_reaches_the_browser_before_the_end(client, leak_assessment):
         ("start page, attempt open", client.get(leak_assessment.url).content.decode())
     )
     pages.append(
-        ("mi avance", client.get(reverse("courses:dashboard")).content.decode())
+        ("mi avance", client.get(reverse("portal:dashboard")).content.decode())
     )
 
     # What is shown follows the attempt's frozen display order, never the key's.

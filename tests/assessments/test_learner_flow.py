@@ -251,7 +251,7 @@ def test_learner_flow_end_to_end(client_in, final, learner):
     # The attempt page of a submitted attempt leads to its result.
     assert client_in.get(attempt.get_absolute_url())["Location"] == result_url(attempt)
 
-    dashboard = client_in.get(reverse("courses:dashboard")).content.decode()
+    dashboard = client_in.get(reverse("portal:dashboard")).content.decode()
     assert "Mis evaluaciones" in dashboard
     assert "Evaluación final EC0305" in dashboard
     assert result_url(attempt) in dashboard
@@ -616,7 +616,7 @@ def test_dashboard_queries_do_not_grow_with_attempts(client_in, diagnostic):
     """ "Mis evaluaciones" lists every attempt in a constant number of queries."""
     attempt = begin(client_in, diagnostic)
     submit(client_in, attempt)
-    url = reverse("courses:dashboard")
+    url = reverse("portal:dashboard")
     one = _count(client_in, url)
     for _ in range(3):
         submit(client_in, begin(client_in, diagnostic))

@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 
 from assessments import payloads
 from assessments.attempt_services import attempt_save_answer, attempt_start
-from assessments.models import Criterion, Question, QuestionVersion
+from assessments.models import Question, QuestionVersion
 from assessments.question_blocks import QuestionContentBlock
 from assessments.question_services import (
     QuestionDataError,
@@ -19,7 +19,8 @@ from assessments.question_services import (
     question_bank_load,
     question_fingerprint,
 )
-from courses.management.commands.load_initial_data import QUESTIONS_FILE
+from portal.content import QUESTIONS_FILE
+from standards.models import Criterion
 from tests.factories import (
     QUESTION_TYPES,
     CriterionFactory,

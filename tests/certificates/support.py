@@ -13,7 +13,6 @@ import zxingcpp
 from django.core.cache import cache
 from PIL import Image
 
-from accounts.demo import FINAL_ASSESSMENT_SLUG, right_answer
 from assessments import payloads
 from assessments.attempt_services import (
     attempt_save_answer,
@@ -22,6 +21,7 @@ from assessments.attempt_services import (
 )
 from assessments.models import AssessmentPage, Attempt
 from certificates.models import Certificate
+from portal.demo import FINAL_ASSESSMENT_SLUG, right_answer
 
 
 def final_assessment() -> AssessmentPage:

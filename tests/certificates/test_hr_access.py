@@ -136,7 +136,7 @@ def test_navigation_shows_certificates_to_hr_only(client, world, role, shown):
     superusers only."""
     _certificate, _job, users = world
     client.force_login(users[role])
-    response = client.get(reverse("courses:dashboard"))
+    response = client.get(reverse("portal:dashboard"))
     items = {item["label"]: item["url"] for item in response.context["main_nav"]}
     assert ("Certificados" in items) is shown
     if shown:

@@ -9,9 +9,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from accounts.demo import GRADUATE
 from certificates.models import Certificate
 from certificates.pdf import sha256_hex
+from portal.demo import GRADUATE
 
 pytestmark = pytest.mark.django_db
 

@@ -24,7 +24,6 @@ from freezegun import freeze_time
 from wagtail.models import Site
 
 from assessments.attempt_services import AttemptNotAllowed
-from assessments.models import Element, Standard
 from certificates import services
 from certificates.models import Certificate, CertificateSettings
 from certificates.services import (
@@ -38,6 +37,7 @@ from certificates.services import (
 )
 from certificates.snapshot import display_code
 from courses.models import CoursePage
+from standards.models import Element, Standard
 from tests.factories import (
     CertificationSetup,
     HRFactory,

@@ -7,10 +7,11 @@ import pytest
 from django.contrib.auth.models import User
 from wagtail.models import Page, Revision
 
-from assessments.models import Criterion
 from courses import content_loader
-from courses.content_loader import CONTENT_DIR, ContentError, load_course
+from courses.content_loader import CONTENT_DIR, ContentError
 from courses.models import ContentSource, CoursePage, LessonPage, ModulePage
+from portal.content import course_load as load_course
+from standards.models import Criterion
 
 pytestmark = pytest.mark.django_db
 

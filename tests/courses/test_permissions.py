@@ -8,8 +8,8 @@ from django.contrib.auth.models import User
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 from wagtail.test.utils.form_data import streamfield as stream_data
 
-from assessments.models import Criterion
 from courses.models import CoursePage, Enrolment, LessonPage
+from standards.models import Criterion
 from tests.factories import LessonPageFactory, ModulePageFactory, home_page
 
 pytestmark = pytest.mark.django_db

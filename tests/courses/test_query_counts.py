@@ -5,8 +5,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from assessments.models import Criterion, Element, Standard
 from courses import services
+from standards.models import Criterion, Element, Standard
 from tests.factories import LearnerFactory, TrainerFactory, build_course
 
 pytestmark = pytest.mark.django_db

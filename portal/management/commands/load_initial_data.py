@@ -1,19 +1,13 @@
-from pathlib import Path
-
-import yaml
 from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.demo import demo_graduate_certify, demo_users_create
 from accounts.role_permissions import sync_roles
-from assessments.question_services import QuestionDataError, question_bank_load
-from assessments.services import standard_load
+from assessments.question_services import QuestionDataError
 from courses import content_loader
 
-ASSESSMENT_CONTENT = Path(__file__).resolve().parents[3] / "assessments" / "content"
-STANDARD_FILE = ASSESSMENT_CONTENT / "ec0305.yaml"
-QUESTIONS_FILE = ASSESSMENT_CONTENT / "questions.yaml"
+from ... import content
+from ...demo import demo_graduate_certify, demo_users_create
 
 
 class Command(BaseCommand):
@@ -33,16 +27,14 @@ class Command(BaseCommand):
                 "--demo is refused under production settings: demo accounts have a "
                 "public password."
             )
-        with STANDARD_FILE.open(encoding="utf-8") as handle:
-            standard = standard_load(data=yaml.safe_load(handle))
+        standard = content.standard_file_load()
         self.stdout.write(
             f"Standard {standard.code}: {standard.criteria.count()} criteria"
         )
-        with QUESTIONS_FILE.open(encoding="utf-8") as handle:
-            try:
-                bank = question_bank_load(entries=yaml.safe_load(handle))
-            except QuestionDataError as error:
-                raise CommandError(f"Question bank is invalid: {error}") from error
+        try:
+            bank = content.question_file_load()
+        except QuestionDataError as error:
+            raise CommandError(f"Question bank is invalid: {error}") from error
         self.stdout.write(
             f"Question bank: created {bank.created}, updated {bank.updated}, "
             f"unchanged {bank.unchanged}, kept (answered or edited) {len(bank.kept)}"
@@ -50,9 +42,7 @@ class Command(BaseCommand):
         home = content_loader.home_page()
         sync_roles(apps)
         try:
-            report = content_loader.load_course(
-                content_loader.CONTENT_DIR / "ec0305", home=home
-            )
+            report = content.course_load(home=home)
         except content_loader.ContentError as error:
             raise CommandError(f"Course content is invalid: {error}") from error
         self.stdout.write(f"Course pages: {report}")

@@ -1,4 +1,4 @@
-"""Read queries for the competence standard and (later) assessments."""
+"""Read queries for the competence standard."""
 
 from django.db.models import Prefetch, QuerySet
 

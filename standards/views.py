@@ -7,12 +7,12 @@ from . import selectors
 def standard_detail(request, code: str):
     canonical = selectors.canonical_standard_code(code)
     if canonical != code:
-        return redirect("assessments:standard_detail", code=canonical, permanent=True)
+        return redirect("standards:standard_detail", code=canonical, permanent=True)
     standard = selectors.standard_with_criteria(code=canonical)
     if standard is None:
         raise Http404
     return render(
         request,
-        "assessments/standard_detail.html",
+        "standards/standard_detail.html",
         {"standard": standard, "attitudes": selectors.attitudes(standard=standard)},
     )

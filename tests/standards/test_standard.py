@@ -16,7 +16,7 @@ from wagtail.models import (
     Revision,
 )
 
-from assessments.models import Criterion, Element, Standard
+from standards.models import Criterion, Element, Standard
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("initial_data")]
 
@@ -331,11 +331,11 @@ def test_criterion_codes_are_unique_within_a_standard(standard):
 
 
 def list_url() -> str:
-    return reverse("wagtailsnippets_assessments_criterion:list")
+    return reverse("wagtailsnippets_standards_criterion:list")
 
 
 def edit_url(criterion: Criterion) -> str:
-    return reverse("wagtailsnippets_assessments_criterion:edit", args=[criterion.pk])
+    return reverse("wagtailsnippets_standards_criterion:edit", args=[criterion.pk])
 
 
 def form_data(criterion: Criterion, **changes) -> dict:

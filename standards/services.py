@@ -1,4 +1,4 @@
-"""Changes of state in the assessments app, each in one transactional function."""
+"""Changes of state for the competence standard."""
 
 from collections.abc import Mapping
 from typing import Any

@@ -1,10 +1,23 @@
 """Demo accounts for a first run: one per role, all with the public demo password."""
 
+import random
+
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 
-from . import roles
+from accounts import roles
+from assessments import payloads
+from assessments.attempt_services import (
+    AttemptNotAllowed,
+    attempt_save_answer,
+    attempt_start,
+    attempt_submit,
+)
+from assessments.grading import QuestionType
+from assessments.models import AssessmentPage
+from courses.models import CoursePage, LessonPage, ModulePage
+from courses.services import course_enrol, lesson_complete
 
 DEMO_USERS = [
     # username, first name, last name, group (None: superuser)
@@ -46,8 +59,6 @@ def demo_users_create() -> list[str]:
 def right_answer(key):
     """The raw answer that earns full marks for an answer key (as a learner's
     browser would post it)."""
-    from assessments.grading import QuestionType
-
     if key.type in (QuestionType.SINGLE, QuestionType.TRUE_FALSE):
         return next(iter(key.correct))
     if key.type is QuestionType.MULTIPLE:
@@ -64,19 +75,6 @@ def demo_graduate_certify():
     through the real services (start, save every right answer, submit), which
     issues her certificate. Skipped (None) when she already holds a certificate,
     or when the course is not loaded; otherwise returns the certificate."""
-    import random
-
-    from assessments import payloads
-    from assessments.attempt_services import (
-        AttemptNotAllowed,
-        attempt_save_answer,
-        attempt_start,
-        attempt_submit,
-    )
-    from assessments.models import AssessmentPage
-    from courses.models import CoursePage, LessonPage, ModulePage
-    from courses.services import course_enrol, lesson_complete
-
     user = User.objects.filter(username=GRADUATE).first()
     if user is None or user.certificates.exists():
         return None
