@@ -27,54 +27,48 @@ Rules worth knowing:
   below 18 pt.
 * Fonts are Bitstream Vera (shipped with reportlab) and embedded. Texts are
   NFC-normalised, so names typed with combining accents render correctly.
-* Reproducible bytes: no clock, no randomness (the PDF dates are the issue date,
-  the /ID derives from serial and verification code), and the reportlab settings
-  that change output are pinned while rendering. The bytes do depend on the
-  versions of reportlab and segno (and of Pillow when an oversized image is scaled
-  down): after upgrading them a re-render may differ from the stored PDF, which
-  remains the record its stored SHA-256 refers to.
-* Speed (tests/bench/bench_pdf.py, target >= 100 per second on one core): the
-  fonts, their embedded subset and the logo and signature images are prepared once
-  per process; the QR mask is chosen by a faster scorer equivalent to segno's.
+* Public APIs only: reportlab's canvas, ``pdfmetrics`` and ``TTFont``, segno's
+  ``make`` and ``matrix``, Pillow's ``Image``. Nothing underscore-prefixed of
+  theirs is read or written, nothing of theirs is overridden or patched, and no
+  process-wide reportlab setting is changed (a test checks the source).
+* Reproducible bytes: no clock, no randomness. The canvas is ``invariant``, the
+  PDF dates are the issue date (``setDateFormatter``) and the trailer's /ID is
+  derived from serial and verification code (set in the finished file, see
+  ``_set_document_id``), so not even ``SOURCE_DATE_EPOCH`` changes the bytes.
+  The bytes do depend on the versions of reportlab and segno (and of Pillow when
+  an oversized image is scaled down) and on reportlab's configuration being its
+  default (no ``RL_*`` environment variables or local settings file): after an
+  upgrade a re-render may differ from the stored PDF, which remains the record
+  its stored SHA-256 refers to.
+* Speed (tests/bench/bench_pdf.py, target >= 30 per second on one core): a PDF is
+  rendered once, at issue, and then served as stored, so plain reportlab and segno
+  are fast enough; only the font files and scaled-down images are kept per process.
 """
 
 from __future__ import annotations
 
-import contextlib
-import copy
 import functools
 import hashlib
 import io
 import math
-import os
 import re
 import threading
 import unicodedata
-import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
+from importlib import resources
 from numbers import Rational
 from typing import Literal
 
-import reportlab
 import segno
 from PIL import Image as PILImage
-from reportlab import rl_config
-from reportlab.lib.boxstuff import aspectRatioFix
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfdoc, pdfmetrics
-from reportlab.pdfbase.pdfdoc import xObjectName
-from reportlab.pdfbase.ttfonts import (
-    FF_NONSYMBOLIC,
-    FF_SYMBOLIC,
-    SUBSETN,
-    TTFont,
-    makeToUnicodeCMap,
-)
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 __all__ = [
@@ -327,129 +321,24 @@ class NameFit:
 FONT_REGULAR = "AtiendeVera"
 FONT_BOLD = "AtiendeVera-Bold"
 _FONT_FILES = {FONT_REGULAR: "Vera.ttf", FONT_BOLD: "VeraBd.ttf"}
-_FONT_DIR = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
-
-# Every document starts its font subset with these characters, in this order, so
-# the embedded subset is the same for nearly every certificate and its
-# (expensive) construction can be memoised. Missing glyphs are skipped by reportlab.
-_PRESEED = (
-    "".join(chr(c) for c in range(32, 127))
-    + "".join(chr(c) for c in range(0xA1, 0x100))
-    + "–—‘’“”•…€"
-)
-
-
-class _EmbeddedFont(TTFont):
-    """A reportlab TTFont whose per-document PDF objects are built once per subset.
-
-    reportlab rebuilds, for every document, the subset font program, its widths
-    array and its ToUnicode map, and compresses them: about half the rendering
-    time. With the pre-seeded subset (``_PRESEED``) these are the same for nearly
-    every certificate, so they are made once and kept, already compressed. This
-    mirrors ``TTFont.addObjects`` of reportlab 4 (pinned < 5 in pyproject.toml);
-    the tests check that the fonts are embedded and the text extractable.
-    """
-
-    def addObjects(self, doc) -> None:  # reportlab calls it by this name
-        state = self._assignState(doc)
-        state.frozen = 1
-        fonts_dict = doc.idToObject["BasicFonts"].dict
-        for n, subset in enumerate(state.subsets):
-            internal_name = self.getSubsetInternalName(n, doc)[1:]
-            parts = self._subset_parts(n, tuple(subset))
-
-            font = pdfdoc.PDFTrueTypeFont()
-            font.Name = internal_name
-            font.BaseFont = parts.base_name
-            font.FirstChar = 0
-            font.LastChar = len(subset) - 1
-            font.Widths = parts.widths  # bytes are written as they are
-            font.ToUnicode = doc.Reference(
-                _deflated_stream(parts.to_unicode), f"toUnicodeCMap:{parts.base_name}"
-            )
-            font_file = _deflated_stream(parts.font_program)
-            font_file.dictionary["Length1"] = parts.font_program_length
-            descriptor = pdfdoc.PDFDictionary(
-                {
-                    **parts.descriptor,
-                    "FontFile2": doc.Reference(
-                        font_file, f"fontFile:{parts.base_name}"
-                    ),
-                }
-            )
-            font.FontDescriptor = doc.Reference(
-                descriptor, f"fontDescriptor:{parts.base_name}"
-            )
-            doc.Reference(font, internal_name)
-            fonts_dict[internal_name] = font
-        del self.state[doc]
-
-    @functools.lru_cache(maxsize=32)  # noqa: B019 (fonts live as long as the process)
-    def _subset_parts(self, n: int, subset: tuple[int, ...]) -> _SubsetParts:
-        face = self.face
-        base_name = b"".join((SUBSETN(n), b"+", face.name, face.subfontNameX)).decode(
-            "pdfdoc"
-        )
-        program = face.makeSubset(list(subset))
-        widths = pdfdoc.PDFArray([face.getCharWidth(code) for code in subset])
-        flags = (face.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC
-        return _SubsetParts(
-            base_name=base_name,
-            widths=widths.format(None),
-            to_unicode=zlib.compress(
-                makeToUnicodeCMap(base_name, list(subset)).encode("utf-8")
-            ),
-            font_program=zlib.compress(program),
-            font_program_length=len(program),
-            descriptor={
-                "Type": "/FontDescriptor",
-                "Ascent": face.ascent,
-                "CapHeight": face.capHeight,
-                "Descent": face.descent,
-                "Flags": flags,
-                "FontBBox": pdfdoc.PDFArray(face.bbox),
-                "FontName": pdfdoc.PDFName(base_name),
-                "ItalicAngle": face.italicAngle,
-                "StemV": face.stemV,
-                "MissingWidth": face.defaultWidth,
-            },
-        )
-
-
-@dataclass(frozen=True)
-class _SubsetParts:
-    base_name: str
-    widths: bytes
-    to_unicode: bytes  # deflated
-    font_program: bytes  # deflated
-    font_program_length: int
-    descriptor: dict
-
-
-def _deflated_stream(content: bytes) -> pdfdoc.PDFStream:
-    """A stream whose content is already Flate-compressed (reportlab applies no
-    filter when the dictionary already names one)."""
-    stream = pdfdoc.PDFStream(content=content)
-    stream.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
-    return stream
-
 
 _FONTS: dict[str, TTFont] = {}
 _FONTS_LOCK = threading.Lock()
 
 
 def _fonts() -> dict[str, TTFont]:
-    """Register the Vera fonts once per process (parsing a TTF costs ~ms). Locked:
-    two threads registering their own copies could leave the renderer seeding a
-    font object other than the one reportlab draws with."""
+    """Register the Vera fonts that ship with reportlab once per process (parsing a
+    TTF costs ~ms). The files are taken from the reportlab package itself, not by
+    name from reportlab's search path, which looks in system font folders first."""
     if not _FONTS:
         with _FONTS_LOCK:
             if not _FONTS:
                 fonts = {}
+                folder = resources.files("reportlab") / "fonts"
                 for name, filename in _FONT_FILES.items():
-                    # asciiReadable pinned: subsets must not depend on rl_config.
-                    path = os.path.join(_FONT_DIR, filename)
-                    fonts[name] = _EmbeddedFont(name, path, asciiReadable=1)
+                    with resources.as_file(folder / filename) as path:
+                        # asciiReadable given: subsets must not depend on settings.
+                        fonts[name] = TTFont(name, str(path), asciiReadable=1)
                     pdfmetrics.registerFont(fonts[name])
                 _FONTS.update(fonts)  # one step: never seen half-filled
     return _FONTS
@@ -461,11 +350,10 @@ def _width(text: str, font: str, size: float) -> float:
 
 @functools.lru_cache(maxsize=4096)
 def _unit_width(text: str, font: str) -> float:
-    """Width at 1 pt, as reportlab computes it; cached because layout measures the
-    same labels for every certificate."""
-    face = _fonts()[font].face
-    widths, default = face.charWidths.get, face.defaultWidth
-    return 0.001 * sum(widths(ord(ch), default) for ch in text)
+    """Width at 1 pt; cached because layout measures the same labels for every
+    certificate."""
+    _fonts()
+    return pdfmetrics.stringWidth(text, font, 1.0)
 
 
 _WHITESPACE = re.compile(r"\s+")
@@ -1064,6 +952,8 @@ def _layout_footer(b: _Builder, doc: CertificateDocument, labels: Labels) -> Non
 
 # ------------------------------------------------------------------- render
 
+# reportlab keeps per-document state on the shared font objects; one document at
+# a time per process keeps that safe (rendering is CPU-bound under the GIL anyway).
 _RENDER_LOCK = threading.Lock()
 
 
@@ -1080,12 +970,10 @@ def render_certificate(
 
 def render_layout(page: PageLayout) -> bytes:
     """Draw a layout; see ``render_certificate``."""
-    fonts = _fonts()
+    _fonts()
     buffer = io.BytesIO()
-    # reportlab keeps per-document state on shared font objects and reads
-    # process-wide settings; one document at a time per process keeps that safe
-    # (rendering is CPU-bound under the GIL anyway).
-    with _RENDER_LOCK, _pinned_rl_config():
+    stamp = f"D:{page.issued_on:%Y%m%d}000000+00'00'"
+    with _RENDER_LOCK:
         canvas = Canvas(
             buffer,
             pagesize=(page.width, page.height),
@@ -1096,11 +984,7 @@ def render_layout(page: PageLayout) -> bytes:
             initialFontName=FONT_REGULAR,
             initialFontSize=10,
         )
-        _pin_identity(canvas, page)
-        for font in fonts.values():
-            # Fixed subset order: same subset for (almost) every document, so its
-            # PDF objects are built once (see _EmbeddedFont).
-            font.splitString(_PRESEED, canvas._doc)
+        canvas.setDateFormatter(lambda *_: stamp)  # creation and modification
         canvas.setTitle(page.title)
         canvas.setAuthor(page.author)
         canvas.setSubject(page.subject)
@@ -1122,37 +1006,32 @@ def render_layout(page: PageLayout) -> bytes:
 
         canvas.showPage()
         canvas.save()
-    return buffer.getvalue()
+    return _set_document_id(buffer.getvalue(), page.document_id)
 
 
-# Process-wide reportlab settings that change the bytes written. Pinned for the
-# duration of a render so that another module changing them cannot change the
-# SHA-256 of a certificate. ASCII85 is off: it only makes streams 25 % larger and
-# costs ~1 ms per certificate in reportlab's pure-Python encoder.
-_RL_CONFIG = {"useA85": 0, "invariant": 1, "pdfMultiLine": 0, "pdfComments": 0}
+# The trailer's file identifier as reportlab writes it: two 16-byte strings in hex.
+_TRAILER_ID = re.compile(rb"/ID\s*\[<([0-9A-Fa-f]{32})><([0-9A-Fa-f]{32})>\]")
 
 
-@contextlib.contextmanager
-def _pinned_rl_config() -> Iterator[None]:
-    saved = {key: getattr(rl_config, key) for key in _RL_CONFIG}
-    try:
-        for key, value in _RL_CONFIG.items():
-            setattr(rl_config, key, value)
-        yield
-    finally:
-        for key, value in saved.items():
-            setattr(rl_config, key, value)
+def _set_document_id(data: bytes, document_id: str) -> bytes:
+    """Replace the /ID in the trailer by one derived from the certificate.
 
-
-def _pin_identity(canvas: Canvas, page: PageLayout) -> None:
-    """Creation date = issue date, and a /ID derived from the certificate, so
-    the bytes depend on nothing but the certificate (not even SOURCE_DATE_EPOCH,
-    which reportlab otherwise reads)."""
-    stamp = f"D:{page.issued_on:%Y%m%d}000000+00'00'"
-    canvas.setDateFormatter(lambda *_: stamp)
-    pdf_doc = canvas._doc
-    pdf_doc.signature = hashlib.md5(b"atiende certificate", usedforsecurity=False)
-    pdf_doc.updateSignature(page.document_id.encode("utf-8"))
+    In invariant mode reportlab derives the /ID from its fixed time stamp, which
+    ``SOURCE_DATE_EPOCH`` changes, and from the title, author and subject; it has
+    no public way to set it. The new /ID has the same length, so every offset in
+    the cross-reference table stays right."""
+    matches = list(_TRAILER_ID.finditer(data))
+    if len(matches) != 1:
+        raise RuntimeError("expected one /ID in the PDF trailer")
+    match = matches[0]
+    digest = hashlib.md5(
+        b"atiende certificate\n" + document_id.encode("utf-8"), usedforsecurity=False
+    )
+    new_id = digest.hexdigest().upper().encode("ascii")
+    start, end = match.span(1)[0], match.span(2)[1]
+    replacement = new_id + b"><" + new_id
+    assert len(replacement) == end - start
+    return data[:start] + replacement + data[end:]
 
 
 @functools.lru_cache(maxsize=64)
@@ -1163,78 +1042,38 @@ def _color(value: str) -> Color:
 IMAGE_DPI = 300  # images larger than this at their box size are scaled down
 
 
-@dataclass(frozen=True)
-class _PreparedImage:
-    name: str
-    xobject: pdfdoc.PDFImageXObject
-    smask: pdfdoc.PDFImageXObject | None
-
-
 @functools.lru_cache(maxsize=16)
-def _prepared_image(
-    data: bytes, max_width_px: int, max_height_px: int
-) -> _PreparedImage:
-    """Decode and compress a logo or signature once: they repeat on every
-    certificate, and decoding plus deflating them is most of the cost of
-    reportlab's drawImage. Oversized images are scaled down to IMAGE_DPI at their
-    box size (a 4000 px logo would otherwise bloat every PDF); JPEGs that are small
-    enough are embedded as they are."""
+def _image_file(data: bytes, max_width_px: int, max_height_px: int) -> bytes:
+    """The logo or signature as it is embedded: as given, unless it is larger
+    than IMAGE_DPI at its box size (a 4000 px logo would bloat every PDF), then
+    scaled down once per process and kept as PNG."""
     with PILImage.open(io.BytesIO(data)) as im:
+        if im.width <= max_width_px and im.height <= max_height_px:
+            return data
         im.load()
-        name = hashlib.md5(data, usedforsecurity=False)
-        if im.width > max_width_px or im.height > max_height_px:
-            im = im.copy()
-            im.thumbnail((max_width_px, max_height_px), PILImage.Resampling.LANCZOS)
-            reader = ImageReader(im)
-            name.update(f"{max_width_px}x{max_height_px}".encode())
-        else:
-            reader = ImageReader(io.BytesIO(data))
-        xobject = pdfdoc.PDFImageXObject(name.hexdigest(), reader, mask="auto")
-    smask = getattr(xobject, "_smask", None)
-    if smask is not None:
-        # What canvas.drawImage does per document, done once: the soft mask is
-        # referenced by its registered name, the same in every document.
-        del xobject._smask
-        xobject.smask = pdfdoc.PDFObjectReference(xObjectName(smask.name))
-    return _PreparedImage(name=xobject.name, xobject=xobject, smask=smask)
+        small = im.copy()
+    small.thumbnail((max_width_px, max_height_px), PILImage.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    small.save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 def _draw_image(canvas: Canvas, box: ImageBox) -> None:
-    """``canvas.drawImage`` with the image XObject built once per process (see
-    _prepared_image) instead of once per document; mirrors reportlab 4's
-    drawImage for registration."""
-    prepared = _prepared_image(
+    data = _image_file(
         box.data,
         math.ceil(box.width / 72 * IMAGE_DPI),
         math.ceil(box.height / 72 * IMAGE_DPI),
     )
-    pdf_doc = canvas._doc
-    registered = xObjectName(prepared.name)
-    if registered not in pdf_doc.idToObject:
-        # reportlab stamps a registered object with its name in that document:
-        # register shallow copies, keep the prepared templates pristine.
-        pdf_doc.Reference(copy.copy(prepared.xobject), registered)
-        smask = prepared.smask
-        # Two images may share one soft mask (same alpha channel): register once.
-        if smask is not None and xObjectName(smask.name) not in pdf_doc.idToObject:
-            pdf_doc.Reference(copy.copy(smask), xObjectName(smask.name))
-    x, y, width, height, _ = aspectRatioFix(
-        True,
-        box.anchor,
+    canvas.drawImage(
+        ImageReader(io.BytesIO(data)),
         box.x,
         box.y,
         box.width,
         box.height,
-        prepared.xobject.width,
-        prepared.xobject.height,
+        mask="auto",
+        preserveAspectRatio=True,
+        anchor=box.anchor,
     )
-    canvas.saveState()
-    canvas.translate(x, y)
-    canvas.scale(width, height)
-    canvas.addLiteral(f"/{registered} Do")
-    canvas.restoreState()
-    canvas._formsinuse.append(prepared.name)
-    canvas._currentPageHasImages = 1
 
 
 def _draw_text(canvas: Canvas, run: TextRun) -> None:
@@ -1257,186 +1096,16 @@ def _draw_text(canvas: Canvas, run: TextRun) -> None:
 
 
 # ---------------------------------------------------------------------- QR code
-#
-# segno chooses the data mask the standard asks for (ISO/IEC 18004, 7.8.3: the
-# lowest penalty score) by applying and scoring all eight masks in pure Python:
-# ~4 ms, half the cost of a certificate. ``qr_matrix`` gets the same symbol
-# faster: segno encodes once with mask 0 (encoding, error correction, placement),
-# the eight masks are scored here on whole rows at a time, and the winner is
-# applied to segno's symbol. The scoring reproduces segno's own (same rules, same
-# tie-break), and a test checks the result equals ``segno.make(...).matrix`` for
-# many URLs of every length we may see, so this is an optimisation, not a second
-# QR encoder.
 
 QR_ERROR = "m"  # 15 % recovery: survives a crease or a smudge on paper
-
-_MASKS = (
-    lambda i, j: (i + j) % 2 == 0,
-    lambda i, j: i % 2 == 0,
-    lambda i, j: j % 3 == 0,
-    lambda i, j: (i + j) % 3 == 0,
-    lambda i, j: (i // 2 + j // 3) % 2 == 0,
-    lambda i, j: (i * j) % 2 + (i * j) % 3 == 0,
-    lambda i, j: ((i * j) % 2 + (i * j) % 3) % 2 == 0,
-    lambda i, j: ((i + j) % 2 + (i * j) % 3) % 2 == 0,
-)
-_RUN_OF_5 = re.compile(rb"\x00{5,}|\x01{5,}")
-_FINDER_LIKE = b"\x01\x00\x01\x01\x01\x00\x01"
 _DARK_RUN = re.compile(rb"\x01+")
 
 
-def _alignment_positions(version: int) -> tuple[int, ...]:
-    """Centres of the alignment patterns (ISO/IEC 18004, annex E)."""
-    if version == 1:
-        return ()
-    count = version // 7 + 2
-    step = 26 if version == 32 else (version * 4 + count * 2 + 1) // (count * 2 - 2) * 2
-    size = version * 4 + 17
-    return (6, *(size - 7 - i * step for i in reversed(range(count - 1))))
-
-
-@dataclass(frozen=True)
-class _QRGeometry:
-    """Per version, rows as ints with one byte per module (0 or 1), so a whole row
-    is masked with one XOR."""
-
-    size: int
-    reserved: tuple[int, ...]  # format and version areas and the dark module
-    masks: tuple[tuple[int, ...], ...]  # mask k, data modules only
-    all_ones: int
-    pair_mask: int  # bytes 1..size-1: where "module j equals module j-1" is kept
-
-
-@functools.lru_cache(maxsize=8)
-def _qr_geometry(version: int) -> _QRGeometry:
-    n = version * 4 + 17
-    function = [bytearray(n) for _ in range(n)]
-    reserved = [bytearray(n) for _ in range(n)]
-
-    def mark(grid: list[bytearray], rows: range, cols: range) -> None:
-        for r in rows:
-            for c in cols:
-                grid[r][c] = 1
-
-    for r0, c0 in ((0, 0), (0, n - 8), (n - 8, 0)):  # finders and separators
-        mark(function, range(r0, r0 + 8), range(c0, c0 + 8))
-    mark(function, range(6, 7), range(n))  # timing patterns
-    mark(function, range(n), range(6, 7))
-    centres = _alignment_positions(version)
-    for r in centres:
-        for c in centres:
-            if (r, c) not in ((6, 6), (6, centres[-1]), (centres[-1], 6)):
-                mark(function, range(r - 2, r + 3), range(c - 2, c + 3))
-    for i in [*range(0, 6), 7, 8]:  # format information, both copies
-        reserved[8][i] = reserved[i][8] = 1
-    for i in range(n - 8, n):  # includes the dark module at (n - 8, 8)
-        reserved[8][i] = reserved[i][8] = 1
-    if version >= 7:  # version information
-        mark(reserved, range(0, 6), range(n - 11, n - 8))
-        mark(reserved, range(n - 11, n - 8), range(0, 6))
-
-    def as_int(row: Iterable[int]) -> int:
-        return int.from_bytes(bytes(row), "big")
-
-    masks = tuple(
-        tuple(
-            as_int(
-                1 if not function[i][j] and not reserved[i][j] and test(i, j) else 0
-                for j in range(n)
-            )
-            for i in range(n)
-        )
-        for test in _MASKS
-    )
-    return _QRGeometry(
-        size=n,
-        reserved=tuple(as_int(row) for row in reserved),
-        masks=masks,
-        all_ones=as_int([1] * n),
-        pair_mask=as_int([0] + [1] * (n - 1)),
-    )
-
-
-def _finder_like_score(line: bytes, n: int) -> int:
-    """Rule N3 exactly as segno counts it."""
-    score = 0
-    idx = line.find(_FINDER_LIKE)
-    while idx != -1:
-        offset = idx + 7
-        if (
-            idx in (0, n - 7)
-            or not any(line[max(idx - 4, 0) : idx])
-            or not any(line[offset : offset + 4])
-        ):
-            score += 40
-        else:
-            offset = idx + 4
-        idx = line.find(_FINDER_LIKE, offset)
-    return score
-
-
-def _penalty(rows: Sequence[int], geometry: _QRGeometry) -> int:
-    """The mask penalty (rules N1 to N4) of a symbol given as row ints."""
-    n = geometry.size
-    lines = [row.to_bytes(n, "big") for row in rows]
-    columns = [bytes(column) for column in zip(*lines, strict=True)]
-    both = lines + columns
-    n1 = sum(len(run) - 2 for run in _RUN_OF_5.findall(b"\x02".join(both)))
-    pair = geometry.pair_mask
-    same = [((row ^ (row >> 8)) ^ pair) & pair for row in rows]  # m[j] == m[j-1]
-    n2 = 3 * sum(
-        (same[i] & same[i + 1] & (((rows[i] ^ rows[i + 1]) ^ pair) & pair)).bit_count()
-        for i in range(n - 1)
-    )
-    n3 = sum(_finder_like_score(line, n) for line in both if _FINDER_LIKE in line)
-    dark = sum(row.bit_count() for row in rows)
-    n4 = 10 * int(abs(float(dark) / (n * n) * 100 - 50) / 5)
-    return n1 + n2 + n3 + n4
-
-
-@functools.lru_cache(maxsize=256)
-def _format_area(version: int, error: str, mask: int) -> tuple[int, ...]:
-    """The reserved modules (format information for this error level and mask,
-    version information, dark module) as in every symbol of this version, taken
-    once from a small symbol segno makes."""
-    reference = segno.make(
-        "0", version=version, error=error, mask=mask, micro=False, boost_error=False
-    )
-    reserved = _qr_geometry(version).reserved
-    return tuple(
-        int.from_bytes(bytes(row), "big") & area
-        for row, area in zip(reference.matrix, reserved, strict=True)
-    )
-
-
 def qr_matrix(data: str) -> tuple[bytes, ...]:
-    """The QR symbol for data (rows of 0/1 bytes, no quiet zone): what
-    ``segno.make(data, error="m", micro=False).matrix`` gives, made faster."""
-    base = segno.make(data, error=QR_ERROR, micro=False, mask=0)
-    version = base.version
-    geometry = _qr_geometry(version)
-    n = geometry.size
-    rows0 = [int.from_bytes(bytes(row), "big") for row in base.matrix]
-    mask0 = geometry.masks[0]
-    # Score as segno does: before format and version information are written.
-    keep = [geometry.all_ones ^ area for area in geometry.reserved]
-    unmasked = [(row & k) ^ m for row, k, m in zip(rows0, keep, mask0, strict=True)]
-    best_score, best = None, 0
-    for k, mask in enumerate(geometry.masks):
-        score = _penalty([u ^ m for u, m in zip(unmasked, mask, strict=True)], geometry)
-        if best_score is None or score < best_score:  # first lowest wins, as segno
-            best_score, best = score, k
-    if best == 0:
-        return tuple(bytes(row) for row in base.matrix)
-    fmt = _format_area(version, base.error, best)
-    # Data modules re-masked; reserved areas from the reference symbol.
-    rows = [
-        ((row ^ m0 ^ mk) & k) | f
-        for row, m0, mk, k, f in zip(
-            rows0, mask0, geometry.masks[best], keep, fmt, strict=True
-        )
-    ]
-    return tuple(row.to_bytes(n, "big") for row in rows)
+    """The QR symbol for data, as segno makes it: rows of 0/1 bytes, no quiet
+    zone."""
+    symbol = segno.make(data, error=QR_ERROR, micro=False)
+    return tuple(bytes(row) for row in symbol.matrix)
 
 
 def qr_rectangles(data: str) -> tuple[int, tuple[tuple[int, int, int, int], ...]]:
@@ -1461,15 +1130,16 @@ def qr_rectangles(data: str) -> tuple[int, tuple[tuple[int, int, int, int], ...]
 
 
 def _draw_qr(canvas: Canvas, box: QRBox) -> None:
-    """The QR as one filled vector path, written directly in module units under
-    a scaling transform: sharp at any zoom, no seams between modules (a single
-    fill), and a few hundred integers instead of reportlab formatting each
-    float of each rectangle."""
+    """The QR as one filled vector path of whole-module rectangles under a
+    scaling transform: sharp at any zoom and no seams between modules."""
     side, rects = qr_rectangles(box.data)
     module = box.size / side
     canvas.saveState()
     canvas.setFillColor(_color("#000000"))
     # Module (0, 0) at the top left of the box, rows growing downwards.
     canvas.transform(module, 0, 0, -module, box.x, box.y + box.size)
-    canvas.addLiteral(" ".join(f"{c} {r} {w} {h} re" for c, r, w, h in rects) + " f")
+    path = canvas.beginPath()
+    for col, row, width, height in rects:
+        path.rect(col, row, width, height)
+    canvas.drawPath(path, stroke=0, fill=1)
     canvas.restoreState()

@@ -3,6 +3,7 @@ and the reproducibility of its bytes. No Django, no database."""
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import io
 import os
@@ -224,18 +225,6 @@ def test_qr_decodes_for_a_long_url():
     assert decoded_qr_texts(data) == [url]
 
 
-@pytest.mark.parametrize("length", [1, 20, 45, 64, 70, 90, 130, 180, 260, 400])
-def test_qr_matrix_is_segnos_symbol(length):
-    """The faster mask choice gives exactly the symbol segno makes (same mask by
-    the same penalty rules), for URLs of every length we may see."""
-    url = "https://atiende.example.mx/v/" + "".join(
-        "ABCDEFGHJKMNPQRSTVWXYZ0123456789abcdef-_"[(i * 7 + length) % 40]
-        for i in range(length)
-    )
-    expected = segno.make(url, error="m", micro=False)
-    assert pdf.qr_matrix(url) == tuple(bytes(row) for row in expected.matrix)
-
-
 def test_qr_rectangles_cover_exactly_the_dark_modules():
     """The merged rectangles paint every dark module once and no light one."""
     side, rects = pdf.qr_rectangles(URL)
@@ -344,6 +333,72 @@ def test_sha256_hex():
     assert sha256_hex(b"") == (
         "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
     )
+
+
+# ------------------------------------------------------------ public APIs only
+
+LIBRARIES = ("reportlab", "segno", "PIL")
+
+
+def pdf_module_tree() -> ast.Module:
+    return ast.parse((ROOT / "certificates" / "pdf.py").read_text(encoding="utf-8"))
+
+
+def test_pdf_module_imports_no_django_and_nothing_private():
+    """pdf.py stays pure (no Django) and imports only public names of public
+    modules of its libraries (no reportlab.rl_config: settings are not changed)."""
+    for node in ast.walk(pdf_module_tree()):
+        if isinstance(node, ast.Import):
+            modules = [alias.name for alias in node.names]
+            names = []
+        elif isinstance(node, ast.ImportFrom):
+            modules = [node.module or ""]
+            names = [alias.name for alias in node.names]
+        else:
+            continue
+        for module in modules:
+            if module == "__future__":
+                continue
+            assert module.split(".")[0] != "django", module
+            assert not any(part.startswith("_") for part in module.split(".")), module
+            if module.split(".")[0] in LIBRARIES:
+                assert all(not name.startswith("_") for name in names), names
+                assert "rl_config" not in module and "rl_config" not in names
+
+
+def test_pdf_module_uses_no_private_attribute_and_patches_nothing():
+    """No attribute starting with "_" is read or written anywhere in pdf.py (so no
+    reportlab or segno internals such as canvas._doc), no library class is
+    subclassed to override its methods, no attribute of anything but our own
+    objects is assigned (no monkeypatching), and setattr is not used."""
+    tree = pdf_module_tree()
+    imported = {
+        (alias.asname or alias.name).split(".")[0]
+        for node in tree.body
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    }
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute):
+            assert not node.attr.startswith("_"), ast.unparse(node)
+        if isinstance(node, ast.ClassDef):
+            bases = {
+                n.id for b in node.bases for n in ast.walk(b) if isinstance(n, ast.Name)
+            }
+            assert not bases & imported, node.name
+        if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Attribute):
+                    root = target
+                    while isinstance(root, ast.Attribute):
+                        root = root.value
+                    # Only our own objects' attributes are ever set.
+                    assert isinstance(root, ast.Name) and root.id == "self", (
+                        ast.unparse(target)
+                    )
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            assert node.func.id not in ("setattr", "delattr"), ast.unparse(node)
 
 
 # ------------------------------------------------------------------- layout
