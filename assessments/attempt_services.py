@@ -11,9 +11,10 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from standards.display import long_date
 from standards.models import Element
 
-from . import blueprint, grading, payloads
+from . import blueprint, certification, grading, payloads
 from .models import (
     AssessmentPage,
     Attempt,
@@ -56,32 +57,6 @@ class Availability:
         return self.renewal_opens_on is not None and not self.reason
 
 
-def _current_certificate(learner, assessment: AssessmentPage):
-    """The learner's non-revoked certificate (expired or not) for the standard the
-    assessment's blueprint covers, the longest-lasting one, with its attempt; or
-    None. One query. A revoked certificate starts no renewal cycle."""
-    from certificates.models import Certificate
-
-    return (
-        Certificate.objects.filter(
-            holder=learner,
-            revoked_at__isnull=True,
-            standard__in=Element.objects.filter(
-                pk__in=assessment.blueprint_rows.values("element")
-            ).values("standard"),
-        )
-        .select_related("attempt")
-        .order_by("-expires_on", "-issued_at")
-        .first()
-    )
-
-
-def _long_date(day: date) -> str:
-    from certificates.templatetags.certificate_tags import long_date
-
-    return long_date(day)
-
-
 def attempt_availability(*, learner, assessment: AssessmentPage, now=None):
     """Whether the learner may start an attempt now, with the attempts used and
     left. For a final assessment, a learner holding a certificate for its
@@ -91,8 +66,14 @@ def attempt_availability(*, learner, assessment: AssessmentPage, now=None):
     started after the certified result count, against attempts_allowed and for
     wait_hours. An open attempt can always be continued."""
     now = now or timezone.now()
-    certificate = (
-        _current_certificate(learner, assessment)
+    cycle = (
+        certification.current().cycle(
+            learner=learner,
+            standards=Element.objects.filter(
+                pk__in=assessment.blueprint_rows.values("element")
+            ).values("standard"),
+            today=timezone.localdate(now),
+        )
         if assessment.mode == AssessmentPage.Mode.FINAL
         else None
     )
@@ -104,18 +85,17 @@ def attempt_availability(*, learner, assessment: AssessmentPage, now=None):
     open_attempt = next((a for a in attempts if a.status == Attempt.Status.OPEN), None)
     reason = ""
     expires_on = renewal_opens_on = None
-    if certificate is not None:
-        expires_on = certificate.expires_on
-        renewal_opens_on = certificate.renewal_opens_on
-        since = certificate.cycle_started_at
-        attempts = [a for a in attempts if a.started_at > since]
-        if not certificate.renewable_on(timezone.localdate(now)):
+    if cycle is not None:
+        expires_on = cycle.expires_on
+        renewal_opens_on = cycle.renewal_opens_on
+        attempts = [a for a in attempts if a.started_at > cycle.since]
+        if not cycle.open_on(timezone.localdate(now)):
             reason = _(
                 "Ya tienes una constancia vigente hasta el %(expires)s. Podrás "
                 "renovarla a partir del %(opens)s."
             ) % {
-                "expires": _long_date(expires_on),
-                "opens": _long_date(renewal_opens_on),
+                "expires": long_date(expires_on),
+                "opens": long_date(renewal_opens_on),
             }
     used = len(attempts)
     limited = assessment.attempts_allowed and not assessment.is_diagnostic
@@ -416,10 +396,9 @@ def attempt_submit(*, attempt: Attempt, now=None, automatic=False) -> Attempt:
                 "competent",
             ]
         )
-        if locked.competent and locked.assessment.mode == AssessmentPage.Mode.FINAL:
-            from certificates.services import certificate_issue_for_attempt
-
-            certificate_issue_for_attempt(attempt=locked, now=now)
+        if locked.assessment.mode == AssessmentPage.Mode.FINAL:
+            # Judged and, when competent, certified in this same transaction.
+            certification.current().final_graded(attempt=locked, now=now)
     return locked
 
 

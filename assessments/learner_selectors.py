@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from courses.models import LessonPage, ModulePage
 from standards.models import Criterion
 
 from . import learner_answers
@@ -226,8 +227,6 @@ def answers_visible(
 
 def _lessons_by_criterion(criterion_ids: set[int]) -> dict[int, list]:
     """Live lessons for learners tagged with these criteria: 3 queries at most."""
-    from courses.models import LessonPage, ModulePage
-
     if not criterion_ids:
         return {}
     through = LessonPage.criteria.through

@@ -220,6 +220,17 @@ class AssessmentPage(RoutablePageMixin, Page):
     def is_diagnostic(self) -> bool:
         return self.mode == self.Mode.DIAGNOSTIC
 
+    # How the course page lists it (courses.selectors.course_activities).
+    @property
+    def listing_badge(self) -> str:
+        if self.is_diagnostic:
+            return _("Diagnóstico, sin calificación")
+        return _("Calificada por elemento")
+
+    @property
+    def listing_badge_muted(self) -> bool:
+        return self.is_diagnostic
+
     @route_path("")
     def start_page(self, request):
         from . import learner_views

@@ -275,6 +275,21 @@ def iter_bulk_zip(
     done = 0
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
         for certificate in certificates:
+            if not certificate.pdf_ready:
+                # Issued moments ago, its PDF still rendering: listed, not packed.
+                writer.writerow(
+                    [
+                        neutralise(certificate.serial),
+                        neutralise(holder_name(certificate)),
+                        "",
+                        _("PDF en preparación"),
+                        verification_url(certificate),
+                    ]
+                )
+                done += 1
+                if on_progress is not None:
+                    on_progress(done)
+                continue
             data = read(certificate)
             if sha256_hex(data) != certificate.pdf_sha256:
                 logger.error(

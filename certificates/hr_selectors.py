@@ -21,6 +21,7 @@ from django.utils import timezone
 from assessments.models import Attempt
 from courses.models import CoursePage
 
+from . import renewal
 from .models import BulkDownload, Certificate
 
 STATUSES = tuple(Certificate.Status.values)
@@ -166,7 +167,7 @@ def expiring_certificates(*, today: date, days: int | None = None):
 
     Each row is annotated with ``attempts_used``: the holder's attempts at the
     assessment the certificate rests on that belong to its renewal cycle (started
-    after the certified result, ``Certificate.cycle_started_at``), so the page
+    after the judgement it rests on, ``renewal.cycle_started_at``), so the page
     can say how many attempts the renewal has left.
     """
     days = expiry_window_days() if days is None else days
@@ -179,8 +180,8 @@ def expiring_certificates(*, today: date, days: int | None = None):
     attempts_used = (
         Attempt.objects.filter(
             learner=OuterRef("holder"),
-            assessment=OuterRef("attempt__assessment"),
-            started_at__gt=OuterRef("attempt__submitted_at"),
+            assessment=OuterRef("judgement__attempt__assessment"),
+            started_at__gt=OuterRef("judgement__decided_at"),
         )
         .order_by()
         .values("learner")
@@ -189,7 +190,7 @@ def expiring_certificates(*, today: date, days: int | None = None):
     )
     return (
         Certificate.objects.select_related(
-            "holder", "standard", "course", "attempt__assessment"
+            "holder", "standard", "course", "judgement__attempt__assessment"
         )
         .filter(
             revoked_at__isnull=True,
@@ -207,12 +208,24 @@ def expiring_certificates(*, today: date, days: int | None = None):
     )
 
 
+def with_renewal(certificates, *, today: date) -> list[Certificate]:
+    """The certificates of ``expiring_certificates``, each with ``days_left``,
+    ``renewal_opens_on`` and ``attempts_left`` set for the pages and e-mails."""
+    rows = list(certificates)
+    for certificate in rows:
+        certificate.days_left = (certificate.expires_on - today).days
+        certificate.renewal_opens_on = renewal.renewal_opens_on(certificate)
+        certificate.attempts_left = attempts_left(certificate)
+    return rows
+
+
 def attempts_left(certificate: Certificate) -> int | None:
     """Attempts the holder has left for renewing the certificate at its
     assessment (None: unlimited), counted as
     assessments.attempt_services.attempt_availability does: every attempt of the
     renewal cycle, passed or not, uses one of ``attempts_allowed``."""
-    allowed = certificate.attempt.assessment.attempts_allowed
+    attempt = certificate.judgement.attempt
+    allowed = attempt.assessment.attempts_allowed if attempt else 0
     if not allowed:
         return None
     return max(allowed - certificate.attempts_used, 0)

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import exports, hr_selectors, services
+from . import downloads, exports, hr_selectors, rendering, services
 from .access import bulk_download_visible_to, hr_can, hr_required
 from .hr_forms import CertificateFilterForm, RevokeForm
 from .models import BulkDownload, Certificate
@@ -115,17 +115,30 @@ def certificate_detail(request, pk: int):
 def certificate_pdf(request, pk: int):
     """The stored PDF, byte for byte as issued (its SHA-256 is the stored one)."""
     certificate = get_object_or_404(Certificate, pk=pk)
-    try:
-        handle = certificate.pdf.open("rb")
-    except (FileNotFoundError, ValueError) as error:
-        logger.error("Stored PDF of certificate %s is missing", certificate.serial)
-        raise Http404 from error
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{exports.zip_entry_name(certificate)}",
-        content_type="application/pdf",
+    return downloads.certificate_pdf_response(
+        request, certificate, filename=exports.zip_entry_name(certificate)
     )
+
+
+@hr_required("view")
+@require_POST
+def certificate_render(request, pk: int):
+    """Render again a PDF whose rendering failed (or is still pending)."""
+    certificate = get_object_or_404(Certificate, pk=pk)
+    try:
+        certificate = rendering.certificate_render_pdf(certificate_id=certificate.pk)
+    except rendering.RenderFailed as error:
+        messages.error(
+            request,
+            _("El PDF de %(serial)s no se pudo generar: %(error)s")
+            % {"serial": certificate.serial, "error": error},
+        )
+    else:
+        messages.success(
+            request,
+            _("El PDF de %(serial)s está listo.") % {"serial": certificate.serial},
+        )
+    return redirect("certificates:hr_detail", pk=certificate.pk)
 
 
 # ------------------------------------------------------------------ revoke / re-issue
@@ -337,10 +350,9 @@ def bulk_file(request, pk: int):
 def expiring(request):
     today = timezone.localdate()
     days = hr_selectors.expiry_window_days()
-    certificates = list(hr_selectors.expiring_certificates(today=today, days=days))
-    for certificate in certificates:
-        certificate.days_left = (certificate.expires_on - today).days
-        certificate.attempts_left = hr_selectors.attempts_left(certificate)
+    certificates = hr_selectors.with_renewal(
+        hr_selectors.expiring_certificates(today=today, days=days), today=today
+    )
     return render(
         request,
         "certificates/hr/expiring.html",

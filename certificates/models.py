@@ -1,7 +1,5 @@
 """Issued certificates, the organisation's certificate settings and bulk jobs."""
 
-from datetime import date, datetime, timedelta
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -93,11 +91,11 @@ class Certificate(models.Model):
         related_name="certificates",
         verbose_name=_("estándar"),
     )
-    attempt = models.ForeignKey(
-        "assessments.Attempt",
+    judgement = models.ForeignKey(
+        "evaluation.Judgement",
         on_delete=models.PROTECT,
         related_name="certificates",
-        verbose_name=_("resultado en que se basa"),
+        verbose_name=_("juicio en que se basa"),
     )
     course = models.ForeignKey(
         "courses.CoursePage",
@@ -132,18 +130,22 @@ class Certificate(models.Model):
     # What the certificate certifies, frozen at issue: later edits of names, the
     # course or the standard never change an issued certificate.
     snapshot = models.JSONField()
-    pdf = models.FileField(upload_to="certificates/%Y/%m/")
-    pdf_sha256 = models.CharField(_("SHA-256 del PDF"), max_length=64)
+    # Rendered after the issuing transaction commits (certificates.tasks): empty
+    # until then ("en preparación"); a failed render is recorded and retried.
+    pdf = models.FileField(upload_to="certificates/%Y/%m/", blank=True)
+    pdf_sha256 = models.CharField(_("SHA-256 del PDF"), max_length=64, blank=True)
+    render_failures = models.PositiveSmallIntegerField(default=0)
+    render_error = models.TextField(blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-issued_at"]
         constraints = [
-            # An attempt yields one original certificate; re-issues replace it.
+            # A judgement yields one original certificate; re-issues replace it.
             models.UniqueConstraint(
-                fields=["attempt"],
+                fields=["judgement"],
                 condition=Q(replaces__isnull=True),
-                name="one_original_certificate_per_attempt",
+                name="one_original_certificate_per_judgement",
             ),
             models.CheckConstraint(
                 condition=Q(revoked_at__isnull=True) | ~Q(revoked_reason=""),
@@ -175,29 +177,9 @@ class Certificate(models.Model):
     def status(self) -> str:
         return self.status_on(timezone.localdate())
 
-    # The renewal cycle. A holder may renew a certificate by passing the final
-    # assessment again from ATIENDE_CERTIFICATE_EXPIRY_NOTICE_DAYS days before it
-    # expires (and after it expired); before that day no new attempt may start.
-    # The attempts of the renewal are those started after the result the
-    # certificate rests on, so the holder has every attempt allowed again.
-
     @property
-    def renewal_opens_on(self) -> date:
-        """The first day its holder may renew it."""
-        return self.expires_on - timedelta(
-            days=settings.ATIENDE_CERTIFICATE_EXPIRY_NOTICE_DAYS
-        )
-
-    def renewable_on(self, day: date) -> bool:
-        """Whether ``day`` is in its renewal window (or after it expired)."""
-        return day >= self.renewal_opens_on
-
-    @property
-    def cycle_started_at(self) -> datetime:
-        """When the result it rests on was handed in: the holder's attempts started
-        after it belong to the renewal. (A re-issue keeps the attempt, hence the
-        cycle; loads ``attempt`` unless it was selected with the certificate.)"""
-        return self.attempt.submitted_at or self.issued_at
+    def pdf_ready(self) -> bool:
+        return bool(self.pdf_sha256)
 
 
 class BulkDownload(models.Model):

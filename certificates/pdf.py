@@ -71,6 +71,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from standards.formatting import SPANISH_MONTHS, whole_percent
+
 __all__ = [
     "CertificateDocument",
     "ElementLine",
@@ -154,22 +156,6 @@ class CertificateDocument:
             raise ValueError("CertificateDocument.holder_name is empty")
         if not self.verification_url:
             raise ValueError("CertificateDocument.verification_url is empty")
-
-
-SPANISH_MONTHS = (
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-)
 
 
 @dataclass(frozen=True)
@@ -410,12 +396,9 @@ def format_percent(
     above nothing never shows "0 %" (1/300 -> "1 %"). Nothing possible ->
     ``labels.no_score``.
     """
-    if possible == 0:
+    value = whole_percent(earned, possible)
+    if value is None:
         return labels.no_score
-    score = Fraction(earned) / Fraction(possible)
-    value = math.floor(score * 100 + Fraction(1, 2))
-    if 0 < score < 1:
-        value = min(max(value, 1), 99)
     return labels.percent_format.format(value=value)
 
 

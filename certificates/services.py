@@ -2,49 +2,41 @@
 
 Every view, hook and command goes through these. Rules (DESIGN.md, Certificates):
 
-* One certificate per holder, standard and validity period: while the holder has
-  a non-revoked certificate for the standard that has not expired and is not in
-  its renewal window, passing again returns that certificate; after it expires
-  (or is revoked) a new pass issues a new one.
-* Renewal: from ``Certificate.renewal_opens_on`` (ATIENDE_CERTIFICATE_EXPIRY_NOTICE_DAYS
-  days before expiry) the holder may take the final assessment again
-  (``assessments.attempt_services.attempt_availability``), and a competent
-  attempt of that renewal cycle (started after the certified result) issues a
-  new certificate, valid from that day. The current one is not revoked: it runs
-  until its own expiry. ``replaces`` stays empty (it links re-issues only).
+* A certificate is issued from a competent judgement (evaluation.Judgement), once
+  per holder, standard and validity period: while the holder has a non-revoked
+  certificate for the standard that has not expired and is not in its renewal
+  window, a new competent judgement returns that certificate; after it expires
+  (or is revoked) a new one is issued. Renewal: ``renewal``.
 * Serials are sequential per organisation and year (``ATI-2026-000001``), taken
   from ``SerialCounter`` under a row lock.
 * The verification code is random, 160 bits, base32 in lower case.
-* The certificate states what its frozen snapshot says; the PDF is rendered once,
-  at issue, stored, and served as stored (its SHA-256 is on the public page).
+* The certificate row (serial, code, frozen snapshot) is created in the
+  transaction that records the verdict; its PDF is rendered, stored and hashed
+  after that transaction commits (``rendering``, run by a task), so no lock is
+  held while rendering and a rolled-back issue leaves no file behind.
 """
 
 from __future__ import annotations
 
 import base64
 import calendar
-import io
-import logging
 import secrets
 from datetime import date, datetime
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image as PILImage
-from wagtail.models import Site
 
-from assessments.models import AssessmentPage, Attempt, ElementResult
+from accounts.public_url import public_url
 from courses.models import CoursePage
+from evaluation import selectors as evaluation_selectors
+from evaluation.models import Judgement
 
-from . import pdf
+from . import renewal, tasks
+from .issuer import issuer_settings
 from .models import Certificate, CertificateSettings, SerialCounter
-from .snapshot import ElementSnapshot, build_snapshot, document_from_snapshot
-
-logger = logging.getLogger(__name__)
+from .snapshot import ElementSnapshot, build_snapshot
 
 CODE_BYTES = 20  # 160 bits -> 32 base32 characters
 
@@ -54,8 +46,7 @@ class CertificateError(ValueError):
 
 
 class CertificateNotIssuable(CertificateError):
-    """The attempt does not earn a certificate (not submitted, not competent, or
-    a diagnostic)."""
+    """The judgement does not earn a certificate (not competent)."""
 
 
 class CertificateAlreadyRevoked(CertificateError):
@@ -81,24 +72,7 @@ def new_code() -> str:
 
 def verification_url(code: str) -> str:
     """The absolute public address of the verification page (what the QR holds)."""
-    base = getattr(settings, "ATIENDE_PUBLIC_BASE_URL", "") or (
-        settings.WAGTAILADMIN_BASE_URL
-    )
-    return base.rstrip("/") + reverse("certificates:verify", args=[code])
-
-
-def _site_for(course: CoursePage | None) -> Site | None:
-    site = course.get_site() if course is not None else None
-    return site or Site.objects.filter(is_default_site=True).first()
-
-
-def issuer_settings(course: CoursePage | None = None) -> CertificateSettings:
-    """The issuer's settings of the site the course belongs to (defaults when HR
-    never edited them)."""
-    site = _site_for(course)
-    if site is None:
-        return CertificateSettings()
-    return CertificateSettings.for_site(site)
+    return public_url("certificates:verify", code)
 
 
 def _serial_prefix(issuer: CertificateSettings) -> str:
@@ -125,67 +99,34 @@ def _next_serial(prefix: str, year: int) -> str:
     return f"{prefix}-{year}-{counter.last:06d}"
 
 
-def _image_bytes(image) -> bytes | None:
-    """A Wagtail image's original as PNG or JPEG bytes for the renderer (other
-    formats converted to PNG); None when it is missing or unreadable."""
-    if image is None:
+def _course_of(judgement: Judgement) -> CoursePage | None:
+    """The course whose final the judgement's questionnaire was."""
+    if judgement.attempt_id is None:
         return None
-    try:
-        with image.file.open("rb") as handle:
-            data = handle.read()
-        if data.startswith(b"\x89PNG\r\n\x1a\n") or data.startswith(b"\xff\xd8\xff"):
-            return data
-        with PILImage.open(io.BytesIO(data)) as im:
-            buffer = io.BytesIO()
-            im.convert("RGBA").save(buffer, "PNG")
-        return buffer.getvalue()
-    except (OSError, ValueError) as error:
-        logger.warning("Certificate image %s left out: %s", image.pk, error)
-        return None
+    return CoursePage.objects.ancestor_of(judgement.attempt.assessment).first()
 
 
-def _course_of(attempt: Attempt) -> CoursePage | None:
-    return CoursePage.objects.ancestor_of(attempt.assessment).first()
-
-
-def _element_results(attempt: Attempt) -> list[ElementResult]:
-    return list(
-        ElementResult.objects.filter(attempt=attempt)
-        .select_related("element__standard")
-        .order_by("element__order", "element__code")
-    )
-
-
-def _check_issuable(attempt: Attempt) -> list[ElementResult]:
-    if attempt.assessment.mode != AssessmentPage.Mode.FINAL:
-        raise CertificateNotIssuable(_("Un diagnóstico no otorga constancia."))
-    if attempt.status != Attempt.Status.SUBMITTED or attempt.competent is not True:
+def _check_issuable(judgement: Judgement) -> None:
+    if not judgement.competent:
         raise CertificateNotIssuable(
-            _("Solo un intento enviado y competente otorga constancia.")
+            _("Solo un juicio de competente otorga constancia.")
         )
-    results = _element_results(attempt)
-    standards = {result.element.standard for result in results}
-    if len(standards) != 1:
-        raise CertificateNotIssuable(
-            _("Los resultados del intento no corresponden a un solo estándar.")
-        )
-    return results
 
 
 def _issue(
     *,
-    attempt: Attempt,
-    results: list[ElementResult],
+    judgement: Judgement,
     course: CoursePage | None,
     course_title: str,
     issued_at: datetime,
     expires_on: date,
     replaces: Certificate | None = None,
 ) -> Certificate:
-    """Create the certificate: serial, code, snapshot, rendered and stored PDF.
-    Call inside a transaction."""
-    standard = results[0].element.standard
-    holder = attempt.learner
+    """Create the certificate row: serial, code and frozen snapshot. Its PDF is
+    rendered once the surrounding transaction commits. Call inside a
+    transaction."""
+    standard = judgement.standard
+    holder = judgement.candidate
     issuer = issuer_settings(course)
     issued_on = timezone.localdate(issued_at)
     serial = _next_serial(_serial_prefix(issuer), issued_on.year)
@@ -197,13 +138,13 @@ def _issue(
         course_title=course_title,
         elements=[
             ElementSnapshot(
-                code=result.element.official_code or result.element.code,
-                title=result.element.title,
-                earned=result.earned,
-                possible=result.possible,
-                passed=result.passed,
+                code=verdict.element.official_code or verdict.element.code,
+                title=verdict.element.title,
+                earned=verdict.earned,
+                possible=verdict.possible,
+                passed=verdict.competent,
             )
-            for result in results
+            for verdict in evaluation_selectors.verdicts(judgement=judgement)
         ],
         organisation_name=issuer.organisation_name,
         signatory_name=issuer.signatory_name,
@@ -214,17 +155,10 @@ def _issue(
         issued_on=issued_on,
         expires_on=expires_on,
     )
-    data = pdf.render_certificate(
-        document_from_snapshot(
-            snapshot,
-            logo=_image_bytes(issuer.logo),
-            signature=_image_bytes(issuer.signature),
-        )
-    )
-    certificate = Certificate(
+    certificate = Certificate.objects.create(
         holder=holder,
         standard=standard,
-        attempt=attempt,
+        judgement=judgement,
         course=course,
         replaces=replaces,
         serial=serial,
@@ -232,65 +166,57 @@ def _issue(
         issued_at=issued_at,
         expires_on=expires_on,
         snapshot=snapshot,
-        pdf_sha256=pdf.sha256_hex(data),
     )
-    certificate.pdf.save(f"{serial}.pdf", ContentFile(data), save=False)
-    try:
-        certificate.save()
-    except Exception:
-        certificate.pdf.delete(save=False)
-        raise
+    transaction.on_commit(
+        lambda: tasks.render_certificate_pdf.enqueue(certificate.pk), robust=True
+    )
     return certificate
 
 
 # ------------------------------------------------------------------ services
 
 
-def certificate_issue_for_attempt(*, attempt: Attempt, now=None) -> Certificate:
-    """The certificate a competent final attempt earns.
+def certificate_issue_for_judgement(*, judgement: Judgement, now=None) -> Certificate:
+    """The certificate a competent judgement earns.
 
     Returns the existing certificate instead of issuing a new one when this
-    attempt already has one, or when the holder already holds a non-revoked,
-    unexpired certificate for the same standard, unless that certificate is in
-    its renewal window and the attempt was started after the result it rests on:
-    then the attempt renews it with a new certificate (the old one stays valid
-    until it expires). Raises CertificateNotIssuable for attempts that do not
-    earn one.
+    judgement already has one, or when the holder already holds a non-revoked,
+    unexpired certificate for the same standard that this judgement does not
+    renew (``renewal.renews``); a renewal is a new certificate and the old one
+    stays valid until it expires. Raises CertificateNotIssuable for a judgement
+    of "todavía no competente".
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
     with transaction.atomic():
-        attempt = Attempt.objects.select_related("assessment", "learner").get(
-            pk=attempt.pk
-        )
-        results = _check_issuable(attempt)
-        own = Certificate.objects.filter(attempt=attempt).order_by("-issued_at")
+        judgement = Judgement.objects.select_related(
+            "candidate", "standard", "attempt__assessment"
+        ).get(pk=judgement.pk)
+        _check_issuable(judgement)
+        own = Certificate.objects.filter(judgement=judgement).order_by("-issued_at")
         if (existing := own.first()) is not None:
             return existing
-        course = _course_of(attempt)
-        standard = results[0].element.standard
+        course = _course_of(judgement)
         # Serialise issues for this holder (and organisation): the counter row
         # lock is taken before looking for a current certificate.
         _locked_counter(_serial_prefix(issuer_settings(course)), today.year)
         current = (
             Certificate.objects.filter(
-                holder=attempt.learner,
-                standard=standard,
+                holder=judgement.candidate,
+                standard=judgement.standard,
                 revoked_at__isnull=True,
                 expires_on__gte=today,
             )
-            .select_related("attempt")
+            .select_related("judgement")
             .order_by("-expires_on", "-issued_at")
             .first()
         )
-        if current is not None and not (
-            current.renewable_on(today)
-            and attempt.started_at > current.cycle_started_at
+        if current is not None and not renewal.renews(
+            current=current, judgement=judgement, today=today
         ):
             return current
         return _issue(
-            attempt=attempt,
-            results=results,
+            judgement=judgement,
             course=course,
             course_title=course.title if course else "",
             issued_at=now,
@@ -322,18 +248,19 @@ def certificate_revoke(
 
 
 def certificate_reissue(*, certificate: Certificate, by, now=None) -> Certificate:
-    """A new certificate (new serial, code, snapshot and PDF) for the same attempt
-    and validity period, replacing the old one, which is revoked with the reason
-    "Reemitida como <serial>" unless it already was revoked. The snapshot is taken
-    afresh, so a corrected name or new signatory appear on the new certificate.
-    A certificate is re-issued at most once (then re-issue its replacement)."""
+    """A new certificate (new serial, code, snapshot and PDF) for the same
+    judgement and validity period, replacing the old one, which is revoked with
+    the reason "Reemitida como <serial>" unless it already was revoked. The
+    snapshot is taken afresh, so a corrected name or new signatory appear on the
+    new certificate. A certificate is re-issued at most once (then re-issue its
+    replacement)."""
     now = now or timezone.now()
     with transaction.atomic():
         old = (
             # Lock only the certificate row: PostgreSQL refuses FOR UPDATE on the
             # nullable side of the outer join to the course.
             Certificate.objects.select_for_update(of=("self",))
-            .select_related("attempt__assessment", "attempt__learner", "course")
+            .select_related("judgement__candidate", "judgement__standard", "course")
             .get(pk=certificate.pk)
         )
         successor = Certificate.objects.filter(replaces=old).first()
@@ -342,10 +269,9 @@ def certificate_reissue(*, certificate: Certificate, by, now=None) -> Certificat
                 _("La constancia %(old)s ya fue reemitida como %(new)s.")
                 % {"old": old.serial, "new": successor.serial}
             )
-        results = _check_issuable(old.attempt)
+        _check_issuable(old.judgement)
         new = _issue(
-            attempt=old.attempt,
-            results=results,
+            judgement=old.judgement,
             course=old.course,
             course_title=(
                 old.course.title if old.course else old.snapshot.get("course_title", "")

@@ -1,24 +1,71 @@
-"""Background tasks (django-tasks): the bulk ZIP of many certificates."""
+"""Background tasks (django-tasks): rendering an issued certificate's PDF, and
+the bulk ZIP of many certificates."""
 
 from __future__ import annotations
 
 import logging
 import tempfile
 import time
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.files import File
 from django.utils import timezone
 from django_tasks import task
 
-from . import exports
+from . import exports, rendering
 from .hr_selectors import CertificateFilters, certificate_search
-from .models import BulkDownload
+from .models import BulkDownload, Certificate
 
 logger = logging.getLogger(__name__)
 
 # Progress is written at most this often (seconds), and always at the end.
 PROGRESS_INTERVAL = 1.0
+
+
+# A failed render is tried again after 1, 2, 4, 8 minutes, then left to the sweep
+# (manage.py render_pending_certificates) and to HR's "Reintentar" button.
+RENDER_RETRIES = 4
+
+
+@task()
+def render_certificate_pdf(certificate_id: int) -> str:
+    """Render and store an issued certificate's PDF; returns its SHA-256."""
+    try:
+        return rendering.certificate_render_pdf(
+            certificate_id=certificate_id
+        ).pdf_sha256
+    except rendering.RenderFailed:
+        failures = (
+            Certificate.objects.filter(pk=certificate_id)
+            .values_list("render_failures", flat=True)
+            .first()
+        )
+        backend = render_certificate_pdf.get_backend()
+        if (
+            failures is not None
+            and failures <= RENDER_RETRIES
+            and (backend.supports_defer)
+        ):
+            render_certificate_pdf.using(
+                run_after=timezone.now() + timedelta(minutes=2 ** (failures - 1))
+            ).enqueue(certificate_id)
+        raise
+
+
+@task()
+def render_pending_certificates() -> int:
+    """Render every certificate still without its PDF; returns how many are
+    ready now."""
+    rendered = 0
+    for certificate_id in Certificate.objects.filter(pdf_sha256="").values_list(
+        "pk", flat=True
+    ):
+        try:
+            rendering.certificate_render_pdf(certificate_id=certificate_id)
+            rendered += 1
+        except rendering.RenderFailed:
+            continue
+    return rendered
 
 
 @task()

@@ -39,6 +39,11 @@ urlpatterns = [
     path("certificados/<int:pk>/", hr_views.certificate_detail, name="hr_detail"),
     path("certificados/<int:pk>/pdf/", hr_views.certificate_pdf, name="hr_pdf"),
     path(
+        "certificados/<int:pk>/generar-pdf/",
+        hr_views.certificate_render,
+        name="hr_render",
+    ),
+    path(
         "certificados/<int:pk>/revocar/",
         hr_views.certificate_revoke,
         name="hr_revoke",

@@ -2,33 +2,11 @@
 
 from __future__ import annotations
 
-import logging
-
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.views.decorators.http import require_http_methods
 
-from . import access, selectors
-
-logger = logging.getLogger(__name__)
-
-
-def certificate_file_response(certificate) -> FileResponse:
-    """The stored PDF, byte for byte (never re-rendered), as an attachment named
-    after the serial. Shared by every download view."""
-    try:
-        handle = certificate.pdf.open("rb")
-    except (FileNotFoundError, ValueError) as error:
-        logger.error("Certificate %s has no stored PDF: %s", certificate.serial, error)
-        raise Http404 from error
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"constancia-{certificate.serial}.pdf",
-        content_type="application/pdf",
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+from . import access, downloads, selectors
 
 
 @login_required
@@ -39,4 +17,6 @@ def certificate_pdf(request, code: str):
     if certificate is None:
         raise Http404
     access.require_certificate_download(request.user, certificate)
-    return certificate_file_response(certificate)
+    return downloads.certificate_pdf_response(
+        request, certificate, filename=f"constancia-{certificate.serial}.pdf"
+    )

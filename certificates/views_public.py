@@ -167,7 +167,8 @@ def verify(request, code: str):
     upload_form = UploadForm()
     file_matches = None
     status = 200
-    if request.method == "POST":
+    # Until its PDF is rendered there is no file to compare an upload with.
+    if request.method == "POST" and certificate.pdf_ready:
         upload_form = UploadForm(request.POST, request.FILES)
         if upload_form.is_valid():
             file_matches = hmac.compare_digest(

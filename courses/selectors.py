@@ -10,6 +10,7 @@ from functools import reduce
 from operator import or_
 
 from django.db.models import Q
+from wagtail.models import Page
 
 from standards.models import Criterion
 
@@ -136,11 +137,22 @@ def catalogue(*, home, user) -> list[CourseOutline]:
     return [outlines[course.pk] for course in courses]
 
 
-def course_overview(*, course: CoursePage, user) -> dict:
-    from assessments.learner_selectors import assessments_in_courses
+def course_activities(*, course: CoursePage) -> list[Page]:
+    """The course's live pages other than modules (its assessments), specific, in
+    tree order: one query plus one per page type. Apps above courses give their
+    pages ``listing_badge`` (and ``listing_badge_muted``) for the course page."""
+    return list(
+        Page.objects.live()
+        .child_of(course)
+        .not_type(ModulePage)
+        .order_by("path")
+        .specific()
+    )
 
+
+def course_overview(*, course: CoursePage, user) -> dict:
     outline = _outlines([course], user)[course.pk]
-    return {"outline": outline, "assessments": assessments_in_courses(courses=[course])}
+    return {"outline": outline, "activities": course_activities(course=course)}
 
 
 def module_detail(*, module: ModulePage, user) -> dict:

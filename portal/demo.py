@@ -105,4 +105,4 @@ def demo_graduate_certify():
             attempt=attempt, position=response.position, raw_answer=right_answer(key)
         )
     attempt = attempt_submit(attempt=attempt)
-    return user.certificates.filter(attempt=attempt).first()
+    return user.certificates.filter(judgement__attempt=attempt).first()

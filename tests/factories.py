@@ -488,11 +488,26 @@ def issue_certificate(
 ):
     """A certificate issued by the real service (serial, code, snapshot, rendered
     and stored PDF) to ``learner`` (a new learner by default) on ``now``."""
-    from certificates.services import certificate_issue_for_attempt
-
     learner = learner or LearnerFactory(**learner_fields)
     attempt = competent_attempt(learner=learner, setup=setup, submitted_at=now)
     return certificate_issue_for_attempt(attempt=attempt, now=now)
+
+
+def certificate_issue_for_attempt(*, attempt, now=None):
+    """What submitting a competent final does for certificates: judge the attempt
+    and issue from the judgement; the PDF is rendered here by the on-commit
+    callbacks, as a real commit would (tests run inside a transaction)."""
+    from django.test import TestCase
+
+    from certificates.services import certificate_issue_for_judgement
+    from evaluation.services import judgement_record_for_attempt
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        certificate = certificate_issue_for_judgement(
+            judgement=judgement_record_for_attempt(attempt=attempt), now=now
+        )
+    certificate.refresh_from_db()
+    return certificate
 
 
 def delete_all_certificates() -> None:

@@ -11,6 +11,7 @@ import pymupdf
 import pypdf
 import zxingcpp
 from django.core.cache import cache
+from django.test import TestCase
 from PIL import Image
 
 from assessments import payloads
@@ -40,7 +41,8 @@ def take(
     now: datetime | None = None,
     seed: int = 1,
 ) -> Attempt:
-    """Start, answer every question (right, or leave all blank) and submit."""
+    """Start, answer every question (right, or leave all blank) and submit; the
+    on-commit work (a certificate's PDF) runs as at a real commit."""
     attempt = attempt_start(
         learner=learner,
         assessment=assessment or final_assessment(),
@@ -56,14 +58,15 @@ def take(
                 raw_answer=right_answer(key),
                 now=now,
             )
-    return attempt_submit(attempt=attempt, now=now)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return attempt_submit(attempt=attempt, now=now)
 
 
 def pass_final(learner, *, now: datetime | None = None, seed: int = 1) -> Certificate:
     """A competent final attempt and the certificate the submit issued."""
     attempt = take(learner, now=now, seed=seed)
     assert attempt.competent is True
-    return Certificate.objects.filter(attempt=attempt).get()
+    return Certificate.objects.filter(judgement__attempt=attempt).get()
 
 
 def stored_bytes(certificate: Certificate) -> bytes:

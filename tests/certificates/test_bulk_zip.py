@@ -252,6 +252,7 @@ class FakeCertificate:
         }
         self.data = data
         self.pdf_sha256 = sha256_hex(data)
+        self.pdf_ready = True
 
 
 def test_stream_holds_one_entry_at_a_time():

@@ -26,23 +26,25 @@ from wagtail.models import Site
 from assessments.attempt_services import AttemptNotAllowed
 from certificates import services
 from certificates.models import Certificate, CertificateSettings
+from certificates.renewal import renewal_opens_on
 from certificates.services import (
     CertificateAlreadyRevoked,
     CertificateError,
     CertificateNotIssuable,
     add_months,
-    certificate_issue_for_attempt,
     certificate_reissue,
     certificate_revoke,
 )
 from certificates.snapshot import display_code
 from courses.models import CoursePage
+from evaluation.services import JudgementNotPossible
 from standards.models import Element, Standard
 from tests.factories import (
     CertificationSetup,
     HRFactory,
     ImageFactory,
     LearnerFactory,
+    certificate_issue_for_attempt,
     competent_attempt,
     issue_certificate,
     png_bytes,
@@ -221,17 +223,23 @@ def test_not_competent_and_diagnostic_attempts_earn_nothing(learner):
     diagnostic = take(learner, assessment=diagnostic_assessment())
     assert diagnostic.competent is None
     assert not Certificate.objects.filter(holder=learner).exists()
-    for attempt in (failed, diagnostic):
-        with pytest.raises(CertificateNotIssuable):
-            certificate_issue_for_attempt(attempt=attempt)
+    with pytest.raises(CertificateNotIssuable):
+        certificate_issue_for_attempt(attempt=failed)
+    with pytest.raises(JudgementNotPossible):
+        certificate_issue_for_attempt(attempt=diagnostic)
     assert not Certificate.objects.filter(holder=learner).exists()
 
 
 def test_issuing_again_for_the_same_attempt_returns_the_same_certificate(certificate):
     """The service is idempotent per attempt."""
-    again = certificate_issue_for_attempt(attempt=certificate.attempt)
+    again = certificate_issue_for_attempt(attempt=certificate.judgement.attempt)
     assert again.pk == certificate.pk
-    assert Certificate.objects.filter(attempt=certificate.attempt).count() == 1
+    assert (
+        Certificate.objects.filter(
+            judgement__attempt=certificate.judgement.attempt
+        ).count()
+        == 1
+    )
 
 
 def test_one_certificate_per_standard_and_validity_period(learner):
@@ -246,7 +254,7 @@ def test_one_certificate_per_standard_and_validity_period(learner):
     mine = issue_certificate(setup, learner=learner, now=_local(2026, 1, 10))
     for day in (_local(2026, 3, 1), _local(2027, 11, 10)):  # the window's eve
         later = competent_attempt(learner=learner, setup=setup, submitted_at=day)
-        assert later.started_at > mine.attempt.submitted_at
+        assert later.started_at > mine.judgement.decided_at
         assert certificate_issue_for_attempt(attempt=later, now=day).pk == mine.pk
     assert Certificate.objects.filter(holder=learner).count() == 2
     assert {first.pk, mine.pk} == set(
@@ -268,7 +276,7 @@ def test_passing_inside_the_renewal_window_issues_a_second_certificate(learner):
     with freeze_time("2026-01-10 18:00:00"):
         first = pass_final(learner, seed=1)
     assert first.expires_on == date(2028, 1, 10)
-    assert first.renewal_opens_on == date(2027, 11, 11)
+    assert renewal_opens_on(first) == date(2027, 11, 11)
     with freeze_time("2027-11-11 18:00:00"):
         second = pass_final(learner, seed=2)
     first.refresh_from_db()
@@ -283,8 +291,10 @@ def test_passing_inside_the_renewal_window_issues_a_second_certificate(learner):
     assert first.status_on(date(2028, 1, 10)) == Certificate.Status.VALID
     assert first.status_on(date(2028, 1, 11)) == Certificate.Status.EXPIRED
     assert second.status_on(date(2028, 1, 11)) == Certificate.Status.VALID
-    assert certificate_issue_for_attempt(attempt=first.attempt).pk == first.pk
-    assert certificate_issue_for_attempt(attempt=second.attempt).pk == second.pk
+    assert certificate_issue_for_attempt(attempt=first.judgement.attempt).pk == first.pk
+    assert (
+        certificate_issue_for_attempt(attempt=second.judgement.attempt).pk == second.pk
+    )
     assert Certificate.objects.filter(holder=learner).count() == 2
 
 
@@ -327,7 +337,7 @@ def test_an_attempt_from_before_the_renewal_cycle_does_not_renew(learner):
         setup=setup,
         submitted_at=_local(2026, 1, 10) + timedelta(minutes=10),
     )
-    assert stale.started_at < first.attempt.submitted_at
+    assert stale.started_at < first.judgement.decided_at
     inside = _local(2027, 11, 20)
     assert certificate_issue_for_attempt(attempt=stale, now=inside).pk == first.pk
     fresh = competent_attempt(learner=learner, setup=setup, submitted_at=inside)
@@ -358,7 +368,7 @@ def test_after_revocation_a_new_pass_issues_a_new_certificate(learner):
     certificate_revoke(certificate=first, by=HRFactory(), reason="Error de captura")
     second = pass_final(learner, seed=2)
     assert second.pk != first.pk and second.revoked_at is None
-    assert second.attempt.number == 2
+    assert second.judgement.attempt.number == 2
 
 
 # ------------------------------------------------------------------ serial and code
@@ -449,7 +459,7 @@ def test_reissue_replaces_and_revokes_the_old_certificate(certificate, learner):
     certificate.refresh_from_db()
     assert new.pk != certificate.pk
     assert new.replaces == certificate
-    assert new.attempt_id == certificate.attempt_id
+    assert new.judgement_id == certificate.judgement_id
     assert new.expires_on == certificate.expires_on
     assert new.serial != certificate.serial and new.code != certificate.code
     assert new.pdf_sha256 != certificate.pdf_sha256

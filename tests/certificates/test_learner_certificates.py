@@ -171,8 +171,8 @@ def test_demo_graduate_has_one_certificate_and_a_rerun_adds_none(client):
     certificates = list(graduate.certificates.all())
     assert len(certificates) == 1
     certificate = certificates[0]
-    assert certificate.attempt.competent is True
-    assert certificate.attempt.assessment.slug == "evaluacion-final-ec0305"
+    assert certificate.judgement.attempt.competent is True
+    assert certificate.judgement.attempt.assessment.slug == "evaluacion-final-ec0305"
     assert certificate.status == Certificate.Status.VALID
     assert "María José Núñez Peña" in pdf_text(stored_bytes(certificate))
 

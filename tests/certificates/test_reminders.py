@@ -20,7 +20,6 @@ from accounts import roles
 from assessments.models import Attempt
 from certificates.models import Certificate
 from certificates.services import (
-    certificate_issue_for_attempt,
     certificate_reissue,
     certificate_revoke,
 )
@@ -28,6 +27,7 @@ from tests.factories import (
     CertificationSetup,
     HRFactory,
     TrainerFactory,
+    certificate_issue_for_attempt,
     competent_attempt,
     delete_all_certificates,
     issue_certificate,

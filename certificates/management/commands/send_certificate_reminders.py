@@ -4,7 +4,7 @@ Run it once a day. Each certificate in force that expires within the notice
 window (ATIENDE_CERTIFICATE_EXPIRY_NOTICE_DAYS, 60 by default; ``--days``
 overrides it) is reminded once: its holder gets an e-mail (when the account has an
 address) saying from which day they can renew it by passing the final assessment
-again (``Certificate.renewal_opens_on``) and how many attempts the renewal has
+again (``renewal.renewal_opens_on``) and how many attempts the renewal has
 left, and HR (active members of the "Recursos humanos" group with an address)
 gets one digest listing every certificate reminded in the run.
 ``Certificate.reminder_sent_at`` records it, so later runs skip it. Certificates
@@ -73,10 +73,11 @@ class Command(BaseCommand):
             raise CommandError("--days must be zero or more")
         now = timezone.now()
         today = timezone.localdate(now)
-        due = list(
+        due = hr_selectors.with_renewal(
             hr_selectors.expiring_certificates(today=today, days=days).filter(
                 reminder_sent_at__isnull=True
-            )
+            ),
+            today=today,
         )
         if dry_run:
             for certificate in due:
@@ -100,7 +101,6 @@ class Command(BaseCommand):
                 if not claimed:
                     continue
                 certificate.reminder_sent_at = now
-                certificate.attempts_left = hr_selectors.attempts_left(certificate)
                 address = certificate.holder.email
                 if address:
                     context = {

@@ -1,0 +1,69 @@
+"""The renewal cycle of a certificate: the one home of the rule.
+
+A certificate rests on a judgement. Its holder's cycle starts at the judgement's
+date: attempts at the final started after it belong to the renewal. No attempt
+may start before the renewal opens, ATIENDE_CERTIFICATE_EXPIRY_NOTICE_DAYS days
+before the certificate expires; from then on (and after it expired) a new
+competent judgement issues a new certificate valid from that day. The current one
+is not revoked: it runs until its own expiry. A revoked certificate starts no
+cycle.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+
+from assessments.certification import Cycle
+
+from .models import Certificate
+
+
+def renewal_opens_on(certificate: Certificate) -> date:
+    """The first day its holder may renew it."""
+    return certificate.expires_on - timedelta(
+        days=settings.ATIENDE_CERTIFICATE_EXPIRY_NOTICE_DAYS
+    )
+
+
+def cycle_started_at(certificate: Certificate) -> datetime:
+    """The date of the judgement it rests on (loads ``judgement`` unless it was
+    selected with the certificate; a re-issue keeps the judgement, hence the
+    cycle)."""
+    return certificate.judgement.decided_at
+
+
+def current_certificate(*, holder, standards) -> Certificate | None:
+    """The holder's non-revoked certificate (expired or not) for any of these
+    standards (ids or a values() queryset) that lasts longest, with its
+    judgement: 1 query."""
+    return (
+        Certificate.objects.filter(
+            holder=holder, standard__in=standards, revoked_at__isnull=True
+        )
+        .select_related("judgement")
+        .order_by("-expires_on", "-issued_at")
+        .first()
+    )
+
+
+def cycle_of(certificate: Certificate) -> Cycle:
+    return Cycle(
+        since=cycle_started_at(certificate),
+        expires_on=certificate.expires_on,
+        renewal_opens_on=renewal_opens_on(certificate),
+    )
+
+
+def certification_cycle(*, learner, standards, today: date) -> Cycle | None:
+    certificate = current_certificate(holder=learner, standards=standards)
+    return cycle_of(certificate) if certificate is not None else None
+
+
+def renews(*, current: Certificate, judgement, today: date) -> bool:
+    """Whether ``judgement`` renews the holder's ``current`` certificate today:
+    the renewal is open and its evidence was gathered after the judgement the
+    certificate rests on (an attempt started before it does not renew)."""
+    cycle = cycle_of(current)
+    return cycle.open_on(today) and judgement.evidence_since > cycle.since
