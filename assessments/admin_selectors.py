@@ -30,16 +30,13 @@ from .models import (
     RegradeRecord,
     Response,
 )
-from .question_blocks import QuestionContentBlock
+from .question_types import registry
 
 # ----------------------------------------------------------------- question bank
 
 
 def question_type_choices() -> list[tuple[str, str]]:
-    return [
-        (name, block.label)
-        for name, block in QuestionContentBlock().child_blocks.items()
-    ]
+    return [(qtype.name, qtype.stream_child.label) for qtype in registry.all()]
 
 
 class QuestionFilterSet(WagtailFilterSet):
@@ -246,8 +243,6 @@ def assessment_attempts(*, assessment: AssessmentPage) -> QuerySet[Attempt]:
 
 # ----------------------------------------------------------------- item statistics
 
-TRUE_FALSE_TEXTS = {"true": _("Verdadero"), "false": _("Falso")}
-
 
 @dataclass(frozen=True)
 class OptionCount:
@@ -288,28 +283,7 @@ def _choice_ids(answer) -> tuple[str, ...]:
 
 def _options(payload: dict) -> list[dict]:
     """The countable options of a payload: id, text, correct, credit."""
-    kind = payload["type"]
-    if kind in ("single", "multiple"):
-        return [
-            {"id": o["id"], "text": o["text"], "correct": o["correct"], "credit": None}
-            for o in payload["options"]
-        ]
-    if kind == "situational":
-        return [
-            {"id": o["id"], "text": o["text"], "correct": None, "credit": o["credit"]}
-            for o in payload["options"]
-        ]
-    if kind == "true_false":
-        return [
-            {
-                "id": value,
-                "text": str(text),
-                "correct": (value == "true") == payload["answer"],
-                "credit": None,
-            }
-            for value, text in TRUE_FALSE_TEXTS.items()
-        ]
-    return []
+    return registry.get(payload["type"]).countable_options(payload)
 
 
 def item_statistics_rows(*, assessment: AssessmentPage) -> list[ItemRow]:

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from . import access, admin_selectors, attempt_services, gift, gift_bridge
 from .admin_forms import GiftImportForm
 from .models import AssessmentPage, Question
+from .question_types import registry
 
 ATTEMPTS_PER_PAGE = 25
 
@@ -89,7 +90,10 @@ def gift_export(request):
         response["X-Atiende-Skipped-Ordering"] = str(len(export.skipped))
         return response
     total = questions.count()
-    ordering = questions.filter(content__0__type="ordering").count()
+    # Types GIFT cannot express (ordering) are left out of the file.
+    ordering = questions.filter(
+        content__0__type__in=[t.name for t in registry.all() if not t.gift_exportable]
+    ).count()
     download = params.copy()
     download["descargar"] = "1"
     return TemplateResponse(

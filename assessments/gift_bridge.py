@@ -2,19 +2,10 @@
 the two services trainers use from the admin (import and export).
 
 ``gift.py`` knows GIFT and nothing of the database; this module knows both. The
-mapping, per type:
-
-- ``single``: the right option has credit 100 %, the others 0 %. On import the
-  option worth 100 % is the right one (GIFT's negative weights on wrong options
-  mean nothing in our bank, which never subtracts on a single choice).
-- ``multiple``: we store which options are right; we write the right ones with
-  credit ``1/k`` and the wrong ones ``-1/k`` (k right options), which is how
-  Moodle scores it the way we do. On import every option with positive credit is
-  right, whatever its weight, and negative or zero credit means wrong.
-- ``situational``: each option's credit is a whole percentage 0..100, written as
-  ``%N%``; a file with a credit that is not a whole percentage is refused.
-- ``true_false`` and ``matching``: as they are. ``ordering`` cannot be written in
-  GIFT: export skips it and says how many it skipped.
+mapping of each type is in its class (``to_gift`` / ``from_gift`` in
+assessments/question_types): single, multiple, situational, true/false and
+matching map to GIFT's own forms; ``ordering`` cannot be written in GIFT: export
+skips it and says how many it skipped.
 
 Metadata travels in the ``// atiende:`` comment (``code``, ``standard``,
 ``element``, ``criterion``, ``difficulty`` and ``active=false`` for inactive
@@ -29,8 +20,6 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
-from fractions import Fraction
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -42,6 +31,7 @@ from standards.models import Criterion
 from . import gift
 from .models import Question, Response
 from .question_services import content_from_data
+from .question_types import registry
 
 CODE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
 _BOOLEAN_META = {"true": True, "false": False}
@@ -79,13 +69,9 @@ class GiftExport:
 # ----------------------------------------------------------------- Question -> GIFT
 
 
-def _fraction_percent(credit: int) -> Fraction:
-    return Fraction(credit, 100)
-
-
-def gift_from_question(question: Question) -> gift.GiftQuestion:
-    """The question as GIFT carries it (``ordering`` included: write_gift skips
-    it). Needs ``criterion__element`` and ``criterion__standard`` loaded."""
+def gift_from_question(question: Question) -> gift.GiftQuestion | None:
+    """The question as GIFT carries it, or None for a type GIFT cannot express
+    (ordering). Needs ``criterion__element`` and ``criterion__standard`` loaded."""
     criterion = question.criterion
     meta = [("code", question.code), ("standard", criterion.standard.code)]
     if criterion.element_id:
@@ -99,53 +85,35 @@ def gift_from_question(question: Question) -> gift.GiftQuestion:
         "feedback": question.feedback,
         "meta": tuple(meta),
     }
-    kind = question.type
-    value = question.content[0].value
-    if kind == gift.SINGLE:
-        options = tuple(
-            gift.GiftOption(o["text"], 1 if o["correct"] else 0, o["feedback"] or "")
-            for o in value["options"]
-        )
-        return gift.GiftQuestion(type=kind, options=options, **common)
-    if kind == gift.MULTIPLE:
-        right = sum(1 for o in value["options"] if o["correct"]) or 1
-        options = tuple(
-            gift.GiftOption(
-                o["text"],
-                Fraction(1 if o["correct"] else -1, right),
-                o["feedback"] or "",
-            )
-            for o in value["options"]
-        )
-        return gift.GiftQuestion(type=kind, options=options, **common)
-    if kind == gift.SITUATIONAL:
-        options = tuple(
-            gift.GiftOption(
-                o["text"], _fraction_percent(o["credit"]), o["feedback"] or ""
-            )
-            for o in value["options"]
-        )
-        return gift.GiftQuestion(type=kind, options=options, **common)
-    if kind == gift.TRUE_FALSE:
-        return gift.GiftQuestion(type=kind, answer=bool(value["answer"]), **common)
-    if kind == gift.MATCHING:
-        pairs = tuple(gift.GiftPair(p["prompt"], p["match"]) for p in value["pairs"])
-        return gift.GiftQuestion(type=kind, pairs=pairs, **common)
-    # ordering: no options in GIFT; write_gift skips it by its type.
-    return gift.GiftQuestion(type=kind, **common)
+    return registry.get(question.type).to_gift(question.content[0].value, common)
 
 
 def question_bank_export_gift(*, questions: Iterable[Question]) -> GiftExport:
-    """Write the questions as GIFT, ordering questions left out and counted.
+    """Write the questions as GIFT, the types GIFT cannot express (ordering) left
+    out and counted.
 
     Raises ``gift.GiftError`` (positions are question numbers) for a question that
     GIFT cannot carry as it is; the caller shows it.
     """
-    questions = list(questions)
-    text, skipped = gift.write_gift(gift_from_question(q) for q in questions)
-    skipped_codes = [dict(g.meta)["code"] for g in skipped]
-    left_out = set(skipped_codes)
-    exported = [q.code for q in questions if q.code not in left_out]
+    written: list[gift.GiftQuestion] = []
+    numbers: list[int] = []  # each written question's number among all
+    exported: list[str] = []
+    skipped_codes: list[str] = []
+    for number, question in enumerate(questions, start=1):
+        as_gift = gift_from_question(question)
+        if as_gift is None:
+            skipped_codes.append(question.code)
+        else:
+            written.append(as_gift)
+            numbers.append(number)
+            exported.append(question.code)
+    try:
+        text = gift.write_gift(written)[0]
+    except gift.GiftError as error:
+        raise gift.GiftError(
+            [(numbers[position - 1], reason) for position, reason in error.errors],
+            unit=error.unit,
+        ) from error
     header = [
         "// "
         + ngettext(
@@ -177,60 +145,10 @@ def question_bank_export_gift(*, questions: Iterable[Question]) -> GiftExport:
 # ----------------------------------------------------------------- GIFT -> Question
 
 
-def _percent_text(credit: Fraction) -> str:
-    percent = credit * 100
-    value = Decimal(percent.numerator) / Decimal(percent.denominator)
-    return f"{value.quantize(Decimal('0.01')).normalize():f}"
-
-
 def _content_data(question: gift.GiftQuestion) -> tuple[dict, list[str]]:
     """Our bank entry's type-specific part, and the problems found."""
-    data: dict = {"type": question.type}
-    problems: list[str] = []
-    if question.type == gift.SINGLE:
-        data["options"] = [
-            {"text": o.text, "correct": o.credit == 1, "feedback": o.feedback}
-            for o in question.options
-        ]
-    elif question.type == gift.MULTIPLE:
-        data["options"] = [
-            {"text": o.text, "correct": o.credit > 0, "feedback": o.feedback}
-            for o in question.options
-        ]
-    elif question.type == gift.SITUATIONAL:
-        options = []
-        for option in question.options:
-            percent = option.credit * 100
-            if percent.denominator != 1:
-                problems.append(
-                    _(
-                        "el crédito %(credit)s %% de la opción «%(option)s» no es un "
-                        "porcentaje entero: en una pregunta situacional cada opción "
-                        "vale un porcentaje entero de 0 a 100"
-                    )
-                    % {"credit": _percent_text(option.credit), "option": option.text}
-                )
-            if not option.feedback:
-                problems.append(
-                    _(
-                        "la opción «%(option)s» necesita retroalimentación: en una "
-                        "pregunta situacional cada opción la lleva"
-                    )
-                    % {"option": option.text}
-                )
-            options.append(
-                {
-                    "text": option.text,
-                    "credit": option.credit,
-                    "feedback": option.feedback,
-                }
-            )
-        data["options"] = options
-    elif question.type == gift.TRUE_FALSE:
-        data["answer"] = bool(question.answer)
-    elif question.type == gift.MATCHING:
-        data["pairs"] = [{"prompt": p.prompt, "match": p.match} for p in question.pairs]
-    return data, problems
+    data, problems = registry.get(question.type).from_gift(question)
+    return {"type": question.type, **data}, problems
 
 
 def _block_messages(error) -> list[str]:

@@ -27,7 +27,7 @@ from enum import StrEnum
 from fractions import Fraction
 from numbers import Rational
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -38,6 +38,7 @@ __all__ = [
     "ElementGrade",
     "GradedItem",
     "InvalidKey",
+    "Key",
     "QuestionType",
     "grade_attempt",
     "normalize_answer",
@@ -71,6 +72,27 @@ class AnswerShapeError(ValueError):
     The message describes only what was posted, never the key: it may be shown
     to the learner.
     """
+
+
+@runtime_checkable
+class Key(Protocol):
+    """What grading needs of an answer key. ``AnswerKey`` is the key of the
+    built-in question types; a question type of its own (see
+    ``assessments/question_types``) may bring any frozen object with:
+
+    - ``type``: the question type's name;
+    - ``ratio(answer)``: the score of a raw or canonical answer as a pair of ints
+      ``(numerator, denominator)`` in [0, 1]; a blank or malformed answer is 0 and
+      never raises;
+    - ``normalize(raw)``: the canonical, JSON-able form of a posted answer, or
+      ``None`` for a blank; raises ``AnswerShapeError`` for a malformed one.
+    """
+
+    type: str
+
+    def ratio(self, answer: object) -> tuple[int, int]: ...
+
+    def normalize(self, raw: object) -> object: ...
 
 
 _CHOICE_TYPES = frozenset(
@@ -293,6 +315,23 @@ class AnswerKey:
         setattr_(self, "_item_set", frozenset(order))
         setattr_(self, "_rate", _RATERS[kind])
 
+    # -- the key protocol (see ``Key``)
+
+    def ratio(self, answer: object) -> tuple[int, int]:
+        """The score of ``answer`` as an unreduced ``(numerator, denominator)``."""
+        return self._rate(self, answer)
+
+    def normalize(self, raw: object) -> object:
+        """The canonical form of ``raw`` (see ``normalize_answer``)."""
+        checked = _CHECKERS[self.type](self, raw)
+        if checked is None:
+            return None
+        if self.type is QuestionType.MULTIPLE:
+            return tuple(sorted(checked))
+        if self.type is QuestionType.MATCHING:
+            return tuple(sorted(checked.items()))
+        return checked
+
 
 # ------------------------------------------------------------------ answer shapes
 #
@@ -415,7 +454,7 @@ _CHECKERS: dict[QuestionType, Callable[[AnswerKey, object], Any]] = {
 }
 
 
-def normalize_answer(key: AnswerKey, raw: object) -> object:
+def normalize_answer(key: Key, raw: object) -> object:
     """Validate the shape of a posted answer and return its canonical form.
 
     Canonical forms: an option id ``str`` (single, true_false, situational); a
@@ -423,14 +462,7 @@ def normalize_answer(key: AnswerKey, raw: object) -> object:
     ``(prompt, match)`` pairs (matching); a tuple (ordering); ``None`` (blank).
     Raises ``AnswerShapeError``, whose message never reveals the key.
     """
-    checked = _CHECKERS[key.type](key, raw)
-    if checked is None:
-        return None
-    if key.type is QuestionType.MULTIPLE:
-        return tuple(sorted(checked))
-    if key.type is QuestionType.MATCHING:
-        return tuple(sorted(checked.items()))
-    return checked
+    return key.normalize(raw)
 
 
 # ------------------------------------------------------------------------ scoring
@@ -512,9 +544,9 @@ def _fraction(ratio: _Ratio) -> Fraction:
     return value
 
 
-def score(key: AnswerKey, answer: object) -> Fraction:
+def score(key: Key, answer: object) -> Fraction:
     """Score one answer (raw or canonical) in [0, 1]; blank or malformed is 0."""
-    return _fraction(key._rate(key, answer))
+    return _fraction(key.ratio(answer))
 
 
 # ---------------------------------------------------------------- attempt grading
@@ -525,7 +557,7 @@ class GradedItem:
     question_id: str
     element: str
     criterion: str
-    key: AnswerKey
+    key: Key
     answer: object
 
 
@@ -610,8 +642,7 @@ def grade_attempt(
     by_element: dict[str, list[int]] = {}
     by_criterion: dict[tuple[str, str], list[int]] = {}
     for item in items:
-        key = item.key
-        ratio = key._rate(key, item.answer)
+        ratio = item.key.ratio(item.answer)
         scored.append((item.question_id, _fraction(ratio)))
         num, den = ratio
         for sums in (

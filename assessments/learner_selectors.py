@@ -13,15 +13,14 @@ from fractions import Fraction
 
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from courses.models import LessonPage, ModulePage
 from standards.models import Criterion
 
 from . import learner_answers
 from .attempt_services import Availability, attempt_availability
-from .grading import QuestionType
 from .models import AssessmentPage, Attempt, ElementResult, Response
+from .question_types import registry
 
 # ------------------------------------------------------------------ start page
 
@@ -156,56 +155,19 @@ def _percent(value: Fraction) -> int:
     return int(100 * value)
 
 
-def _true_false_text(value) -> str:
-    return _("Verdadero") if value in (True, "true") else _("Falso")
-
-
 def _answer_texts(payload: dict, answer) -> tuple[str, ...]:
     """The learner's answer as text, in the terms they were shown."""
     if answer in (None, "", [], {}):
         return ()
-    kind = payload["type"]
-    if kind == QuestionType.TRUE_FALSE:
-        return (_true_false_text(answer),)
-    if kind in (QuestionType.SINGLE, QuestionType.SITUATIONAL):
-        texts = {o["id"]: o["text"] for o in payload["options"]}
-        return (texts.get(answer, "?"),)
-    if kind == QuestionType.MULTIPLE:
-        texts = {o["id"]: o["text"] for o in payload["options"]}
-        return tuple(texts.get(i, "?") for i in answer)
-    if kind == QuestionType.MATCHING:
-        prompts = {p["id"]: p["prompt"] for p in payload["pairs"]}
-        matches = {p["match_id"]: p["match"] for p in payload["pairs"]}
-        return tuple(
-            f"{prompts.get(prompt, '?')} → {matches.get(match, '?')}"
-            for prompt, match in answer.items()
-        )
-    texts = {item["id"]: item["text"] for item in payload["items"]}
-    return tuple(texts.get(i, "?") for i in answer)
+    return registry.get(payload["type"]).answer_texts(payload, answer)
 
 
 def _right_texts(payload: dict) -> tuple[str, ...]:
-    kind = payload["type"]
-    if kind == QuestionType.TRUE_FALSE:
-        return (_true_false_text(payload["answer"]),)
-    if kind in (QuestionType.SINGLE, QuestionType.MULTIPLE):
-        return tuple(o["text"] for o in payload["options"] if o["correct"])
-    if kind == QuestionType.SITUATIONAL:
-        return tuple(o["text"] for o in payload["options"] if o["credit"] == 100)
-    if kind == QuestionType.MATCHING:
-        return tuple(f"{p['prompt']} → {p['match']}" for p in payload["pairs"])
-    return tuple(item["text"] for item in payload["items"])
+    return registry.get(payload["type"]).right_texts(payload)
 
 
 def _option_feedback(payload: dict, answer) -> tuple[str, ...]:
-    if payload["type"] not in ("single", "multiple", "situational") or not answer:
-        return ()
-    chosen = set(answer) if isinstance(answer, list) else {answer}
-    return tuple(
-        o["feedback"]
-        for o in payload["options"]
-        if o["id"] in chosen and o.get("feedback")
-    )
+    return registry.get(payload["type"]).option_feedback(payload, answer)
 
 
 def answers_visible(

@@ -5,7 +5,6 @@ import json
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Any
 
 from django.db import transaction
@@ -14,6 +13,7 @@ from standards.models import Criterion
 
 from . import payloads
 from .models import Question, QuestionVersion
+from .question_types import registry
 
 _ITEM_NAMESPACE = uuid.UUID("3f0b6d8e-2c41-4a55-9f3e-7d6b1a2c9e04")
 
@@ -68,18 +68,14 @@ def _item_id(code: str, kind: str, index: int) -> str:
     return str(uuid.uuid5(_ITEM_NAMESPACE, f"{code}/{kind}/{index}"))
 
 
-def _credit_percent(raw: Any) -> int:
-    credit = Fraction(str(raw))
-    percent = credit * 100
-    if percent.denominator != 1 or not 0 <= percent <= 100:
-        raise ValueError(f"credit {raw} is not a whole percentage in [0, 100]")
-    return int(percent)
-
-
 def content_from_data(data: Mapping[str, Any]) -> list[dict]:
     """Turn a bank entry (assessments/content/README.md) into StreamField raw data,
     with item ids derived from the question code so reloads keep them stable."""
     kind, code = data["type"], data["code"]
+    try:
+        qtype = registry.get(kind)
+    except KeyError:
+        raise ValueError(f"unknown question type {kind!r}") from None
 
     def items(key, values):
         return [
@@ -87,47 +83,7 @@ def content_from_data(data: Mapping[str, Any]) -> list[dict]:
             for index, value in enumerate(values)
         ]
 
-    if kind in ("single", "multiple"):
-        value = {
-            "options": items(
-                "options",
-                [
-                    {
-                        "text": o["text"],
-                        "correct": bool(o.get("correct")),
-                        "feedback": o.get("feedback", ""),
-                    }
-                    for o in data["options"]
-                ],
-            )
-        }
-    elif kind == "situational":
-        value = {
-            "options": items(
-                "options",
-                [
-                    {
-                        "text": o["text"],
-                        "credit": _credit_percent(o["credit"]),
-                        "feedback": o.get("feedback", ""),
-                    }
-                    for o in data["options"]
-                ],
-            )
-        }
-    elif kind == "true_false":
-        value = {"answer": bool(data["answer"])}
-    elif kind == "matching":
-        value = {
-            "pairs": items(
-                "pairs",
-                [{"prompt": p["prompt"], "match": p["match"]} for p in data["pairs"]],
-            )
-        }
-    elif kind == "ordering":
-        value = {"items": items("items", list(data["items"]))}
-    else:
-        raise ValueError(f"unknown question type {kind!r}")
+    value = qtype.content_value(data, items)
     return [{"type": kind, "value": value, "id": _item_id(code, "block", 0)}]
 
 

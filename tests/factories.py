@@ -16,6 +16,7 @@ from wagtail.images.models import Image
 from accounts import roles
 from assessments.models import AssessmentPage, BlueprintRow, Question
 from assessments.question_services import content_from_data
+from assessments.question_types import registry
 from courses.models import CoursePage, HomePage, LessonPage, ModulePage
 from standards.models import Criterion, Element, Standard
 
@@ -229,88 +230,25 @@ class ImageFactory(factory.django.DjangoModelFactory):
 
 # ---------------------------------------------------------------- assessments
 
-QUESTION_TYPES = (
-    "single",
-    "multiple",
-    "true_false",
-    "matching",
-    "ordering",
-    "situational",
-)
+# The built-in types; a type registered later is not drawn into these tests.
+QUESTION_TYPES = tuple(qtype.name for qtype in registry.all())
 
 
 def question_data(kind: str = "single", *, right: int = 0) -> dict:
     """A valid question-bank entry of ``kind`` (assessments/content/README.md),
     without code and criterion. ``right`` is the index of the correct option of a
     single-choice question and of the full-credit option of a situational one."""
-    if kind == "single":
-        texts = ["Saludar por su nombre", "Ignorar al cliente", "Interrumpirlo"]
-        return {
-            "type": kind,
-            "options": [
-                {"text": text, "correct": index == right}
-                for index, text in enumerate(texts)
-            ],
-        }
-    if kind == "multiple":
-        return {
-            "type": kind,
-            "options": [
-                {"text": "Escuchar", "correct": True},
-                {"text": "Confirmar la solicitud", "correct": True},
-                {"text": "Discutir", "correct": False},
-                {"text": "Mirar el reloj", "correct": False},
-            ],
-        }
-    if kind == "true_false":
-        return {"type": kind, "answer": True}
-    if kind == "matching":
-        return {
-            "type": kind,
-            "pairs": [
-                {"prompt": "Dominante", "match": "Firmeza y datos"},
-                {"prompt": "Indeciso", "match": "Pocas opciones"},
-                {"prompt": "Impaciente", "match": "Rapidez"},
-            ],
-        }
-    if kind == "ordering":
-        return {"type": kind, "items": ["Saludar", "Escuchar", "Resolver", "Despedir"]}
-    if kind == "situational":
-        credits = ["0", "0", "0"]
-        credits[(right + 1) % 3] = "1/2"
-        credits[right] = "1"
-        texts = ["Escucharlo y proponer", "Pedirle que se calme", "Llamar al jefe"]
-        return {
-            "type": kind,
-            "options": [
-                {"text": text, "credit": credit, "feedback": f"Crédito {credit}."}
-                for text, credit in zip(texts, credits, strict=True)
-            ],
-        }
-    raise ValueError(f"unknown question type {kind!r}")
+    try:
+        qtype = registry.get(kind)
+    except KeyError:
+        raise ValueError(f"unknown question type {kind!r}") from None
+    return qtype.example_data(right=right)
 
 
 def answer_for(payload: dict, *, right: bool = True):
     """A raw answer to a question version's ``payload`` that scores 1 (``right``)
     or 0 (every choice, pair or place wrong)."""
-    kind = payload["type"]
-    if kind in ("single", "multiple"):
-        picks = [o["id"] for o in payload["options"] if o["correct"] == right]
-        return picks[0] if kind == "single" else picks
-    if kind == "situational":
-        wanted = 100 if right else 0
-        return next(o["id"] for o in payload["options"] if o["credit"] == wanted)
-    if kind == "true_false":
-        return "true" if payload["answer"] == right else "false"
-    if kind == "matching":
-        pairs = payload["pairs"]
-        shift = 0 if right else 1
-        return {
-            pair["id"]: pairs[(index + shift) % len(pairs)]["match_id"]
-            for index, pair in enumerate(pairs)
-        }
-    items = [item["id"] for item in payload["items"]]
-    return items if right else items[1:] + items[:1]
+    return registry.get(payload["type"]).example_answer(payload, right=right)
 
 
 class StandardFactory(factory.django.DjangoModelFactory):

@@ -18,21 +18,27 @@
 
   const sections = () => Array.from(form.querySelectorAll("[data-question]"));
 
-  // The answer of one question, in the tokens the form uses.
+  // The answer of one question, in the tokens the form uses. Every widget
+  // follows its section's data-answer-shape (see assessments/question_types):
+  // "one" posts one value, "list" every value chosen, "parts" one value per
+  // control that has a data-token.
   function answerOf(section) {
-    const type = section.dataset.type;
-    if (type === "multiple") {
-      return Array.from(section.querySelectorAll("input[type=checkbox]:checked")).map((i) => i.value);
-    }
-    if (type === "matching" || type === "ordering") {
+    const controls = Array.from(section.querySelectorAll("input[name], select[name], textarea[name]"));
+    const shape = section.dataset.answerShape;
+    if (shape === "parts") {
       const answer = {};
-      section.querySelectorAll("select[data-token]").forEach((select) => {
-        answer[select.dataset.token] = select.value;
-      });
+      controls
+        .filter((control) => control.dataset.token !== undefined)
+        .forEach((control) => {
+          answer[control.dataset.token] = control.value;
+        });
       return answer;
     }
-    const checked = section.querySelector("input[type=radio]:checked");
-    return checked ? checked.value : null;
+    const chosen = controls.filter((control) =>
+      control.type === "checkbox" || control.type === "radio" ? control.checked : control.value !== "",
+    );
+    if (shape === "list") return chosen.map((control) => control.value);
+    return chosen.length ? chosen[0].value : null;
   }
 
   function isAnswered(answer) {
@@ -41,8 +47,11 @@
     return Object.values(answer).some((value) => value !== "");
   }
 
-  // An ordering is saved only when every item has a place (or none has).
-  function orderingIncomplete(answer) {
+  // A widget whose parts each hold a different value (an ordering) is saved only
+  // when every part has a value (or none has).
+  const distinct = (section) => section.dataset.distinctParts !== undefined;
+
+  function partsIncomplete(answer) {
     const values = Object.values(answer);
     const filled = values.filter((value) => value !== "");
     return filled.length > 0 && (filled.length < values.length || new Set(filled).size < filled.length);
@@ -91,7 +100,7 @@
   function save(section) {
     if (closed) return;
     const answer = answerOf(section);
-    if (section.dataset.type === "ordering" && orderingIncomplete(answer)) {
+    if (distinct(section) && partsIncomplete(answer)) {
       setState(section, text.msgIncomplete, "pending");
       return;
     }
@@ -107,7 +116,7 @@
   async function send(section) {
     if (closed) return;
     const answer = answerOf(section);
-    if (section.dataset.type === "ordering" && orderingIncomplete(answer)) {
+    if (distinct(section) && partsIncomplete(answer)) {
       setState(section, text.msgIncomplete, "pending");
       return;
     }
@@ -140,7 +149,7 @@
     }
   }
 
-  // Ordering: choosing a place another item holds swaps the two.
+  // Distinct parts (an ordering): choosing a value another part holds swaps the two.
   function swapPlaces(select) {
     const section = select.closest("[data-question]");
     const previous = select.dataset.previous || "";
@@ -155,14 +164,14 @@
     select.dataset.previous = select.value;
   }
 
-  form.querySelectorAll("[data-type=ordering] select[data-token]").forEach((select) => {
+  form.querySelectorAll("[data-distinct-parts] select[data-token]").forEach((select) => {
     select.dataset.previous = select.value;
   });
 
   form.addEventListener("change", (event) => {
     const section = event.target.closest("[data-question]");
     if (!section) return;
-    if (section.dataset.type === "ordering" && event.target.matches("select")) swapPlaces(event.target);
+    if (distinct(section) && event.target.matches("select[data-token]")) swapPlaces(event.target);
     save(section);
   });
 

@@ -1,0 +1,92 @@
+"""Single choice: one right option among two or more."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+
+from .. import gift
+from ..grading import AnswerKey
+from . import registry
+from .blocks import ChoiceOptionBlock, OptionsBlock, fail
+from .options import OptionsType
+
+
+class SingleChoiceBlock(OptionsBlock):
+    options = blocks.ListBlock(ChoiceOptionBlock(), label=_("opciones"), min_num=2)
+
+    class Meta:
+        icon = "radio-full"
+        label = _("Opción única")
+
+    def check_options(self, options):
+        if sum(1 for o in options if o["correct"]) != 1:
+            fail(_("Una pregunta de opción única tiene exactamente una correcta."))
+
+
+@registry.register
+class SingleChoice(OptionsType):
+    """GIFT: the right option has credit 100 %, the others 0 %. On import the
+    option worth 100 % is the right one (GIFT's negative weights on wrong options
+    mean nothing here: a single choice never subtracts)."""
+
+    name = "single"
+    block = SingleChoiceBlock
+
+    def content_value(self, data, items):
+        return {
+            "options": items(
+                "options",
+                [
+                    {
+                        "text": o["text"],
+                        "correct": bool(o.get("correct")),
+                        "feedback": o.get("feedback", ""),
+                    }
+                    for o in data["options"]
+                ],
+            )
+        }
+
+    def option_payload(self, option):
+        return {"correct": bool(option["correct"])}
+
+    def answer_key(self, payload):
+        options = payload["options"]
+        right = next(o["id"] for o in options if o["correct"])
+        return AnswerKey.single([o["id"] for o in options], right)
+
+    def right_texts(self, payload):
+        return tuple(o["text"] for o in payload["options"] if o["correct"])
+
+    def countable_options(self, payload):
+        return [
+            {"id": o["id"], "text": o["text"], "correct": o["correct"], "credit": None}
+            for o in payload["options"]
+        ]
+
+    def gift_option(self, option, options):
+        return gift.GiftOption(
+            option["text"], 1 if option["correct"] else 0, option["feedback"] or ""
+        )
+
+    def from_gift(self, question):
+        options = [
+            {"text": o.text, "correct": o.credit == 1, "feedback": o.feedback}
+            for o in question.options
+        ]
+        return {"options": options}, []
+
+    def right_answer(self, key):
+        return next(iter(key.correct))
+
+    def example_data(self, *, right=0):
+        texts = ["Saludar por su nombre", "Ignorar al cliente", "Interrumpirlo"]
+        return {
+            "type": self.name,
+            "options": [
+                {"text": text, "correct": index == right}
+                for index, text in enumerate(texts)
+            ],
+        }
+
+    def example_answer(self, payload, *, right=True):
+        return next(o["id"] for o in payload["options"] if o["correct"] == right)
