@@ -84,3 +84,17 @@ def certificate_render_pdf(*, certificate_id: int) -> Certificate:
         raise RenderFailed(str(error)) from error
     certificate.refresh_from_db()
     return certificate
+
+
+def certificates_render_pending() -> tuple[int, int]:
+    """Render every certificate still without its PDF (a lost task, a failure
+    that outlived its retries); returns (rendered, still failing)."""
+    rendered = failed = 0
+    pending = Certificate.objects.filter(pdf_sha256="").order_by("pk")
+    for certificate_id in pending.values_list("pk", flat=True):
+        try:
+            certificate_render_pdf(certificate_id=certificate_id)
+            rendered += 1
+        except RenderFailed:
+            failed += 1
+    return rendered, failed

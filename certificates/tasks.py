@@ -23,7 +23,7 @@ PROGRESS_INTERVAL = 1.0
 
 
 # A failed render is tried again after 1, 2, 4, 8 minutes, then left to the sweep
-# (manage.py render_pending_certificates) and to HR's "Reintentar" button.
+# (``manage.py render_pending_certificates``) and to HR's "Reintentar" button.
 RENDER_RETRIES = 4
 
 
@@ -54,18 +54,8 @@ def render_certificate_pdf(certificate_id: int) -> str:
 
 @task()
 def render_pending_certificates() -> int:
-    """Render every certificate still without its PDF; returns how many are
-    ready now."""
-    rendered = 0
-    for certificate_id in Certificate.objects.filter(pdf_sha256="").values_list(
-        "pk", flat=True
-    ):
-        try:
-            rendering.certificate_render_pdf(certificate_id=certificate_id)
-            rendered += 1
-        except rendering.RenderFailed:
-            continue
-    return rendered
+    """Render every certificate still without its PDF; returns how many were."""
+    return rendering.certificates_render_pending()[0]
 
 
 @task()

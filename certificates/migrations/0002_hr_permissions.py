@@ -2,10 +2,10 @@
 
 from django.db import migrations
 
+from accounts.role_permissions import sync_roles
+
 
 def grant(apps, schema_editor):
-    from accounts.role_permissions import sync_roles
-
     sync_roles(apps)
 
 

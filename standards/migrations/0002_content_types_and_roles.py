@@ -8,6 +8,8 @@ group and user grants move to the new permissions and the old type goes.
 
 from django.db import migrations
 
+from accounts.role_permissions import sync_roles
+
 MOVED = ("standard", "element", "criterion")
 
 
@@ -36,8 +38,6 @@ def move_content_types(apps, schema_editor):
 
 
 def grant(apps, schema_editor):
-    from accounts.role_permissions import sync_roles
-
     sync_roles(apps)
 
 
