@@ -314,7 +314,7 @@ def attempt_save_answer(*, attempt: Attempt, position: int, raw_answer, now=None
     return response
 
 
-def _attempt_thresholds(attempt: Attempt) -> dict[str, Fraction]:
+def attempt_thresholds(attempt: Attempt) -> dict[str, Fraction]:
     """The pass marks frozen at start; attempts from before they were frozen use
     the blueprint."""
     if attempt.thresholds:
@@ -322,13 +322,14 @@ def _attempt_thresholds(attempt: Attempt) -> dict[str, Fraction]:
     return _blueprint(attempt.assessment)[1]
 
 
-def _grade(attempt: Attempt) -> grading.AttemptGrade:
-    responses = list(
-        attempt.responses.select_related("key_version__criterion__element").order_by(
-            "position"
-        )
-    )
-    thresholds = _attempt_thresholds(attempt)
+def attempt_grade(
+    *, attempt: Attempt, responses: list[Response]
+) -> grading.AttemptGrade:
+    """The grade of an attempt's responses (loaded with
+    ``key_version__criterion__element``) by the pure ``grading.grade_attempt``,
+    with the pass marks frozen on the attempt. Reads only: submitting and the
+    result page both take scores, verdicts and the criteria below threshold from
+    here."""
     items = [
         grading.GradedItem(
             question_id=str(r.pk),
@@ -339,7 +340,16 @@ def _grade(attempt: Attempt) -> grading.AttemptGrade:
         )
         for r in responses
     ]
-    result = grading.grade_attempt(items, thresholds)
+    return grading.grade_attempt(items, attempt_thresholds(attempt))
+
+
+def _grade(attempt: Attempt) -> grading.AttemptGrade:
+    responses = list(
+        attempt.responses.select_related("key_version__criterion__element").order_by(
+            "position"
+        )
+    )
+    result = attempt_grade(attempt=attempt, responses=responses)
     scores = dict(result.items)
     for response in responses:
         response.score = scores[str(response.pk)]

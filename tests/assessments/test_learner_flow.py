@@ -4,6 +4,7 @@ on /mi-avance/, the deadline and its grace, and the background finalisation."""
 
 import json
 from datetime import timedelta
+from fractions import Fraction
 from unittest import mock
 
 import pytest
@@ -293,6 +294,24 @@ def test_failing_attempt_lists_criteria_with_lessons(client_in, final):
     assert "Respuesta correcta:" not in html
     assert 'data-testid="answers-hidden"' in html
     assert "Retroalimentación:" in html
+
+
+def test_result_page_rounds_percentages_to_the_nearest(client_in, final, learner):
+    """An element scored 121 of 150 reads "81 %" (not the truncated 80 %) on the
+    result page and in the history, by the site's one percent rule."""
+    attempt = begin(client_in, final)
+    assert submit(client_in, attempt).status_code == 303
+    e1 = ElementResult.objects.get(attempt=attempt, element__code="E1")
+    e1.earned, e1.possible, e1.passed = Fraction(121), Fraction(150), True
+    e1.save()
+    Attempt.objects.filter(pk=attempt.pk).update(score=Fraction(121, 150))
+    html = client_in.get(result_url(attempt)).content.decode()
+    assert "81 % (umbral 80 %)" in html
+    assert "Puntaje global: 81 %." in html
+    assert ">81 %</div>" in html
+    assert "80 % (umbral" not in html
+    history = client_in.get(final.url).content.decode()
+    assert '<span class="small">81 %</span>' in history
 
 
 @pytest.mark.parametrize(
