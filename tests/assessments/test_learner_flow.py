@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
 
-from assessments import attempt_services, tasks
+from assessments import attempt_services, submission, tasks
 from assessments.models import AssessmentPage, Attempt, BlueprintRow, ElementResult
 from courses.models import LessonPage, ModulePage
 from tests.assessments.attempt_helpers import form_fields, right_form, right_tokens
@@ -225,9 +225,7 @@ def test_learner_flow_end_to_end(client_in, final, learner):
     assert " checked" in followed or " selected" in followed
     assert 'class="btn btn-sm btn-outline-secondary answered"' in followed
 
-    with mock.patch.object(
-        attempt_services, "_grade", wraps=attempt_services._grade
-    ) as grade:
+    with mock.patch.object(submission, "_grade", wraps=submission._grade) as grade:
         one = submit(client_in, attempt)
         two = submit(client_in, attempt)
     assert one.status_code == two.status_code == 303
@@ -598,6 +596,53 @@ def test_start_defers_finalisation_when_the_backend_can(
         + timedelta(seconds=final.grace_seconds)
         + tasks.FINALISE_MARGIN
     )
+
+
+@pytest.fixture
+def deferring_backend(settings):
+    """A task backend that can defer (the dummy one keeps what is enqueued)."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}
+    }
+    backend = tasks.finalise_attempt.get_backend()
+    assert backend.supports_defer
+    return backend
+
+
+def test_starting_through_the_service_schedules_finalisation(
+    final, learner, deferring_backend, django_capture_on_commit_callbacks
+):
+    """attempt_start itself schedules the deadline task, on commit, so an attempt
+    started without the view (the demo loader, a command) is finalised too; a
+    resumed open attempt is not scheduled again."""
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        attempt = attempt_services.attempt_start(learner=learner, assessment=final)
+        assert deferring_backend.results == []  # nothing before commit
+    for callback in callbacks:
+        callback()
+    [queued] = deferring_backend.results
+    assert queued.args == [str(attempt.uuid)]
+    assert (
+        queued.task.run_after
+        == (attempt.deadline + timedelta(seconds=final.grace_seconds))
+        + tasks.FINALISE_MARGIN
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        again = attempt_services.attempt_start(learner=learner, assessment=final)
+    assert again.pk == attempt.pk
+    assert len(deferring_backend.results) == 1
+
+
+def test_an_attempt_without_time_limit_schedules_nothing(
+    final, learner, deferring_backend, django_capture_on_commit_callbacks
+):
+    """No deadline, no task."""
+    AssessmentPage.objects.filter(pk=final.pk).update(time_limit_minutes=0)
+    final.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        attempt = attempt_services.attempt_start(learner=learner, assessment=final)
+    assert attempt.deadline is None
+    assert deferring_backend.results == []
 
 
 def test_immediate_backend_skips_deferral(final, learner):
