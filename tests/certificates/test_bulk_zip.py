@@ -22,26 +22,14 @@ from certificates.services import certificate_revoke
 from tests.factories import (
     CertificationSetup,
     HRFactory,
-    delete_all_certificates,
     issue_certificate,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_media")]
 
 MX = ZoneInfo("America/Mexico_City")
 BULK = reverse("certificates:hr_bulk_zip")
 MANIFEST_HEADERS = ["Folio", "Titular", "Archivo", "SHA-256", "URL de verificación"]
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    delete_all_certificates()
-
-
-@pytest.fixture
-def hr():
-    return HRFactory()
 
 
 @pytest.fixture

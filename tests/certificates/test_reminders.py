@@ -30,11 +30,10 @@ from tests.factories import (
     TrainerFactory,
     certificate_issue_for_attempt,
     competent_attempt,
-    delete_all_certificates,
     issue_certificate,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_media")]
 
 MX = ZoneInfo("America/Mexico_City")
 TODAY = "2026-06-15 18:00:00"  # noon in Mexico City
@@ -62,17 +61,6 @@ def failed_attempt(*, learner, setup, at):
 
 def short(day: date) -> str:
     return formats.date_format(day, "SHORT_DATE_FORMAT")
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    delete_all_certificates()
-
-
-@pytest.fixture
-def hr():
-    return HRFactory(email="rh@example.com")
 
 
 @pytest.fixture
