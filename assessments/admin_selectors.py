@@ -14,10 +14,10 @@ from fractions import Fraction
 
 import django_filters
 from django.db.models import Count, Q, QuerySet
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
+from standards.display import percent_label
 from standards.models import Criterion, Element
 
 from . import item_stats, payloads
@@ -365,9 +365,6 @@ def decimal_text(value: Fraction | None, places: int = 2) -> str:
 
 
 def percent_text(value: Fraction | None) -> str:
-    if value is None:
-        return "—"
-    exact = Decimal(value.numerator * 100) / Decimal(value.denominator)
-    return gettext("%(value)s %%") % {
-        "value": exact.quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    }
+    """A share in [0, 1] as the site shows percentages (standards.display
+    .percent_label); "—" for None."""
+    return "—" if value is None else percent_label(value, 1)

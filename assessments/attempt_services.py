@@ -1,10 +1,14 @@
-"""Changes of state for attempts: start, save an answer, submit, finalise overdue
-attempts and re-grade. Every view, task and command goes through these."""
+"""Changes of state for attempts: start, save answers, submit, finalise overdue
+attempts and re-grade. Every view, task and command goes through these.
+
+Submitting, finalising and re-grading live in ``submission`` (below ``tasks``, so
+that ``attempt_start`` can schedule the deadline task) and are re-exported here.
+"""
 
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from fractions import Fraction
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -14,16 +18,25 @@ from django.utils.translation import gettext as _
 from standards.display import long_date
 from standards.models import Element
 
-from . import blueprint, certification, grading, payloads
+from . import blueprint, certification, grading, payloads, tasks
 from .models import (
     AssessmentPage,
     Attempt,
-    ElementResult,
     Question,
-    RegradeRecord,
     Response,
 )
 from .question_services import question_version_current
+from .submission import (  # noqa: F401  (re-exported: the attempt services)
+    assessment_plan,
+    attempt_finalise_if_overdue,
+    attempt_grade,
+    attempt_submit,
+    attempt_thresholds,
+    attempts_finalise_overdue,
+    closes_at,
+    is_overdue,
+    question_regrade,
+)
 
 
 class AttemptNotAllowed(Exception):
@@ -115,28 +128,6 @@ def attempt_availability(*, learner, assessment: AssessmentPage, now=None):
     )
 
 
-def _blueprint(assessment: AssessmentPage):
-    rows = list(
-        assessment.blueprint_rows.select_related("element", "criterion").order_by(
-            "sort_order"
-        )
-    )
-    plan = [
-        blueprint.BlueprintRow(
-            row.element.code,
-            row.criterion.code if row.criterion_id else None,
-            row.count,
-        )
-        for row in rows
-    ]
-    thresholds: dict[str, Fraction] = {}
-    for row in rows:
-        # An element's bar is the strictest of its rows.
-        value = Fraction(row.threshold_percent, 100)
-        thresholds[row.element.code] = max(thresholds.get(row.element.code, 0), value)
-    return plan, thresholds
-
-
 def _pool(assessment: AssessmentPage) -> tuple[list[blueprint.Candidate], dict]:
     # Only the blueprint's own elements: rows match candidates by element code,
     # and codes (E1, E2 ...) are unique per standard, not across standards.
@@ -161,7 +152,9 @@ def attempt_start(
 ) -> Attempt:
     """Start an attempt (or return the open one): draw the questions per blueprint,
     avoiding those of the learner's last attempt when the bank allows, and freeze
-    their versions and display order."""
+    their versions and display order. A new attempt with a time limit has its
+    finalisation task scheduled for its deadline once the transaction commits
+    (``tasks.schedule_finalisation``; only on a backend that can defer)."""
     now = now or timezone.now()
     with transaction.atomic():
         availability = attempt_availability(
@@ -177,7 +170,7 @@ def attempt_start(
             )
         if not availability.can_start:
             raise AttemptNotAllowed(availability.reason)
-        plan, thresholds = _blueprint(assessment)
+        plan, thresholds = assessment_plan(assessment)
         if not plan:
             raise AttemptNotAllowed(_("Esta evaluación todavía no tiene preguntas."))
         pool, questions = _pool(assessment)
@@ -257,18 +250,9 @@ def attempt_start(
                 )
             )
         Response.objects.bulk_create(responses)
+        # Finalised at its deadline even if nobody comes back (after commit).
+        tasks.schedule_finalisation(attempt)
     return attempt
-
-
-def _closes_at(attempt: Attempt):
-    if attempt.deadline is None:
-        return None
-    return attempt.deadline + timedelta(seconds=attempt.assessment.grace_seconds)
-
-
-def is_overdue(attempt: Attempt, now=None) -> bool:
-    closes = _closes_at(attempt)
-    return closes is not None and (now or timezone.now()) > closes
 
 
 def _json_answer(normalized):
@@ -280,9 +264,13 @@ def _json_answer(normalized):
     return list(normalized)
 
 
-def attempt_save_answer(*, attempt: Attempt, position: int, raw_answer, now=None):
-    """Save one answer. Refused after the deadline plus grace, for closed attempts,
-    unknown positions and answers that do not fit the question."""
+def attempt_save_answers(
+    *, attempt: Attempt, answers: Mapping[int, object], now=None
+) -> list[Response]:
+    """Save several answers ({position: raw answer}) together: all of them or none,
+    in one transaction that locks the attempt once. Refused (AnswerRejected)
+    after the deadline plus grace, for closed attempts, unknown positions and
+    answers that do not fit their question."""
     now = now or timezone.now()
     with transaction.atomic():
         locked = (
@@ -294,177 +282,34 @@ def attempt_save_answer(*, attempt: Attempt, position: int, raw_answer, now=None
             raise AnswerRejected(_("Este intento ya se envió."))
         if is_overdue(locked, now):
             raise AnswerRejected(_("El tiempo de este intento terminó."))
-        response = (
-            Response.objects.select_related("version")
-            .filter(attempt=locked, position=position)
-            .first()
-        )
-        if response is None:
-            raise AnswerRejected(_("Esa pregunta no es parte de este intento."))
-        key = payloads.answer_key(response.version.payload)
-        try:
-            normalized = grading.normalize_answer(key, raw_answer)
-        except grading.AnswerShapeError as error:
-            raise AnswerRejected(
-                _("La respuesta no tiene un formato válido.")
-            ) from error
-        response.answer = _json_answer(normalized)
-        response.saved_at = now
-        response.save(update_fields=["answer", "saved_at"])
-    return response
-
-
-def _attempt_thresholds(attempt: Attempt) -> dict[str, Fraction]:
-    """The pass marks frozen at start; attempts from before they were frozen use
-    the blueprint."""
-    if attempt.thresholds:
-        return {element: Fraction(v) for element, v in attempt.thresholds.items()}
-    return _blueprint(attempt.assessment)[1]
-
-
-def _grade(attempt: Attempt) -> grading.AttemptGrade:
-    responses = list(
-        attempt.responses.select_related("key_version__criterion__element").order_by(
-            "position"
-        )
-    )
-    thresholds = _attempt_thresholds(attempt)
-    items = [
-        grading.GradedItem(
-            question_id=str(r.pk),
-            element=r.key_version.criterion.element.code,
-            criterion=r.key_version.criterion.code,
-            key=payloads.answer_key(r.key_version.payload),
-            answer=r.answer,
-        )
-        for r in responses
-    ]
-    result = grading.grade_attempt(items, thresholds)
-    scores = dict(result.items)
-    for response in responses:
-        response.score = scores[str(response.pk)]
-    Response.objects.bulk_update(responses, ["score"])
-    elements = {
-        r.key_version.criterion.element.code: r.key_version.criterion.element
-        for r in responses
-    }
-    ElementResult.objects.filter(attempt=attempt).delete()
-    ElementResult.objects.bulk_create(
-        ElementResult(
-            attempt=attempt,
-            element=elements[grade.element],
-            earned=grade.earned,
-            possible=grade.possible,
-            threshold=grade.threshold,
-            passed=grade.passed,
-        )
-        for grade in result.elements
-    )
-    earned = sum((g.earned for g in result.elements), Fraction(0))
-    possible = sum((g.possible for g in result.elements), Fraction(0))
-    attempt.score = earned / possible if possible else Fraction(0)
-    attempt.competent = None if attempt.assessment.is_diagnostic else result.competent
-    return result
-
-
-def attempt_submit(*, attempt: Attempt, now=None, automatic=False) -> Attempt:
-    """Submit and grade, once: a repeated or concurrent submit returns the same
-    result without grading again."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        locked = (
-            Attempt.objects.select_for_update(of=("self",))
-            .select_related("assessment")
-            .get(pk=attempt.pk)
-        )
-        if locked.status == Attempt.Status.SUBMITTED:
-            return locked
-        # A learner's own submit after deadline + grace is a late finalisation.
-        automatic = automatic or is_overdue(locked, now)
-        _grade(locked)
-        locked.status = Attempt.Status.SUBMITTED
-        # An overdue attempt counts as handed in when its time ran out.
-        closes = _closes_at(locked)
-        locked.submitted_at = min(now, locked.deadline) if automatic and closes else now
-        locked.finalised_automatically = automatic
-        locked.save(
-            update_fields=[
-                "status",
-                "submitted_at",
-                "finalised_automatically",
-                "score",
-                "competent",
-            ]
-        )
-        if locked.assessment.mode == AssessmentPage.Mode.FINAL:
-            # Judged and, when competent, certified in this same transaction.
-            certification.current().final_graded(attempt=locked, now=now)
-    return locked
-
-
-def attempt_finalise_if_overdue(*, attempt: Attempt, now=None) -> Attempt:
-    """Finalise an open attempt whose time is up, with its last saved answers."""
-    if attempt.status == Attempt.Status.OPEN and is_overdue(attempt, now):
-        return attempt_submit(attempt=attempt, now=now, automatic=True)
-    return attempt
-
-
-def attempts_finalise_overdue(*, now=None) -> int:
-    now = now or timezone.now()
-    count = 0
-    candidates = Attempt.objects.filter(
-        status=Attempt.Status.OPEN, deadline__lt=now
-    ).select_related("assessment")
-    for attempt in candidates:
-        if is_overdue(attempt, now):
-            attempt_submit(attempt=attempt, now=now, automatic=True)
-            count += 1
-    return count
-
-
-def question_regrade(*, question: Question, by) -> RegradeRecord:
-    """Re-grade every submitted attempt that showed this question with its current
-    key, and record what changed (scores and verdicts, attempt by attempt)."""
-    new_version = question_version_current(question=question)
-    details = []
-    verdicts_changed = 0
-    with transaction.atomic():
-        # Open attempts too, locked with the rest: one that is submitted later must
-        # be graded with the corrected key, not the one it was drawn with.
-        responses = list(
-            Response.objects.select_for_update(of=("self", "attempt"))
-            .filter(version__question=question)
-            .exclude(key_version=new_version)
-            .select_related("attempt__assessment", "version")
-        )
-        for response in responses:
-            if response.version.payload["type"] != new_version.payload["type"]:
-                continue  # a different type of question cannot grade the old answer
-            attempt = response.attempt
-            before = (attempt.score, attempt.competent)
-            response.key_version = new_version
-            response.save(update_fields=["key_version"])
-            if attempt.status != Attempt.Status.SUBMITTED:
-                continue  # graded with the corrected key when it is submitted
-            _grade(attempt)
-            attempt.save(update_fields=["score", "competent"])
-            if before[1] != attempt.competent:
-                verdicts_changed += 1
-            details.append(
-                {
-                    "attempt": str(attempt.uuid),
-                    "score_before": str(before[0]),
-                    "score_after": str(attempt.score),
-                    "competent_before": before[1],
-                    "competent_after": attempt.competent,
-                }
+        found = {
+            r.position: r
+            for r in Response.objects.select_related("version").filter(
+                attempt=locked, position__in=list(answers)
             )
-        record = RegradeRecord.objects.create(
-            question=question,
-            to_version=new_version,
-            by=by,
-            attempts_regraded=len(details),
-            verdicts_changed=verdicts_changed,
-            details=details,
-        )
-    return record
+        }
+        saved = []
+        for position, raw_answer in answers.items():
+            response = found.get(position)
+            if response is None:
+                raise AnswerRejected(_("Esa pregunta no es parte de este intento."))
+            key = payloads.answer_key(response.version.payload)
+            try:
+                normalized = grading.normalize_answer(key, raw_answer)
+            except grading.AnswerShapeError as error:
+                raise AnswerRejected(
+                    _("La respuesta no tiene un formato válido.")
+                ) from error
+            response.answer = _json_answer(normalized)
+            response.saved_at = now
+            saved.append(response)
+        Response.objects.bulk_update(saved, ["answer", "saved_at"])
+    return saved
+
+
+def attempt_save_answer(*, attempt: Attempt, position: int, raw_answer, now=None):
+    """Save one answer (``attempt_save_answers`` with one)."""
+    [response] = attempt_save_answers(
+        attempt=attempt, answers={position: raw_answer}, now=now
+    )
+    return response

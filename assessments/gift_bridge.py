@@ -21,7 +21,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -30,7 +29,7 @@ from standards.models import Criterion
 
 from . import gift
 from .models import Question, Response
-from .question_services import content_from_data
+from .question_services import content_from_data, question_problems
 from .question_types import registry
 
 CODE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
@@ -149,41 +148,6 @@ def _content_data(question: gift.GiftQuestion) -> tuple[dict, list[str]]:
     """Our bank entry's type-specific part, and the problems found."""
     data, problems = registry.get(question.type).from_gift(question)
     return {"type": question.type, **data}, problems
-
-
-def _block_messages(error) -> list[str]:
-    """Every message of a (nested) StreamField block validation error."""
-    messages: list[str] = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            for message in node.get("messages", []):
-                if message not in messages:
-                    messages.append(message)
-            children = node.get("blockErrors", {})
-            walk_children = (
-                children.values() if isinstance(children, dict) else children
-            )
-            for child in walk_children:
-                if child is not None:
-                    walk(child)
-
-    walk(error.as_json_data())
-    return messages or [str(error)]
-
-
-def _model_messages(error: ValidationError) -> list[str]:
-    if not hasattr(error, "error_dict"):
-        return list(error.messages)
-    messages = []
-    for name, errors in error.message_dict.items():
-        label = (
-            str(Question._meta.get_field(name).verbose_name)
-            if name != "__all__"
-            else ""
-        )
-        messages += [f"{label}: {m}" if label else m for m in errors]
-    return messages
 
 
 @dataclass
@@ -366,7 +330,6 @@ def question_bank_import_gift(*, text: str) -> GiftImportReport:
     )
     taken = set(Question.objects.values_list("code", flat=True)) | codes
     _new_codes(pending, taken)
-    stream_block = Question._meta.get_field("content").stream_block
     report = GiftImportReport()
     to_save: list[tuple[Question, bool]] = []
     for item in pending:
@@ -393,16 +356,8 @@ def question_bank_import_gift(*, text: str) -> GiftImportReport:
         except (KeyError, TypeError, ValueError) as error:
             importer.error(item.line, str(error))
             continue
-        try:
-            stream_block.clean(question.content)
-        except ValidationError as error:
-            for message in _block_messages(error):
-                importer.error(item.line, message)
-        try:
-            question.full_clean(exclude=["tags", "content"], validate_unique=False)
-        except ValidationError as error:
-            for message in _model_messages(error):
-                importer.error(item.line, message)
+        for message in question_problems(question):
+            importer.error(item.line, message)
         to_save.append((question, is_new))
     if importer.errors:
         raise GiftImportError(importer.errors)

@@ -15,10 +15,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from courses.models import LessonPage, ModulePage
+from standards.formatting import whole_percent
 from standards.models import Criterion
 
 from . import learner_answers
-from .attempt_services import Availability, attempt_availability
+from .attempt_services import Availability, attempt_availability, attempt_grade
 from .models import AssessmentPage, Attempt, ElementResult, Response
 from .question_types import registry
 
@@ -54,23 +55,12 @@ def start_page(*, assessment: AssessmentPage, user, now=None) -> dict:
         context["availability"] = attempt_availability(
             learner=user, assessment=assessment, now=now
         )
-        context["attempts"] = _with_percent(
+        context["attempts"] = list(
             Attempt.objects.filter(learner=user, assessment=assessment).order_by(
                 "-number"
             )
         )
     return context
-
-
-def _with_percent(attempts) -> list[Attempt]:
-    """The attempts, each with ``score_percent`` (whole percent, rounded down, as
-    element results are) for templates."""
-    result = list(attempts)
-    for attempt in result:
-        attempt.score_percent = (
-            None if attempt.score is None else int(100 * attempt.score)
-        )
-    return result
 
 
 # ---------------------------------------------------------------- attempt page
@@ -152,7 +142,8 @@ class ReviewItem:
 
 
 def _percent(value: Fraction) -> int:
-    return int(100 * value)
+    """A score in [0, 1] as a whole percent (standards.formatting.whole_percent)."""
+    return whole_percent(value, 1)
 
 
 def _answer_texts(payload: dict, answer) -> tuple[str, ...]:
@@ -240,28 +231,30 @@ def attempt_result(*, attempt: Attempt, now=None) -> dict:
         )
         for r in element_results
     ]
-    thresholds = {r.element_id: r.threshold for r in element_results}
     responses = list(
         Response.objects.filter(attempt=attempt)
         .select_related("version", "key_version__criterion__element")
         .order_by("position")
     )
 
-    # Criteria below their element's threshold, from the graded responses.
-    sums: dict[int, list] = {}
-    for r in responses:
-        criterion = r.key_version.criterion
-        entry = sums.setdefault(criterion.pk, [criterion, Fraction(0), 0])
-        entry[1] += r.score or Fraction(0)
-        entry[2] += 1
-    to_work = []
-    for criterion, earned, count in sums.values():
-        threshold = thresholds.get(criterion.element_id, Fraction(4, 5))
-        score = earned / count if count else Fraction(0)
-        if score < threshold:
-            to_work.append(
-                CriterionToWork(criterion, _percent(score), _percent(threshold))
-            )
+    # The criteria below their element's threshold, as grading finds them.
+    grade = attempt_grade(attempt=attempt, responses=responses)
+    thresholds = {e.element: e.threshold for e in grade.elements}
+    criteria = {
+        (r.key_version.criterion.element.code, r.key_version.criterion.code): (
+            r.key_version.criterion
+        )
+        for r in responses
+    }
+    to_work = [
+        CriterionToWork(
+            criteria[(c.element, c.criterion)],
+            whole_percent(c.earned, c.possible) or 0,
+            _percent(thresholds[c.element]),
+        )
+        for c in grade.criteria
+        if c.below_threshold
+    ]
     to_work.sort(
         key=lambda c: (
             c.criterion.element.order if c.criterion.element else 0,
@@ -310,7 +303,7 @@ def attempt_result(*, attempt: Attempt, now=None) -> dict:
         "review": review,
         "reveal_answers": reveal,
         "availability": availability,
-        "score_percent": _percent(attempt.score or Fraction(0)),
+        "score": attempt.score or Fraction(0),
         "answered_count": sum(1 for r in responses if r.answer is not None),
         "question_count": len(responses),
     }
@@ -337,7 +330,7 @@ def _passed_any(attempt: Attempt) -> bool:
 def learner_attempt_history(*, user) -> list[Attempt]:
     """All of the learner's attempts, newest first, with their assessment: 1
     query."""
-    return _with_percent(
+    return list(
         Attempt.objects.filter(learner=user)
         .select_related("assessment")
         .order_by("-started_at")

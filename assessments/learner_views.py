@@ -13,7 +13,6 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from . import access, attempt_services, learner_answers, learner_selectors, tasks
+from . import access, attempt_services, learner_answers, learner_selectors
 from .attempt_services import AnswerRejected, AttemptNotAllowed
 from .models import AssessmentPage, Attempt
 
@@ -109,7 +108,6 @@ def assessment_begin(request, page: AssessmentPage):
     except AttemptNotAllowed as error:
         messages.error(request, str(error))
         return _see_other(page.get_url(request))
-    tasks.schedule_finalisation(attempt)
     return _see_other(attempt.get_absolute_url())
 
 
@@ -292,11 +290,7 @@ def _answers_from_form(request, attempt: Attempt):
 def _save_all(request, attempt: Attempt, answers: dict) -> None:
     """Save every answer or none (raises _Closed or AnswerRejected)."""
     try:
-        with transaction.atomic():
-            for position, answer in answers.items():
-                attempt_services.attempt_save_answer(
-                    attempt=attempt, position=position, raw_answer=answer
-                )
+        attempt_services.attempt_save_answers(attempt=attempt, answers=answers)
     except AnswerRejected:
         attempt.refresh_from_db()
         if attempt.status != Attempt.Status.OPEN or attempt_services.is_overdue(

@@ -20,6 +20,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from standards.formatting import whole_percent
 from standards.models import Criterion, Element
 
 from .fields import FractionField
@@ -400,7 +401,8 @@ class ElementResult(models.Model):
 
     @property
     def percent(self) -> int:
-        return int(100 * self.earned / self.possible) if self.possible else 0
+        """The element's score as a whole percent (whole_percent)."""
+        return whole_percent(self.earned, self.possible) or 0
 
 
 class RegradeRecord(models.Model):

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from standards.models import Criterion
@@ -95,8 +96,9 @@ class BankLoadReport:
     kept: list[str] = field(default_factory=list)
 
 
-def _block_messages(error) -> list[str]:
-    """The messages of a (nested) StreamField block validation error."""
+def _block_messages(error: ValidationError) -> list[str]:
+    """Every message of a (nested) StreamField block validation error, once each,
+    in the order the blocks come."""
     messages: list[str] = []
 
     def walk(node):
@@ -104,18 +106,36 @@ def _block_messages(error) -> list[str]:
             messages.extend(m for m in node.get("messages", []) if m not in messages)
             children = node.get("blockErrors", {})
             for child in children.values() if isinstance(children, dict) else children:
-                walk(child)
+                if child is not None:
+                    walk(child)
 
     walk(error.as_json_data())
     return messages or [str(error)]
 
 
-def _validate_entry(question: Question) -> list[str]:
-    from django.core.exceptions import ValidationError
+def _model_messages(error: ValidationError) -> list[str]:
+    """A model validation error's messages, each after its field's label."""
+    if not hasattr(error, "error_dict"):
+        return list(error.messages)
+    messages = []
+    for name, errors in error.message_dict.items():
+        label = (
+            str(Question._meta.get_field(name).verbose_name)
+            if name != "__all__"
+            else ""
+        )
+        messages += [f"{label}: {m}" if label else m for m in errors]
+    return messages
 
+
+def question_problems(question: Question) -> list[str]:
+    """What is wrong with an unsaved question, as messages a person can read: the
+    rules of its content block (one right option, unique texts ...) and of its
+    fields. The one place the bank loader and the GIFT import build them.
+
+    Model.full_clean does not run a StreamField's block rules (the admin form
+    does), so they are run here as well."""
     messages: list[str] = []
-    # Model.full_clean does not run a StreamField's block rules (one right option,
-    # unique texts ...): the admin form does. Run them here as well.
     try:
         question.content.stream_block.clean(question.content)
     except ValidationError as error:
@@ -123,8 +143,8 @@ def _validate_entry(question: Question) -> list[str]:
     try:
         question.full_clean(exclude=["tags", "content"], validate_unique=False)
     except ValidationError as error:
-        messages += error.messages
-    return [f"{question.code}: {message}" for message in messages]
+        messages += _model_messages(error)
+    return messages
 
 
 @transaction.atomic
@@ -173,7 +193,9 @@ def question_bank_load(*, entries: Iterable[Mapping[str, Any]]) -> BankLoadRepor
         question.feedback = data.get("feedback", "")
         question.difficulty = data.get("difficulty", Question.Difficulty.MEDIUM)
         question.content = content
-        errors.extend(_validate_entry(question))
+        errors.extend(
+            f"{question.code}: {message}" for message in question_problems(question)
+        )
         pending.append((question, list(data.get("tags", [])), is_new))
     if errors:
         raise QuestionDataError(errors)

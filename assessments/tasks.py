@@ -4,18 +4,21 @@ An attempt whose time is up is finalised with its last saved answers. Three
 things make sure that happens, whichever comes first:
 
 1. any visit to the attempt (its pages, a save, a submit) finalises it first
-   (``attempt_services.attempt_finalise_if_overdue``), so the learner never sees
+   (``submission.attempt_finalise_if_overdue``), so the learner never sees
    an overdue attempt as open;
 2. when the task backend can run a task later (``backend.supports_defer``: the
    database backend of ``django-tasks-db`` and RQ can, the immediate backend of
-   the tests cannot), starting an attempt enqueues ``finalise_attempt`` to run
-   just after its deadline plus grace;
+   the tests cannot), ``submission.attempt_start`` enqueues
+   ``finalise_attempt`` (``schedule_finalisation``, on commit) to run just after
+   its deadline plus grace, whoever starts the attempt (a view, the demo loader);
 3. ``finalise_overdue_attempts``, a sweep over every overdue attempt, run from
    cron through ``manage.py finalise_overdue_attempts`` (or enqueued with
    ``--enqueue``), catches anything the other two missed (a lost task, a
    backend without deferral).
 
-All three call the same services, so finalising twice is harmless.
+All three call the same services (``submission``), so finalising twice is
+harmless. This module imports ``submission``, not ``attempt_services``, which
+imports this one to schedule.
 """
 
 from datetime import timedelta
@@ -23,7 +26,7 @@ from datetime import timedelta
 from django.db import transaction
 from django_tasks import task
 
-from . import attempt_services
+from . import submission
 from .models import Attempt
 
 # Run the per-attempt task a moment after the attempt closes, so that the
@@ -34,7 +37,7 @@ FINALISE_MARGIN = timedelta(seconds=5)
 @task
 def finalise_overdue_attempts() -> int:
     """Finalise every open attempt past its deadline plus grace; return how many."""
-    return attempt_services.attempts_finalise_overdue()
+    return submission.attempts_finalise_overdue()
 
 
 @task
@@ -48,7 +51,7 @@ def finalise_attempt(attempt_uuid: str) -> bool:
     )
     if attempt is None:
         return False
-    result = attempt_services.attempt_finalise_if_overdue(attempt=attempt)
+    result = submission.attempt_finalise_if_overdue(attempt=attempt)
     return result.status == Attempt.Status.SUBMITTED
 
 

@@ -32,7 +32,6 @@ from .access import bulk_download_visible_to, hr_can, hr_required
 from .hr_forms import CertificateFilterForm, RevokeForm
 from .models import BulkDownload, Certificate
 from .selectors import verification
-from .tasks import build_bulk_zip
 
 logger = logging.getLogger(__name__)
 
@@ -270,12 +269,9 @@ def bulk_zip(request):
         )
         return response
     _form, filters = _filters(request)
-    job = BulkDownload.objects.create(
-        requested_by=request.user,
-        filters={**filters.as_json(), "today": today.isoformat()},
-        total=total,
+    job = services.bulk_download_request(
+        by=request.user, filters=filters, today=today, total=total
     )
-    build_bulk_zip.enqueue(job.pk)
     return redirect("certificates:hr_bulk_status", pk=job.pk)
 
 

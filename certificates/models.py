@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
+from standards.formatting import whole_percent
+
 
 @register_setting(icon="doc-full")
 class CertificateSettings(BaseSiteSetting):
@@ -213,4 +215,5 @@ class BulkDownload(models.Model):
 
     @property
     def percent(self) -> int:
-        return 100 * self.done // self.total if self.total else 0
+        """Certificates added so far as a whole percent (whole_percent)."""
+        return whole_percent(self.done, self.total) or 0

@@ -34,8 +34,9 @@ from evaluation import selectors as evaluation_selectors
 from evaluation.models import Judgement
 
 from . import renewal, tasks
+from .hr_selectors import CertificateFilters, certificate_search
 from .issuer import issuer_settings
-from .models import Certificate, CertificateSettings, SerialCounter
+from .models import BulkDownload, Certificate, CertificateSettings, SerialCounter
 from .snapshot import ElementSnapshot, build_snapshot
 
 CODE_BYTES = 20  # 160 bits -> 32 base32 characters
@@ -288,3 +289,23 @@ def certificate_reissue(*, certificate: Certificate, by, now=None) -> Certificat
                 now=now,
             )
     return new
+
+
+def bulk_download_request(
+    *, by, filters: CertificateFilters, today: date, total: int | None = None
+) -> BulkDownload:
+    """Ask for a ZIP of the certificates matching ``filters`` (as HR saw them on
+    ``today``) to be built in the background: the job is created now and
+    ``tasks.build_bulk_zip`` enqueued once the transaction commits, so the worker
+    never looks for a job that is not there yet. ``total`` is the count the
+    caller already has (counted here otherwise); the task counts again."""
+    if total is None:
+        total = certificate_search(filters=filters, today=today).count()
+    with transaction.atomic():
+        job = BulkDownload.objects.create(
+            requested_by=by,
+            filters={**filters.as_json(), "today": today.isoformat()},
+            total=total,
+        )
+        transaction.on_commit(lambda: tasks.build_bulk_zip.enqueue(job.pk))
+    return job

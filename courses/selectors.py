@@ -12,6 +12,7 @@ from operator import or_
 from django.db.models import Q
 from wagtail.models import Page
 
+from standards.formatting import whole_percent
 from standards.models import Criterion
 
 from . import access
@@ -25,7 +26,9 @@ class Progress:
 
     @property
     def percent(self) -> int:
-        return (100 * self.done // self.total) if self.total else 0
+        """Lessons done as a whole percent (standards.formatting.whole_percent):
+        2 of 3 is 67, 199 of 200 is 99, never 100 until every lesson is done."""
+        return whole_percent(self.done, self.total) or 0
 
     @property
     def complete(self) -> bool:

@@ -9,12 +9,13 @@ from fractions import Fraction
 from unittest import mock
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.translation import gettext
 from freezegun import freeze_time
 
-from assessments import attempt_services
+from assessments import attempt_services, submission
 from assessments.attempt_services import (
     AnswerRejected,
     AttemptNotAllowed,
@@ -742,6 +743,41 @@ def test_an_answer_of_the_wrong_shape_is_rejected_and_nothing_changes(
     assert stored(attempt) == before
 
 
+def test_several_answers_are_saved_together(every_type):
+    """attempt_save_answers saves a form's answers in one go, with one stamp, and
+    locks the attempt row once."""
+    attempt, by_type = every_type
+    posted = {
+        r.position: answer_for(r.version.payload, right=True) for r in by_type.values()
+    }
+    with (
+        freeze_time(T0),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        saved = attempt_services.attempt_save_answers(attempt=attempt, answers=posted)
+    assert sorted(r.position for r in saved) == sorted(posted)
+    assert all(answer is not None for _, answer, _, _ in stored(attempt))
+    assert {at for _, _, at, _ in stored(attempt)} == {
+        datetime(2025, 3, 3, 15, tzinfo=UTC)
+    }
+    locks = [q for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
+    assert len(locks) <= 1  # SQLite has no FOR UPDATE; PostgreSQL locks once
+
+
+def test_one_bad_answer_among_several_saves_none(every_type):
+    """All of a form's answers or none: one answer of the wrong shape rejects the
+    whole post, and the answers before it in the post are not saved."""
+    attempt, by_type = every_type
+    before = stored(attempt)
+    posted = {
+        r.position: answer_for(r.version.payload, right=True) for r in by_type.values()
+    }
+    posted[by_type["single"].position] = ["not", "an", "option"]
+    with pytest.raises(AnswerRejected):
+        attempt_services.attempt_save_answers(attempt=attempt, answers=posted)
+    assert stored(attempt) == before
+
+
 @pytest.mark.parametrize("position", [0, 7, 99, -1])
 def test_an_answer_to_an_unknown_position_is_rejected(every_type, position):
     """Only positions of the attempt can be answered; nothing changes otherwise."""
@@ -935,9 +971,9 @@ def test_a_second_submit_returns_the_same_result_without_grading_again():
     assessment, elements, _bank = build_assessment(questions=(5, 5))
     attempt = attempt_start(learner=LearnerFactory(), assessment=assessment)
     answer_by_element(attempt, elements, (5, 4))
-    grade = mock.Mock(wraps=attempt_services._grade)
+    grade = mock.Mock(wraps=submission._grade)
 
-    with mock.patch.object(attempt_services, "_grade", grade):
+    with mock.patch.object(submission, "_grade", grade):
         with freeze_time(T0):
             first = attempt_submit(attempt=attempt)
         results = list(ElementResult.objects.filter(attempt=attempt).values())

@@ -18,7 +18,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from assessments import attempt_services
+from assessments import submission
 from assessments.attempt_services import (
     AnswerRejected,
     attempt_save_answer,
@@ -97,10 +97,10 @@ def run_together(*calls):
 
 
 def counting_grade():
-    """A stand-in for attempt_services._grade that counts calls across threads."""
+    """A stand-in for submission._grade that counts calls across threads."""
     calls = Counter()
     lock = threading.Lock()
-    real = attempt_services._grade
+    real = submission._grade
 
     def grade(attempt):
         with lock:
@@ -135,7 +135,7 @@ def test_concurrent_submits_grade_once():
         )
     calls, grade = counting_grade()
 
-    with mock.patch.object(attempt_services, "_grade", grade):
+    with mock.patch.object(submission, "_grade", grade):
         outcomes = run_together(
             *(lambda: attempt_submit(attempt=attempt) for _ in range(THREADS))
         )
@@ -226,7 +226,7 @@ def test_a_learner_s_submit_and_the_overdue_job_grade_once():
     later = attempt.deadline + timedelta(seconds=5)
     calls, grade = counting_grade()
 
-    with mock.patch.object(attempt_services, "_grade", grade):
+    with mock.patch.object(submission, "_grade", grade):
         outcomes = run_together(
             lambda: attempt_submit(attempt=attempt, now=later),
             lambda: attempts_finalise_overdue(now=later),

@@ -4,6 +4,7 @@ on /mi-avance/, the deadline and its grace, and the background finalisation."""
 
 import json
 from datetime import timedelta
+from fractions import Fraction
 from unittest import mock
 
 import pytest
@@ -14,12 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
 
-from assessments import attempt_services, tasks
+from assessments import attempt_services, submission, tasks
 from assessments.models import AssessmentPage, Attempt, BlueprintRow, ElementResult
 from courses.models import LessonPage, ModulePage
 from tests.assessments.attempt_helpers import form_fields, right_form, right_tokens
 from tests.certificates.support import pass_final
-from tests.factories import LearnerFactory
+from tests.factories import QUESTION_TYPES, LearnerFactory, build_assessment
 
 pytestmark = pytest.mark.django_db
 
@@ -224,9 +225,7 @@ def test_learner_flow_end_to_end(client_in, final, learner):
     assert " checked" in followed or " selected" in followed
     assert 'class="btn btn-sm btn-outline-secondary answered"' in followed
 
-    with mock.patch.object(
-        attempt_services, "_grade", wraps=attempt_services._grade
-    ) as grade:
+    with mock.patch.object(submission, "_grade", wraps=submission._grade) as grade:
         one = submit(client_in, attempt)
         two = submit(client_in, attempt)
     assert one.status_code == two.status_code == 303
@@ -293,6 +292,24 @@ def test_failing_attempt_lists_criteria_with_lessons(client_in, final):
     assert "Respuesta correcta:" not in html
     assert 'data-testid="answers-hidden"' in html
     assert "Retroalimentación:" in html
+
+
+def test_result_page_rounds_percentages_to_the_nearest(client_in, final, learner):
+    """An element scored 121 of 150 reads "81 %" (not the truncated 80 %) on the
+    result page and in the history, by the site's one percent rule."""
+    attempt = begin(client_in, final)
+    assert submit(client_in, attempt).status_code == 303
+    e1 = ElementResult.objects.get(attempt=attempt, element__code="E1")
+    e1.earned, e1.possible, e1.passed = Fraction(121), Fraction(150), True
+    e1.save()
+    Attempt.objects.filter(pk=attempt.pk).update(score=Fraction(121, 150))
+    html = client_in.get(result_url(attempt)).content.decode()
+    assert "81 % (umbral 80 %)" in html
+    assert "Puntaje global: 81 %." in html
+    assert ">81 %</div>" in html
+    assert "80 % (umbral" not in html
+    history = client_in.get(final.url).content.decode()
+    assert '<span class="small">81 %</span>' in history
 
 
 @pytest.mark.parametrize(
@@ -437,31 +454,31 @@ def test_malformed_form_posts_are_400_and_change_nothing(client_in, final):
     assert all(answer is None for answer in answers(attempt).values())
 
 
-def test_half_done_ordering_is_reported_not_saved(client_in, final):
+def test_half_done_ordering_is_reported_not_saved(client, learner):
     """Without JavaScript, an ordering with a place used twice is reported by a
-    message; the other answers of the post are saved."""
-    attempt = begin(client_in, final)
-    ordering = next(
-        (
-            r
-            for r in attempt.responses.select_related("version")
-            if r.version.payload["type"] == "ordering"
-        ),
-        None,
+    message; the other answers of the post are saved. The assessment draws one
+    question of each type, so the attempt always has an ordering question."""
+    assessment, _elements, _bank = build_assessment(
+        questions=(len(QUESTION_TYPES),), kinds=QUESTION_TYPES
     )
-    if ordering is None:
-        pytest.skip("this draw has no ordering question")
+    attempt = attempt_services.attempt_start(learner=learner, assessment=assessment)
+    [ordering] = [
+        r
+        for r in attempt.responses.select_related("version")
+        if r.version.payload["type"] == "ordering"
+    ]
+    client.force_login(learner)
     data = right_form(attempt)
     for token in range(len(ordering.display["items"])):
         data[f"q-{ordering.position}-{token}"] = "1"
-    response = client_in.post(
+    response = client.post(
         reverse("assessments:attempt_save", args=[attempt.uuid]), data, follow=True
     )
     html = response.content.decode()
     assert f"Pregunta {ordering.position}:" in html
     saved = answers(attempt)
     assert saved[ordering.position] is None
-    assert sum(1 for a in saved.values() if a is not None) == 29
+    assert sum(1 for a in saved.values() if a is not None) == len(QUESTION_TYPES) - 1
 
 
 # --------------------------------------------------------- deadline and grace
@@ -579,6 +596,53 @@ def test_start_defers_finalisation_when_the_backend_can(
         + timedelta(seconds=final.grace_seconds)
         + tasks.FINALISE_MARGIN
     )
+
+
+@pytest.fixture
+def deferring_backend(settings):
+    """A task backend that can defer (the dummy one keeps what is enqueued)."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}
+    }
+    backend = tasks.finalise_attempt.get_backend()
+    assert backend.supports_defer
+    return backend
+
+
+def test_starting_through_the_service_schedules_finalisation(
+    final, learner, deferring_backend, django_capture_on_commit_callbacks
+):
+    """attempt_start itself schedules the deadline task, on commit, so an attempt
+    started without the view (the demo loader, a command) is finalised too; a
+    resumed open attempt is not scheduled again."""
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        attempt = attempt_services.attempt_start(learner=learner, assessment=final)
+        assert deferring_backend.results == []  # nothing before commit
+    for callback in callbacks:
+        callback()
+    [queued] = deferring_backend.results
+    assert queued.args == [str(attempt.uuid)]
+    assert (
+        queued.task.run_after
+        == (attempt.deadline + timedelta(seconds=final.grace_seconds))
+        + tasks.FINALISE_MARGIN
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        again = attempt_services.attempt_start(learner=learner, assessment=final)
+    assert again.pk == attempt.pk
+    assert len(deferring_backend.results) == 1
+
+
+def test_an_attempt_without_time_limit_schedules_nothing(
+    final, learner, deferring_backend, django_capture_on_commit_callbacks
+):
+    """No deadline, no task."""
+    AssessmentPage.objects.filter(pk=final.pk).update(time_limit_minutes=0)
+    final.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        attempt = attempt_services.attempt_start(learner=learner, assessment=final)
+    assert attempt.deadline is None
+    assert deferring_backend.results == []
 
 
 def test_immediate_backend_skips_deferral(final, learner):

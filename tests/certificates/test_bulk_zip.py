@@ -6,7 +6,7 @@ whose file only the requester (or a superuser) may download."""
 import csv
 import io
 import zipfile
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,33 +14,22 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from freezegun import freeze_time
 
-from certificates import exports
+from certificates import exports, services
+from certificates.hr_selectors import CertificateFilters
 from certificates.models import BulkDownload
 from certificates.pdf import sha256_hex
 from certificates.services import certificate_revoke
 from tests.factories import (
     CertificationSetup,
     HRFactory,
-    delete_all_certificates,
     issue_certificate,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_media")]
 
 MX = ZoneInfo("America/Mexico_City")
 BULK = reverse("certificates:hr_bulk_zip")
 MANIFEST_HEADERS = ["Folio", "Titular", "Archivo", "SHA-256", "URL de verificación"]
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    delete_all_certificates()
-
-
-@pytest.fixture
-def hr():
-    return HRFactory()
 
 
 @pytest.fixture
@@ -132,10 +121,13 @@ def test_zip_needs_post(client, hr):
 
 
 @freeze_time("2026-05-04 18:00:00")
-def test_above_the_limit_a_background_job_builds_it(client, hr, settings):
-    """Above the limit (2 here), the POST creates a BulkDownload, the task builds
-    the ZIP (immediately in tests) and HR lands on the progress page, which then
-    offers the download; the JSON status says DONE with 100 %."""
+def test_above_the_limit_a_background_job_builds_it(
+    client, hr, settings, django_capture_on_commit_callbacks
+):
+    """Above the limit (2 here), the POST creates a BulkDownload, the task is
+    enqueued when the request's transaction commits and builds the ZIP
+    (immediately in tests), and HR lands on the progress page, which then offers
+    the download; the JSON status says DONE with 100 %."""
     settings.ATIENDE_BULK_ZIP_SYNC_LIMIT = 2
     setup = CertificationSetup()
     issued = [
@@ -143,7 +135,8 @@ def test_above_the_limit_a_background_job_builds_it(client, hr, settings):
         for day in (1, 2, 3)
     ]
     client.force_login(hr)
-    response = client.post(f"{BULK}?status=vigente")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"{BULK}?status=vigente")
     job = BulkDownload.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("certificates:hr_bulk_status", args=[job.pk])
@@ -178,7 +171,9 @@ def test_above_the_limit_a_background_job_builds_it(client, hr, settings):
     check_zip(open_zip(b"".join(download.streaming_content)), issued)
 
 
-def test_only_the_requester_or_a_superuser_gets_the_job(client, hr, settings):
+def test_only_the_requester_or_a_superuser_gets_the_job(
+    client, hr, settings, django_capture_on_commit_callbacks
+):
     """Another HR user gets 404 on the job's progress, status and file; the
     requester and a superuser get them."""
     settings.ATIENDE_BULK_ZIP_SYNC_LIMIT = 1
@@ -186,7 +181,8 @@ def test_only_the_requester_or_a_superuser_gets_the_job(client, hr, settings):
     issue_certificate(setup)
     issue_certificate(setup)
     client.force_login(hr)
-    client.post(BULK)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(BULK)
     job = BulkDownload.objects.get()
     urls = [
         reverse(name, args=[job.pk])
@@ -201,6 +197,35 @@ def test_only_the_requester_or_a_superuser_gets_the_job(client, hr, settings):
     assert [client.get(url).status_code for url in urls] == [404, 404, 404]
     client.force_login(User.objects.create_superuser("raiz", "r@example.com", "x"))
     assert [client.get(url).status_code for url in urls] == [200, 200, 200]
+
+
+def test_requesting_a_bulk_zip_creates_the_job_and_enqueues_it_on_commit(
+    hr, django_capture_on_commit_callbacks
+):
+    """services.bulk_download_request creates the job with the filters and the
+    day HR saw them, and enqueues build_bulk_zip only once the transaction
+    commits (a worker never looks for a job that is not there yet)."""
+    setup = CertificationSetup()
+    issue_certificate(setup)
+    issue_certificate(setup)
+    filters = CertificateFilters.from_json({"status": "vigente"})
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        job = services.bulk_download_request(
+            by=hr, filters=filters, today=date(2026, 5, 4)
+        )
+    job.refresh_from_db()
+    assert (job.requested_by, job.total, job.status) == (
+        hr,
+        2,
+        BulkDownload.Status.PENDING,
+    )
+    assert job.filters["status"] == "vigente"
+    assert job.filters["today"] == "2026-05-04"
+    assert len(callbacks) == 1
+    callbacks[0]()
+    job.refresh_from_db()
+    assert job.status == BulkDownload.Status.DONE
+    assert job.done == 2
 
 
 def test_progress_page_refreshes_while_the_job_runs(client, hr):
@@ -220,7 +245,9 @@ def test_progress_page_refreshes_while_the_job_runs(client, hr):
     assert client.get(file_url).status_code == 404
 
 
-def test_a_failing_job_ends_failed(client, hr, settings):
+def test_a_failing_job_ends_failed(
+    client, hr, settings, django_capture_on_commit_callbacks
+):
     """A stored PDF that has gone missing makes the job end FAILED with the
     error recorded, and the page says so."""
     settings.ATIENDE_BULK_ZIP_SYNC_LIMIT = 1
@@ -229,7 +256,8 @@ def test_a_failing_job_ends_failed(client, hr, settings):
     broken = issue_certificate(setup)
     broken.pdf.storage.delete(broken.pdf.name)
     client.force_login(hr)
-    response = client.post(BULK)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(BULK)
     job = BulkDownload.objects.get()
     assert job.status == BulkDownload.Status.FAILED
     assert "FileNotFoundError" in job.error

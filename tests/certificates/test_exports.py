@@ -16,11 +16,10 @@ from certificates.services import certificate_revoke
 from tests.factories import (
     CertificationSetup,
     HRFactory,
-    delete_all_certificates,
     issue_certificate,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_media")]
 
 MX = ZoneInfo("America/Mexico_City")
 HEADERS = [
@@ -34,12 +33,6 @@ HEADERS = [
     "Código de verificación",
     "URL de verificación",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    delete_all_certificates()
 
 
 @pytest.fixture

@@ -14,19 +14,12 @@ from tests.factories import (
     HRFactory,
     LearnerFactory,
     TrainerFactory,
-    delete_all_certificates,
     issue_certificate,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_media")]
 
 ROLES = ("anonymous", "learner", "trainer", "hr", "superuser")
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    delete_all_certificates()
 
 
 @pytest.fixture

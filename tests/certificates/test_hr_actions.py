@@ -12,22 +12,10 @@ from certificates.models import Certificate
 from tests.factories import (
     CertificationSetup,
     HRFactory,
-    delete_all_certificates,
     issue_certificate,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    delete_all_certificates()
-
-
-@pytest.fixture
-def hr():
-    return HRFactory(first_name="Rita", last_name="Humana")
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_media")]
 
 
 @pytest.fixture

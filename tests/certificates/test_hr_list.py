@@ -18,11 +18,10 @@ from certificates.services import certificate_reissue, certificate_revoke
 from tests.factories import (
     CertificationSetup,
     HRFactory,
-    delete_all_certificates,
     issue_certificate,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_media")]
 
 MX = ZoneInfo("America/Mexico_City")
 LIST = reverse("certificates:hr_list")
@@ -30,12 +29,6 @@ LIST = reverse("certificates:hr_list")
 
 def at(year, month, day, hour=12):
     return datetime(year, month, day, hour, tzinfo=MX)
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    delete_all_certificates()
 
 
 @pytest.fixture

@@ -51,7 +51,6 @@ from tests.factories import (
 )
 
 from .support import (
-    clear_rate_limit,
     diagnostic_assessment,
     pass_final,
     pdf_text,
@@ -60,7 +59,7 @@ from .support import (
     take,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("rate_limit_cleared")]
 
 HOLDER_FIRST = "José Ángel"
 HOLDER_LAST = "Ñúñez Peña"
@@ -73,19 +72,9 @@ def _local(year, month, day):
     return datetime(year, month, day, 12, tzinfo=ZoneInfo("America/Mexico_City"))
 
 
-@pytest.fixture(autouse=True)
-def _data(initial_data):
-    clear_rate_limit()
-
-
 @pytest.fixture
 def learner():
     return LearnerFactory(first_name=HOLDER_FIRST, last_name=HOLDER_LAST)
-
-
-@pytest.fixture
-def certificate(learner):
-    return pass_final(learner)
 
 
 # ------------------------------------------------------------------ the record

@@ -14,24 +14,20 @@ from accounts import roles
 from certificates.models import Certificate
 from tests.factories import HRFactory, LearnerFactory, TrainerFactory, UserFactory
 
-from .support import clear_rate_limit, pass_final, pdf_text, stored_bytes
+from .support import pdf_text, stored_bytes
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _data(initial_data):
-    clear_rate_limit()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("rate_limit_cleared")]
 
 
 @pytest.fixture
-def holder():
+def learner():
+    """The holder (conftest's ``certificate`` is theirs)."""
     return LearnerFactory(first_name="Sofía", last_name="Gutiérrez Ávila")
 
 
 @pytest.fixture
-def certificate(holder):
-    return pass_final(holder)
+def holder(learner):
+    return learner
 
 
 def download_url(certificate: Certificate) -> str:

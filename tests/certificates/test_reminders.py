@@ -19,6 +19,7 @@ from freezegun import freeze_time
 from accounts import roles
 from assessments.models import Attempt
 from certificates.models import Certificate
+from certificates.reminders import certificate_reminders_send
 from certificates.services import (
     certificate_reissue,
     certificate_revoke,
@@ -29,11 +30,10 @@ from tests.factories import (
     TrainerFactory,
     certificate_issue_for_attempt,
     competent_attempt,
-    delete_all_certificates,
     issue_certificate,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_media")]
 
 MX = ZoneInfo("America/Mexico_City")
 TODAY = "2026-06-15 18:00:00"  # noon in Mexico City
@@ -61,17 +61,6 @@ def failed_attempt(*, learner, setup, at):
 
 def short(day: date) -> str:
     return formats.date_format(day, "SHORT_DATE_FORMAT")
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    delete_all_certificates()
-
-
-@pytest.fixture
-def hr():
-    return HRFactory(email="rh@example.com")
 
 
 @pytest.fixture
@@ -282,3 +271,33 @@ def test_dry_run_sends_and_records_nothing(world):
     assert "4 reminder(s) would be sent" in out.getvalue()
     assert mail.outbox == []
     assert reminded(world) == set()
+
+
+def test_the_service_reminds_as_of_the_moment_it_is_given(world, hr):
+    """certificate_reminders_send, called without the command (and without a
+    frozen clock), reminds the certificates due on ``now``'s day, records when,
+    and reports what it did; a dry run reports the same certificates and changes
+    nothing."""
+    now = datetime(2026, 6, 15, 12, tzinfo=MX)
+    dry = certificate_reminders_send(now=now, dry_run=True)
+    assert {c.pk for c in dry.due} == {world[name].pk for name in DUE}
+    assert dry.reminded == [] and mail.outbox == [] and reminded(world) == set()
+
+    report = certificate_reminders_send(now=now)
+    assert {c.pk for c in report.reminded} == {c.pk for c in dry.due}
+    assert reminded(world) == DUE
+    assert set(
+        Certificate.objects.filter(reminder_sent_at__isnull=False).values_list(
+            "reminder_sent_at", flat=True
+        )
+    ) == {now}
+    holders = [c for c in report.reminded if c.holder.email]
+    assert report.holder_mails == len(holders)
+    assert report.hr_digests == len(hr_addresses()) > 0
+    assert len(mail.outbox) == report.holder_mails + report.hr_digests
+    assert certificate_reminders_send(now=now).reminded == []
+
+
+def test_the_service_refuses_a_negative_window(world):
+    with pytest.raises(ValueError):
+        certificate_reminders_send(days=-1)

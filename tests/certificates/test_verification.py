@@ -16,21 +16,14 @@ from certificates.services import certificate_revoke
 from certificates.snapshot import display_code
 from tests.factories import HRFactory, LearnerFactory
 
-from .support import clear_rate_limit, pass_final, stored_bytes
+from .support import pass_final, stored_bytes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("rate_limit_cleared")]
 
 HOLDER_FIRST = "María Fernanda"
 HOLDER_LAST = "Ibáñez Muñoz"
 HOLDER = f"{HOLDER_FIRST} {HOLDER_LAST}"
 DISCLAIMER_BITS = ("EC0305", "No son certificados de competencia SEP-CONOCER")
-
-
-@pytest.fixture(autouse=True)
-def _data(initial_data):
-    clear_rate_limit()
-    yield
-    clear_rate_limit()
 
 
 @pytest.fixture

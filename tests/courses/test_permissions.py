@@ -178,12 +178,41 @@ def test_trainer_edits_and_publishes_a_lesson(as_role, lesson, editable_lesson):
 
 
 def test_trainer_can_add_a_lesson_under_a_module(as_role, editable_lesson):
-    """A trainer may open the form that adds a lesson to a module."""
+    """A trainer adds a lesson to a module through the page editor: the add form
+    opens, and posting it with a body publishes a new LessonPage under that
+    module, owned by the trainer, with the body as written."""
+    client = as_role("instructor")
+    trainer = User.objects.get(username="instructor")
     module = editable_lesson.get_parent()
-    response = as_role("instructor").get(
-        f"/admin/pages/add/courses/lessonpage/{module.pk}/"
+    url = f"/admin/pages/add/courses/lessonpage/{module.pk}/"
+    assert client.get(url).status_code == 200
+
+    response = client.post(
+        url,
+        nested_form_data(
+            {
+                "title": "Lección nueva",
+                "slug": "leccion-nueva",
+                "summary": "Una lección añadida por el instructor.",
+                "minutes": 15,
+                "body": stream_data(
+                    [("paragraph", rich_text("<p>Contenido nuevo.</p>"))]
+                ),
+                "comments": inline_formset([]),
+                "action-publish": "action-publish",
+            }
+        ),
     )
-    assert response.status_code == 200
+
+    assert response.status_code == 302, getattr(response, "context", None) and (
+        response.context["form"].errors
+    )
+    added = LessonPage.objects.get(slug="leccion-nueva")
+    assert added.get_parent().specific == module
+    assert added.owner == trainer
+    assert added.live and added.live_revision.user == trainer
+    assert (added.title, added.minutes) == ("Lección nueva", 15)
+    assert "Contenido nuevo." in added.body[0].value.source
 
 
 def test_hr_cannot_edit_pages(as_role, lesson, editable_lesson):

@@ -120,15 +120,17 @@ def test_uncomplete_removes_the_completion(course, learner):
         (0, 0, 0, False),
         (0, 4, 0, False),
         (1, 3, 33, False),
-        (2, 3, 66, False),
+        (2, 3, 67, False),
+        (199, 200, 99, False),
         (1, 4, 25, False),
         (3, 3, 100, True),
-        (29, 30, 96, False),
+        (29, 30, 97, False),
     ],
 )
 def test_progress_percent(done, total, percent, complete):
-    """The percentage rounds down (100 % only when everything is done) and an empty
-    course is 0 %, never a division by zero."""
+    """Progress follows the site's percent rule (nearest, halves up: 2 of 3 is
+    67; 100 % only when everything is done, 199 of 200 is 99) and an empty course
+    is 0 %, never a division by zero."""
     progress = Progress(done, total)
     assert progress.percent == percent
     assert progress.complete is complete

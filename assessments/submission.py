@@ -1,0 +1,225 @@
+"""Submitting and grading attempts: submit, finalise overdue attempts, re-grade
+after a key is corrected, and the grade the result page reads.
+
+Below ``attempt_services`` (which re-exports these) and ``tasks`` (whose
+deadline tasks call them), so that starting an attempt can schedule its
+finalisation task without a module cycle.
+"""
+
+from datetime import timedelta
+from fractions import Fraction
+
+from django.db import transaction
+from django.utils import timezone
+
+from . import blueprint, certification, grading, payloads
+from .models import (
+    AssessmentPage,
+    Attempt,
+    ElementResult,
+    Question,
+    RegradeRecord,
+    Response,
+)
+from .question_services import question_version_current
+
+
+def assessment_plan(assessment: AssessmentPage):
+    """The assessment's blueprint for drawing, and each element's pass mark (the
+    strictest of its rows)."""
+    rows = list(
+        assessment.blueprint_rows.select_related("element", "criterion").order_by(
+            "sort_order"
+        )
+    )
+    plan = [
+        blueprint.BlueprintRow(
+            row.element.code,
+            row.criterion.code if row.criterion_id else None,
+            row.count,
+        )
+        for row in rows
+    ]
+    thresholds: dict[str, Fraction] = {}
+    for row in rows:
+        # An element's bar is the strictest of its rows.
+        value = Fraction(row.threshold_percent, 100)
+        thresholds[row.element.code] = max(thresholds.get(row.element.code, 0), value)
+    return plan, thresholds
+
+
+def closes_at(attempt: Attempt):
+    if attempt.deadline is None:
+        return None
+    return attempt.deadline + timedelta(seconds=attempt.assessment.grace_seconds)
+
+
+def is_overdue(attempt: Attempt, now=None) -> bool:
+    closes = closes_at(attempt)
+    return closes is not None and (now or timezone.now()) > closes
+
+
+def attempt_thresholds(attempt: Attempt) -> dict[str, Fraction]:
+    """The pass marks frozen at start; attempts from before they were frozen use
+    the blueprint."""
+    if attempt.thresholds:
+        return {element: Fraction(v) for element, v in attempt.thresholds.items()}
+    return assessment_plan(attempt.assessment)[1]
+
+
+def attempt_grade(
+    *, attempt: Attempt, responses: list[Response]
+) -> grading.AttemptGrade:
+    """The grade of an attempt's responses (loaded with
+    ``key_version__criterion__element``) by the pure ``grading.grade_attempt``,
+    with the pass marks frozen on the attempt. Reads only: submitting and the
+    result page both take scores, verdicts and the criteria below threshold from
+    here."""
+    items = [
+        grading.GradedItem(
+            question_id=str(r.pk),
+            element=r.key_version.criterion.element.code,
+            criterion=r.key_version.criterion.code,
+            key=payloads.answer_key(r.key_version.payload),
+            answer=r.answer,
+        )
+        for r in responses
+    ]
+    return grading.grade_attempt(items, attempt_thresholds(attempt))
+
+
+def _grade(attempt: Attempt) -> grading.AttemptGrade:
+    responses = list(
+        attempt.responses.select_related("key_version__criterion__element").order_by(
+            "position"
+        )
+    )
+    result = attempt_grade(attempt=attempt, responses=responses)
+    scores = dict(result.items)
+    for response in responses:
+        response.score = scores[str(response.pk)]
+    Response.objects.bulk_update(responses, ["score"])
+    elements = {
+        r.key_version.criterion.element.code: r.key_version.criterion.element
+        for r in responses
+    }
+    ElementResult.objects.filter(attempt=attempt).delete()
+    ElementResult.objects.bulk_create(
+        ElementResult(
+            attempt=attempt,
+            element=elements[grade.element],
+            earned=grade.earned,
+            possible=grade.possible,
+            threshold=grade.threshold,
+            passed=grade.passed,
+        )
+        for grade in result.elements
+    )
+    earned = sum((g.earned for g in result.elements), Fraction(0))
+    possible = sum((g.possible for g in result.elements), Fraction(0))
+    attempt.score = earned / possible if possible else Fraction(0)
+    attempt.competent = None if attempt.assessment.is_diagnostic else result.competent
+    return result
+
+
+def attempt_submit(*, attempt: Attempt, now=None, automatic=False) -> Attempt:
+    """Submit and grade, once: a repeated or concurrent submit returns the same
+    result without grading again."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = (
+            Attempt.objects.select_for_update(of=("self",))
+            .select_related("assessment")
+            .get(pk=attempt.pk)
+        )
+        if locked.status == Attempt.Status.SUBMITTED:
+            return locked
+        # A learner's own submit after deadline + grace is a late finalisation.
+        automatic = automatic or is_overdue(locked, now)
+        _grade(locked)
+        locked.status = Attempt.Status.SUBMITTED
+        # An overdue attempt counts as handed in when its time ran out.
+        closes = closes_at(locked)
+        locked.submitted_at = min(now, locked.deadline) if automatic and closes else now
+        locked.finalised_automatically = automatic
+        locked.save(
+            update_fields=[
+                "status",
+                "submitted_at",
+                "finalised_automatically",
+                "score",
+                "competent",
+            ]
+        )
+        if locked.assessment.mode == AssessmentPage.Mode.FINAL:
+            # Judged and, when competent, certified in this same transaction.
+            certification.current().final_graded(attempt=locked, now=now)
+    return locked
+
+
+def attempt_finalise_if_overdue(*, attempt: Attempt, now=None) -> Attempt:
+    """Finalise an open attempt whose time is up, with its last saved answers."""
+    if attempt.status == Attempt.Status.OPEN and is_overdue(attempt, now):
+        return attempt_submit(attempt=attempt, now=now, automatic=True)
+    return attempt
+
+
+def attempts_finalise_overdue(*, now=None) -> int:
+    now = now or timezone.now()
+    count = 0
+    candidates = Attempt.objects.filter(
+        status=Attempt.Status.OPEN, deadline__lt=now
+    ).select_related("assessment")
+    for attempt in candidates:
+        if is_overdue(attempt, now):
+            attempt_submit(attempt=attempt, now=now, automatic=True)
+            count += 1
+    return count
+
+
+def question_regrade(*, question: Question, by) -> RegradeRecord:
+    """Re-grade every submitted attempt that showed this question with its current
+    key, and record what changed (scores and verdicts, attempt by attempt)."""
+    new_version = question_version_current(question=question)
+    details = []
+    verdicts_changed = 0
+    with transaction.atomic():
+        # Open attempts too, locked with the rest: one that is submitted later must
+        # be graded with the corrected key, not the one it was drawn with.
+        responses = list(
+            Response.objects.select_for_update(of=("self", "attempt"))
+            .filter(version__question=question)
+            .exclude(key_version=new_version)
+            .select_related("attempt__assessment", "version")
+        )
+        for response in responses:
+            if response.version.payload["type"] != new_version.payload["type"]:
+                continue  # a different type of question cannot grade the old answer
+            attempt = response.attempt
+            before = (attempt.score, attempt.competent)
+            response.key_version = new_version
+            response.save(update_fields=["key_version"])
+            if attempt.status != Attempt.Status.SUBMITTED:
+                continue  # graded with the corrected key when it is submitted
+            _grade(attempt)
+            attempt.save(update_fields=["score", "competent"])
+            if before[1] != attempt.competent:
+                verdicts_changed += 1
+            details.append(
+                {
+                    "attempt": str(attempt.uuid),
+                    "score_before": str(before[0]),
+                    "score_after": str(attempt.score),
+                    "competent_before": before[1],
+                    "competent_after": attempt.competent,
+                }
+            )
+        record = RegradeRecord.objects.create(
+            question=question,
+            to_version=new_version,
+            by=by,
+            attempts_regraded=len(details),
+            verdicts_changed=verdicts_changed,
+            details=details,
+        )
+    return record
