@@ -86,6 +86,21 @@ DATABASES = {
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60
     )
 }
+# SQLite shared by the site and its task worker (which writes every second):
+# transactions take the write lock when they begin (IMMEDIATE), so none has to
+# upgrade a read lock midway and fail at once; a writer waits up to 20 s for the
+# lock instead of raising "database is locked"; WAL lets readers go on while one
+# writes. PostgreSQL (DATABASE_URL) needs none of this.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        **SQLITE_OPTIONS,
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
