@@ -4,6 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address certificates (QR code, printed URL) and admin e-mails point to.
+PUBLIC_URL ?= http://$(HOST):$(PORT)
+RUN_ENV := ATIENDE_PUBLIC_BASE_URL=$(PUBLIC_URL) WAGTAILADMIN_BASE_URL=$(PUBLIC_URL)
+WORKER_LOG := var/log/worker.log
 PROD_ENV := DJANGO_SETTINGS_MODULE=config.settings.production \
 	DJANGO_SECRET_KEY=throwaway-check-deploy-key-0123456789-abcdefghijklmnopqrstuvwxyz \
 	DJANGO_ALLOWED_HOSTS=atiende.example.org
@@ -51,15 +55,16 @@ install: $(VENV)/.base-installed
 install-test: $(VENV)/.test-installed
 
 run: install
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_initial_data --demo
-	@echo "Serving http://$(HOST):$(PORT)/ (background task worker running alongside)"
-	@$(BIN)/python manage.py db_worker --queue-name "*" >/tmp/atiende-worker.log 2>&1 & \
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py load_initial_data --demo
+	@mkdir -p $(dir $(WORKER_LOG))
+	@echo "Serving $(PUBLIC_URL)/ (background task worker running alongside, log in $(WORKER_LOG))"
+	@$(RUN_ENV) $(BIN)/python manage.py db_worker --queue-name "*" >$(WORKER_LOG) 2>&1 & \
 	worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 worker: install
-	$(BIN)/python manage.py db_worker --queue-name "*"
+	$(RUN_ENV) $(BIN)/python manage.py db_worker --queue-name "*"
 
 lint: install-test
 	$(BIN)/ruff check .
@@ -81,4 +86,4 @@ messages: install
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles var

@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from PIL import Image as PILImage
 from wagtail.models import Site
 
+from accounts.public_url import public_base_url
 from assessments.models import AssessmentPage, Attempt, ElementResult
 from courses.models import CoursePage
 
@@ -81,10 +82,7 @@ def new_code() -> str:
 
 def verification_url(code: str) -> str:
     """The absolute public address of the verification page (what the QR holds)."""
-    base = getattr(settings, "ATIENDE_PUBLIC_BASE_URL", "") or (
-        settings.WAGTAILADMIN_BASE_URL
-    )
-    return base.rstrip("/") + reverse("certificates:verify", args=[code])
+    return public_base_url() + reverse("certificates:verify", args=[code])
 
 
 def _site_for(course: CoursePage | None) -> Site | None:

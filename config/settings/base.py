@@ -149,6 +149,8 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 WAGTAIL_SITE_NAME = "Atiende"
+# The admin's address in e-mails; dev reads it (and ATIENDE_PUBLIC_BASE_URL below)
+# from the environment `make run` sets, production from the deployment's.
 WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no request to outside hosts
 WAGTAILSEARCH_BACKENDS = {
@@ -184,7 +186,8 @@ ATIENDE_DEMO_PASSWORD = "atiende-demo"  # noqa: S105 (public demo password)
 ATIENDE_CERTIFICATE_VALIDITY_MONTHS = 24
 ATIENDE_CERTIFICATE_EXPIRY_NOTICE_DAYS = 60
 # Where the public verification pages live: the QR code and the PDF carry
-# ATIENDE_PUBLIC_BASE_URL + /verificar/<code>/ (production: from the environment).
+# ATIENDE_PUBLIC_BASE_URL + /verificar/<code>/ (dev and production: from the
+# environment; read it through accounts.public_url.public_base_url()).
 ATIENDE_PUBLIC_BASE_URL = "http://127.0.0.1:8000"
 # Public verification: at most this many requests per minute per client address.
 ATIENDE_VERIFICATION_RATE_LIMIT = 30

@@ -32,6 +32,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts import roles
+from accounts.public_url import public_base_url
 from certificates import hr_selectors
 from certificates.models import Certificate
 
@@ -41,10 +42,7 @@ def _subject(template: str, context: dict) -> str:
 
 
 def _list_url() -> str:
-    base = getattr(settings, "ATIENDE_PUBLIC_BASE_URL", "") or (
-        settings.WAGTAILADMIN_BASE_URL
-    )
-    return base.rstrip("/") + reverse("certificates:hr_expiring")
+    return public_base_url() + reverse("certificates:hr_expiring")
 
 
 class Command(BaseCommand):
