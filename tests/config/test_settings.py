@@ -273,8 +273,13 @@ def test_make_run_exports_its_address_to_the_server_and_the_worker():
     """`make run PORT=8101` hands http://127.0.0.1:8101 to the data loader, the
     worker and runserver, and the worker logs inside the project (git-ignored)."""
     result = subprocess.run(
-        ["make", "-n", "run", "PORT=8101"],
+        ["make", "--no-print-directory", "-n", "run", "PORT=8101"],
         cwd=BASE_DIR,
+        env={
+            key: value
+            for key, value in os.environ.items()
+            if key not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")
+        },
         capture_output=True,
         text=True,
         timeout=60,
@@ -285,7 +290,7 @@ def test_make_run_exports_its_address_to_the_server_and_the_worker():
     for command in ("load_initial_data", "db_worker", "runserver 127.0.0.1:8101"):
         assert any(command in line and public in line for line in lines), command
     assert "var/log/worker.log" in result.stdout
-    assert "/tmp/" not in result.stdout
+    assert "/tmp/atiende-worker.log" not in result.stdout
 
 
 @pytest.mark.parametrize(
