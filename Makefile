@@ -4,41 +4,67 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address certificates (QR code, printed URL) and admin e-mails point to.
+PUBLIC_URL ?= http://$(HOST):$(PORT)
+RUN_ENV := ATIENDE_PUBLIC_BASE_URL=$(PUBLIC_URL) WAGTAILADMIN_BASE_URL=$(PUBLIC_URL)
+WORKER_LOG := var/log/worker.log
 PROD_ENV := DJANGO_SETTINGS_MODULE=config.settings.production \
 	DJANGO_SECRET_KEY=throwaway-check-deploy-key-0123456789-abcdefghijklmnopqrstuvwxyz \
 	DJANGO_ALLOWED_HOSTS=atiende.example.org
 
-.PHONY: run test lint bench install install-test worker messages clean
+.PHONY: run test lint bench install install-test lock worker messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# Installs come from the lock files in requirements/ (exact versions and hashes,
+# made from pyproject.toml by `make lock`), then the project itself without deps.
 # xstatic-bootstrap is only published as an sdist whose setup needs pkg_resources,
-# which setuptools 81 dropped: build it with an older setuptools, no isolation.
-$(VENV)/.base-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet "setuptools<81" wheel
-	$(BIN)/pip install --quiet --no-build-isolation "xstatic-bootstrap>=5.3,<5.4"
-	$(BIN)/pip install --quiet -e .
+# which setuptools 81 dropped: build.txt pins an older setuptools, and the locked
+# sets are installed without build isolation so that one builds with it.
+$(VENV)/.build-installed: requirements/build.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/build.txt
 	touch $@
 
-$(VENV)/.test-installed: $(VENV)/.base-installed
-	$(BIN)/pip install --quiet -e ".[test]"
+$(VENV)/.base-installed: requirements/base.txt pyproject.toml $(VENV)/.build-installed
+	$(BIN)/pip install --quiet --require-hashes --no-build-isolation \
+		-r requirements/base.txt
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
+
+$(VENV)/.test-installed: requirements/test.txt $(VENV)/.base-installed
+	$(BIN)/pip install --quiet --require-hashes --no-build-isolation \
+		-r requirements/test.txt
+	touch $@
+
+# Regenerate the lock files from pyproject.toml with uv (from PyPI, into .venv).
+# Versions already locked are kept unless pyproject.toml rules them out; pass
+# LOCK_ARGS=--upgrade (or --upgrade-package NAME) to move to newer releases.
+# test.txt is resolved first and constrains base.txt, so both agree.
+UV_VERSION := 0.13.9
+LOCK_ARGS ?=
+UV_COMPILE = $(BIN)/uv pip compile --quiet --universal --python-version 3.11 \
+	--generate-hashes --custom-compile-command "make lock" $(LOCK_ARGS)
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet "uv==$(UV_VERSION)"
+	$(UV_COMPILE) requirements/build.in -o requirements/build.txt
+	$(UV_COMPILE) pyproject.toml --extra test -o requirements/test.txt
+	$(UV_COMPILE) pyproject.toml -c requirements/test.txt -o requirements/base.txt
 
 install: $(VENV)/.base-installed
 install-test: $(VENV)/.test-installed
 
 run: install
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_initial_data --demo
-	@echo "Serving http://$(HOST):$(PORT)/ (background task worker running alongside)"
-	@$(BIN)/python manage.py db_worker --queue-name "*" >/tmp/atiende-worker.log 2>&1 & \
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py load_initial_data --demo
+	@mkdir -p $(dir $(WORKER_LOG))
+	@echo "Serving $(PUBLIC_URL)/ (background task worker running alongside, log in $(WORKER_LOG))"
+	@$(RUN_ENV) $(BIN)/python manage.py db_worker --queue-name "*" >$(WORKER_LOG) 2>&1 & \
 	worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 worker: install
-	$(BIN)/python manage.py db_worker --queue-name "*"
+	$(RUN_ENV) $(BIN)/python manage.py db_worker --queue-name "*"
 
 lint: install-test
 	$(BIN)/ruff check .
@@ -60,4 +86,4 @@ messages: install
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles var

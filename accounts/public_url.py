@@ -1,15 +1,18 @@
-"""The site's public address: the one place that builds absolute URLs for links
-that leave the site (the certificate's QR code, e-mails)."""
+"""The site's public address, for links that leave the site (QR codes, e-mails).
+
+One place reads it: ATIENDE_PUBLIC_BASE_URL, or WAGTAILADMIN_BASE_URL when that is
+not set, without a trailing slash. Dev takes both from the environment `make run`
+sets (its HOST and PORT), production from the deployment's environment.
+"""
 
 from django.conf import settings
 from django.urls import reverse
 
 
 def public_base_url() -> str:
-    """ATIENDE_PUBLIC_BASE_URL, else WAGTAILADMIN_BASE_URL, without a trailing
-    slash."""
-    base = getattr(settings, "ATIENDE_PUBLIC_BASE_URL", "") or getattr(
-        settings, "WAGTAILADMIN_BASE_URL", ""
+    """The public base URL, e.g. "https://atiende.example.org" (no trailing /)."""
+    base = getattr(settings, "ATIENDE_PUBLIC_BASE_URL", "") or (
+        settings.WAGTAILADMIN_BASE_URL
     )
     return base.rstrip("/")
 

@@ -89,6 +89,21 @@ DATABASES = {
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60
     )
 }
+# SQLite shared by the site and its task worker (which writes every second):
+# transactions take the write lock when they begin (IMMEDIATE), so none has to
+# upgrade a read lock midway and fail at once; a writer waits up to 20 s for the
+# lock instead of raising "database is locked"; WAL lets readers go on while one
+# writes. PostgreSQL (DATABASE_URL) needs none of this.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        **SQLITE_OPTIONS,
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -137,6 +152,8 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 WAGTAIL_SITE_NAME = "Atiende"
+# The admin's address in e-mails; dev reads it (and ATIENDE_PUBLIC_BASE_URL below)
+# from the environment `make run` sets, production from the deployment's.
 WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no request to outside hosts
 WAGTAILSEARCH_BACKENDS = {
@@ -172,7 +189,8 @@ ATIENDE_DEMO_PASSWORD = "atiende-demo"  # noqa: S105 (public demo password)
 ATIENDE_CERTIFICATE_VALIDITY_MONTHS = 24
 ATIENDE_CERTIFICATE_EXPIRY_NOTICE_DAYS = 60
 # Where the public verification pages live: the QR code and the PDF carry
-# ATIENDE_PUBLIC_BASE_URL + /verificar/<code>/ (production: from the environment).
+# ATIENDE_PUBLIC_BASE_URL + /verificar/<code>/ (dev and production: from the
+# environment; read it through accounts.public_url.public_base_url()).
 ATIENDE_PUBLIC_BASE_URL = "http://127.0.0.1:8000"
 # Public verification: at most this many requests per minute per client address.
 ATIENDE_VERIFICATION_RATE_LIMIT = 30

@@ -1,5 +1,8 @@
 """Local development: DEBUG on, a fixed throwaway secret, console e-mail."""
 
+import os
+from urllib.parse import urlsplit
+
 from .base import *  # noqa: F403
 
 DEBUG = True
@@ -13,3 +16,16 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# `make run HOST=… PORT=…` exports the address it serves on, so the certificates'
+# QR codes and printed URLs, and the admin's links, point at that port.
+ATIENDE_PUBLIC_BASE_URL = os.environ.get(
+    "ATIENDE_PUBLIC_BASE_URL",
+    ATIENDE_PUBLIC_BASE_URL,  # noqa: F405
+).rstrip("/")
+WAGTAILADMIN_BASE_URL = os.environ.get(
+    "WAGTAILADMIN_BASE_URL", ATIENDE_PUBLIC_BASE_URL
+).rstrip("/")
+_public_host = urlsplit(ATIENDE_PUBLIC_BASE_URL).hostname
+if _public_host and _public_host not in ALLOWED_HOSTS:
+    ALLOWED_HOSTS.append(_public_host)

@@ -5,6 +5,7 @@ requests) hold."""
 import functools
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -42,6 +43,9 @@ REPORTED = [
     "SECURE_REFERRER_POLICY",
     "SECURE_PROXY_SSL_HEADER",
     "X_FRAME_OPTIONS",
+    "ATIENDE_PUBLIC_BASE_URL",
+    "WAGTAILADMIN_BASE_URL",
+    "DATABASES",
 ]
 
 PROBE = textwrap.dedent(
@@ -62,7 +66,9 @@ def _clean_env(**extra: str) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "WAGTAIL"))
+        if not key.startswith(
+            ("DJANGO_", "DATABASE_URL", "REDIS_URL", "WAGTAIL", "ATIENDE_")
+        )
     }
     return {**env, **extra}
 
@@ -224,3 +230,88 @@ def test_demo_data_is_refused_when_not_allowed(settings):
     with pytest.raises(CommandError, match="--demo"):
         call_command("load_initial_data", demo=True, verbosity=0)
     assert User.objects.count() == users_before
+
+
+def test_dev_points_public_links_at_the_address_make_run_serves():
+    """`make run HOST=… PORT=…` exports the address it serves on; dev settings
+    take the public base URL and the admin's from it (trailing slash dropped)."""
+    loaded = _load(
+        "config.settings.dev", ATIENDE_PUBLIC_BASE_URL="http://127.0.0.1:8123/"
+    )
+    assert loaded["ATIENDE_PUBLIC_BASE_URL"] == "http://127.0.0.1:8123"
+    assert loaded["WAGTAILADMIN_BASE_URL"] == "http://127.0.0.1:8123"
+    default = _load("config.settings.dev")
+    assert default["ATIENDE_PUBLIC_BASE_URL"] == "http://127.0.0.1:8000"
+    assert default["WAGTAILADMIN_BASE_URL"] == "http://127.0.0.1:8000"
+
+
+def test_dev_allows_the_host_of_its_public_address():
+    """Serving on another host name (make run HOST=…) is allowed in dev."""
+    loaded = _load(
+        "config.settings.dev", ATIENDE_PUBLIC_BASE_URL="http://atiende.lan:8101"
+    )
+    assert "atiende.lan" in loaded["ALLOWED_HOSTS"]
+
+
+def test_production_takes_the_public_address_from_the_environment():
+    """Production prints ATIENDE_PUBLIC_BASE_URL on certificates, or else the
+    admin's address, which defaults to https://<first allowed host>."""
+    assert (
+        _load("config.settings.production", **PRODUCTION_ENV)["ATIENDE_PUBLIC_BASE_URL"]
+        == "https://atiende.example.org"
+    )
+    loaded = _load(
+        "config.settings.production",
+        ATIENDE_PUBLIC_BASE_URL="https://verifica.example.org/",
+        **PRODUCTION_ENV,
+    )
+    assert loaded["ATIENDE_PUBLIC_BASE_URL"] == "https://verifica.example.org"
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_make_run_exports_its_address_to_the_server_and_the_worker():
+    """`make run PORT=8101` hands http://127.0.0.1:8101 to the data loader, the
+    worker and runserver, and the worker logs inside the project (git-ignored)."""
+    result = subprocess.run(
+        ["make", "--no-print-directory", "-n", "run", "PORT=8101"],
+        cwd=BASE_DIR,
+        env={
+            key: value
+            for key, value in os.environ.items()
+            if key not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    public = "ATIENDE_PUBLIC_BASE_URL=http://127.0.0.1:8101"
+    for command in ("load_initial_data", "db_worker", "runserver 127.0.0.1:8101"):
+        assert any(command in line and public in line for line in lines), command
+    assert "var/log/worker.log" in result.stdout
+    assert "/tmp/atiende-worker.log" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("module", "env"),
+    [("config.settings.dev", {}), ("config.settings.test", {})],
+    ids=["dev", "test"],
+)
+def test_sqlite_is_set_for_a_site_and_its_worker(module, env):
+    """On SQLite: IMMEDIATE transactions, a 20 s busy timeout, WAL."""
+    options = _load(module, **env)["DATABASES"]["default"]["OPTIONS"]
+    assert options["transaction_mode"] == "IMMEDIATE"
+    assert options["timeout"] == 20
+    assert "journal_mode=WAL" in options["init_command"]
+
+
+def test_postgresql_gets_no_sqlite_options():
+    """DATABASE_URL naming PostgreSQL keeps its own (empty) options."""
+    loaded = _load(
+        "config.settings.dev",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/test",
+    )
+    options = loaded["DATABASES"]["default"].get("OPTIONS", {})
+    assert "transaction_mode" not in options
+    assert "init_command" not in options
