@@ -45,6 +45,7 @@ class Walk:
     number: int
     requests: int = 0
     errors: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
     passed: bool | None = None
     seconds: float = 0.0
 
@@ -60,6 +61,8 @@ class Walker:
         self.walk.requests += 1
         if response.status_code >= 500:
             self.walk.errors.append(f"{response.status_code} {method} {path}")
+        elif response.status_code >= 400:
+            self.walk.refused.append(f"{response.status_code} {method} {path}")
         return response
 
     def get(self, path: str, **kwargs):
@@ -174,6 +177,8 @@ def main() -> int:
     with ThreadPoolExecutor(max_workers=args.parallel) as pool:
         for walk in pool.map(run, walks):
             status = "ok" if not walk.errors else "; ".join(walk.errors)
+            if walk.refused:
+                status += " (4xx: " + "; ".join(walk.refused) + ")"
             print(
                 f"walk {walk.number:2d}: {walk.requests} requests, "
                 f"{walk.seconds:.1f} s, passed={walk.passed}, {status}"
