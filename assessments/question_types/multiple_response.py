@@ -9,7 +9,7 @@ from .. import gift
 from ..grading import AnswerKey
 from . import registry
 from .blocks import ChoiceOptionBlock, OptionsBlock, fail
-from .options import OptionsType
+from .options import RightOptionsType
 
 
 class MultipleResponseBlock(OptionsBlock):
@@ -26,7 +26,7 @@ class MultipleResponseBlock(OptionsBlock):
 
 
 @registry.register
-class MultipleResponse(OptionsType):
+class MultipleResponse(RightOptionsType):
     """GIFT: we store which options are right; we write the right ones with
     credit ``1/k`` and the wrong ones ``-1/k`` (k right options), which is how
     Moodle scores it the way we do. On import every option with positive credit
@@ -36,38 +36,11 @@ class MultipleResponse(OptionsType):
     block = MultipleResponseBlock
     answer_shape = "list"
 
-    def content_value(self, data, items):
-        return {
-            "options": items(
-                "options",
-                [
-                    {
-                        "text": o["text"],
-                        "correct": bool(o.get("correct")),
-                        "feedback": o.get("feedback", ""),
-                    }
-                    for o in data["options"]
-                ],
-            )
-        }
-
-    def option_payload(self, option):
-        return {"correct": bool(option["correct"])}
-
     def answer_key(self, payload):
         options = payload["options"]
         return AnswerKey.multiple(
             [o["id"] for o in options], [o["id"] for o in options if o["correct"]]
         )
-
-    def right_texts(self, payload):
-        return tuple(o["text"] for o in payload["options"] if o["correct"])
-
-    def countable_options(self, payload):
-        return [
-            {"id": o["id"], "text": o["text"], "correct": o["correct"], "credit": None}
-            for o in payload["options"]
-        ]
 
     def gift_option(self, option, options):
         right = sum(1 for o in options if o["correct"]) or 1

@@ -110,3 +110,34 @@ class OptionsType(QuestionType):
             options=tuple(self.gift_option(o, options) for o in options),
             **common,
         )
+
+
+class RightOptionsType(OptionsType):
+    """Options marked right or wrong (single choice, multiple response)."""
+
+    def content_value(self, data, items):
+        return {
+            "options": items(
+                "options",
+                [
+                    {
+                        "text": o["text"],
+                        "correct": bool(o.get("correct")),
+                        "feedback": o.get("feedback", ""),
+                    }
+                    for o in data["options"]
+                ],
+            )
+        }
+
+    def option_payload(self, option):
+        return {"correct": bool(option["correct"])}
+
+    def right_texts(self, payload):
+        return tuple(o["text"] for o in payload["options"] if o["correct"])
+
+    def countable_options(self, payload):
+        return [
+            {"id": o["id"], "text": o["text"], "correct": o["correct"], "credit": None}
+            for o in payload["options"]
+        ]

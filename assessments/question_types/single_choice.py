@@ -7,7 +7,7 @@ from .. import gift
 from ..grading import AnswerKey
 from . import registry
 from .blocks import ChoiceOptionBlock, OptionsBlock, fail
-from .options import OptionsType
+from .options import RightOptionsType
 
 
 class SingleChoiceBlock(OptionsBlock):
@@ -23,7 +23,7 @@ class SingleChoiceBlock(OptionsBlock):
 
 
 @registry.register
-class SingleChoice(OptionsType):
+class SingleChoice(RightOptionsType):
     """GIFT: the right option has credit 100 %, the others 0 %. On import the
     option worth 100 % is the right one (GIFT's negative weights on wrong options
     mean nothing here: a single choice never subtracts)."""
@@ -31,37 +31,10 @@ class SingleChoice(OptionsType):
     name = "single"
     block = SingleChoiceBlock
 
-    def content_value(self, data, items):
-        return {
-            "options": items(
-                "options",
-                [
-                    {
-                        "text": o["text"],
-                        "correct": bool(o.get("correct")),
-                        "feedback": o.get("feedback", ""),
-                    }
-                    for o in data["options"]
-                ],
-            )
-        }
-
-    def option_payload(self, option):
-        return {"correct": bool(option["correct"])}
-
     def answer_key(self, payload):
         options = payload["options"]
         right = next(o["id"] for o in options if o["correct"])
         return AnswerKey.single([o["id"] for o in options], right)
-
-    def right_texts(self, payload):
-        return tuple(o["text"] for o in payload["options"] if o["correct"])
-
-    def countable_options(self, payload):
-        return [
-            {"id": o["id"], "text": o["text"], "correct": o["correct"], "credit": None}
-            for o in payload["options"]
-        ]
 
     def gift_option(self, option, options):
         return gift.GiftOption(
