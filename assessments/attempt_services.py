@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from standards.display import long_date
 from standards.models import Element
 
-from . import blueprint, certification, grading, payloads, tasks
+from . import blueprint, certification, grading, payloads, submission, tasks
 from .models import (
     AssessmentPage,
     Attempt,
@@ -273,11 +273,7 @@ def attempt_save_answers(
     answers that do not fit their question."""
     now = now or timezone.now()
     with transaction.atomic():
-        locked = (
-            Attempt.objects.select_for_update(of=("self",))
-            .select_related("assessment")
-            .get(pk=attempt.pk)
-        )
+        locked = submission.locked_attempt(attempt)
         if locked.status != Attempt.Status.OPEN:
             raise AnswerRejected(_("Este intento ya se envió."))
         if is_overdue(locked, now):

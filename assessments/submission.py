@@ -122,16 +122,22 @@ def _grade(attempt: Attempt) -> grading.AttemptGrade:
     return result
 
 
+def locked_attempt(attempt: Attempt) -> Attempt:
+    """The attempt, with its assessment, row-locked until the transaction ends
+    (only its own row: PostgreSQL refuses to lock the outer side of a join)."""
+    return (
+        Attempt.objects.select_for_update(of=("self",))
+        .select_related("assessment")
+        .get(pk=attempt.pk)
+    )
+
+
 def attempt_submit(*, attempt: Attempt, now=None, automatic=False) -> Attempt:
     """Submit and grade, once: a repeated or concurrent submit returns the same
     result without grading again."""
     now = now or timezone.now()
     with transaction.atomic():
-        locked = (
-            Attempt.objects.select_for_update(of=("self",))
-            .select_related("assessment")
-            .get(pk=attempt.pk)
-        )
+        locked = locked_attempt(attempt)
         if locked.status == Attempt.Status.SUBMITTED:
             return locked
         # A learner's own submit after deadline + grace is a late finalisation.
