@@ -16,6 +16,8 @@ TRAINER_MODEL_PERMISSIONS = [
             ("standards", "element"),
             ("standards", "criterion"),
             ("assessments", "question"),
+            ("evaluation", "instrument"),
+            ("evaluation", "scenario"),
         )
         for action in ("add", "change", "delete", "view")
     ],
@@ -93,6 +95,7 @@ def sync_roles(apps) -> None:
         )
 
     Group.objects.get_or_create(name=roles.LEARNERS)
+    Group.objects.get_or_create(name=roles.EVALUATORS)
     trainers, _ = Group.objects.get_or_create(name=roles.TRAINERS)
     hr, _ = Group.objects.get_or_create(name=roles.HR)
     trainers.permissions.add(*permissions(TRAINER_MODEL_PERMISSIONS))

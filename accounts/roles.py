@@ -1,11 +1,12 @@
-"""The three roles of the platform, as Django groups, and the checks views use."""
+"""The roles of the platform, as Django groups, and the checks views use."""
 
 from django.contrib.auth.models import AnonymousUser, User
 
 LEARNERS = "Aprendices"
 TRAINERS = "Instructores"
 HR = "Recursos humanos"
-ALL_GROUPS = (LEARNERS, TRAINERS, HR)
+EVALUATORS = "Evaluadores"
+ALL_GROUPS = (LEARNERS, TRAINERS, HR, EVALUATORS)
 
 
 def _group_names(user: User | AnonymousUser) -> frozenset[str]:
@@ -27,6 +28,14 @@ def is_trainer(user) -> bool:
 
 def is_hr(user) -> bool:
     return user.is_authenticated and (user.is_superuser or HR in _group_names(user))
+
+
+def is_evaluator(user) -> bool:
+    """In the evaluators' group. Whether they may evaluate a given standard is
+    evaluation's rule (a valid certificate, or a lead designation)."""
+    return user.is_authenticated and (
+        user.is_superuser or EVALUATORS in _group_names(user)
+    )
 
 
 def can_use_admin(user) -> bool:

@@ -1,11 +1,12 @@
 """The one call upward from assessments: certification.
 
-Assessments know that a graded final questionnaire may lead to a certificate, and
-that a certified learner is in a renewal cycle that limits new attempts, but not
-how either works: that belongs to the apps above (evaluation judges, certificates
-certify). The certifying app registers an implementation of ``Certification``
-when Django starts (``certificates.apps``); without one, finals certify nothing
-and no learner is in a cycle. See docs/architecture.md.
+Assessments know that a certified learner is in a renewal cycle that limits new
+attempts at the final; evaluation knows that a competent judgement is certified
+and that only holders of a valid certificate may evaluate. Neither knows how:
+that belongs to certificates, above both. The certifying app registers an
+implementation of ``Certification`` when Django starts (``certificates.apps``);
+without one, judgements certify nothing, nobody holds a certificate and no
+learner is in a cycle. See docs/architecture.md.
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
-
-    from .models import Attempt
 
 
 @dataclass(frozen=True)
@@ -37,15 +36,23 @@ class Certification(Protocol):
     def cycle(self, *, learner, standards: QuerySet, today: date) -> Cycle | None:
         """The learner's current cycle for any of these standards, or None."""
 
-    def final_graded(self, *, attempt: Attempt, now: datetime) -> None:
-        """A final attempt was submitted and graded, inside its transaction."""
+    def holds_valid_certificate(self, *, user, standard, today: date) -> bool:
+        """Whether the user holds a valid, unrevoked certificate of the standard
+        (evaluators must)."""
+
+    def judged(self, *, judgement, now: datetime) -> None:
+        """A judgement (evaluation.Judgement) was issued, inside its transaction:
+        certify when competent."""
 
 
 class _NoCertification:
     def cycle(self, *, learner, standards, today):
         return None
 
-    def final_graded(self, *, attempt, now):
+    def holds_valid_certificate(self, *, user, standard, today):
+        return False
+
+    def judged(self, *, judgement, now):
         return None
 
 

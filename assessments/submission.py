@@ -12,7 +12,7 @@ from fractions import Fraction
 from django.db import transaction
 from django.utils import timezone
 
-from . import blueprint, certification, grading, payloads
+from . import blueprint, grading, payloads
 from .models import (
     AssessmentPage,
     Attempt,
@@ -157,9 +157,6 @@ def attempt_submit(*, attempt: Attempt, now=None, automatic=False) -> Attempt:
                 "competent",
             ]
         )
-        if locked.assessment.mode == AssessmentPage.Mode.FINAL:
-            # Judged and, when competent, certified in this same transaction.
-            certification.current().final_graded(attempt=locked, now=now)
     return locked
 
 

@@ -1,12 +1,10 @@
-"""Certificates' side of ``assessments.certification``: a graded final is judged
-(evaluation) and, when competent, certified; the renewal cycle limits new
-attempts. Registered in ``CertificatesConfig.ready``."""
+"""Certificates' side of ``assessments.certification``: a competent judgement
+is certified; the renewal cycle limits new attempts; evaluators must hold a
+valid certificate. Registered in ``CertificatesConfig.ready``."""
 
 from __future__ import annotations
 
 from datetime import date
-
-from evaluation.services import judgement_record_for_attempt
 
 from . import renewal, services
 
@@ -17,7 +15,11 @@ class Certification:
             learner=learner, standards=standards, today=today
         )
 
-    def final_graded(self, *, attempt, now) -> None:
-        judgement = judgement_record_for_attempt(attempt=attempt)
+    def holds_valid_certificate(self, *, user, standard, today: date) -> bool:
+        return renewal.holds_valid_certificate(
+            holder=user, standard=standard, today=today
+        )
+
+    def judged(self, *, judgement, now) -> None:
         if judgement.competent:
             services.certificate_issue_for_judgement(judgement=judgement, now=now)

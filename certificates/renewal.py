@@ -48,6 +48,16 @@ def current_certificate(*, holder, standards) -> Certificate | None:
     )
 
 
+def holds_valid_certificate(*, holder, standard, today: date) -> bool:
+    """A non-revoked certificate of the standard that has not expired: 1 query."""
+    return Certificate.objects.filter(
+        holder=holder,
+        standard=standard,
+        revoked_at__isnull=True,
+        expires_on__gte=today,
+    ).exists()
+
+
 def cycle_of(certificate: Certificate) -> Cycle:
     return Cycle(
         since=cycle_started_at(certificate),

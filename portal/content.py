@@ -9,6 +9,7 @@ from assessments.content_loader import load_assessments
 from assessments.question_services import question_bank_load
 from courses import content_loader
 from courses.models import HomePage
+from evaluation import content_loader as evaluation_content
 from standards.models import Standard
 from standards.services import standard_load
 
@@ -42,3 +43,15 @@ def course_load(
         home=home,
         section_loaders=COURSE_SECTIONS,
     )
+
+
+def evaluation_content_load():
+    """The EC0305 instruments and scenarios. Raises
+    evaluation.content_loader.EvaluationDataError when invalid."""
+    instruments = evaluation_content.instruments_load(
+        entries=evaluation_content.read("instruments.yaml")
+    )
+    scenarios = evaluation_content.scenarios_load(
+        entries=evaluation_content.read("scenarios.yaml")
+    )
+    return instruments, scenarios

@@ -1,10 +1,12 @@
 """Demo accounts for a first run: one per role, all with the public demo password."""
 
 import random
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.db import transaction
+from django.utils import timezone
 
 from accounts import roles
 from assessments import payloads
@@ -18,6 +20,8 @@ from assessments.models import AssessmentPage
 from assessments.question_types import registry
 from courses.models import CoursePage, LessonPage, ModulePage
 from courses.services import course_enrol, lesson_complete
+from evaluation import services as evaluation_services
+from evaluation.models import EvaluationPlan, Instrument, Scenario
 
 DEMO_USERS = [
     # username, first name, last name, group (None: superuser)
@@ -27,8 +31,14 @@ DEMO_USERS = [
     ("admin", "Admin", "Atiende", None),
     # A learner who already passed the final assessment and holds a certificate.
     ("egresada", "María José", "Núñez Peña", roles.LEARNERS),
+    # A certified evaluator with an evaluation of `aprendiz` planned.
+    ("evaluadora", "Elena", "Valdés Ortiz", roles.EVALUATORS),
 ]
 GRADUATE = "egresada"
+EVALUATOR = "evaluadora"
+# The first wave's lead evaluator, designated by `admin`.
+LEAD_EVALUATOR = "instructor"
+INSTRUMENT_CODES = ("EC0305-GO", "EC0305-LC")
 FINAL_ASSESSMENT_SLUG = "evaluacion-final-ec0305"
 
 
@@ -62,22 +72,18 @@ def right_answer(key):
     return registry.get(key.type).right_answer(key)
 
 
-def demo_graduate_certify():
-    """`egresada` completes the EC0305 course and passes its final assessment
-    through the real services (start, save every right answer, submit), which
-    issues her certificate. Skipped (None) when she already holds a certificate,
-    or when the course is not loaded; otherwise returns the certificate."""
-    user = User.objects.filter(username=GRADUATE).first()
-    if user is None or user.certificates.exists():
-        return None
-    assessment = (
+def _final_assessment():
+    return (
         AssessmentPage.objects.live()
         .filter(mode=AssessmentPage.Mode.FINAL, slug=FINAL_ASSESSMENT_SLUG)
         .first()
     )
-    course = CoursePage.objects.ancestor_of(assessment).first() if assessment else None
-    if course is None:
-        return None
+
+
+def _pass_final(user, assessment, *, seed: int):
+    """Complete the course's lessons and pass its final through the real services
+    (start, save every right answer, submit); None when no attempt may start."""
+    course = CoursePage.objects.ancestor_of(assessment).first()
     course_enrol(user=user, course=course)
     learner_modules = ModulePage.objects.child_of(course).filter(
         audience=ModulePage.Audience.LEARNERS
@@ -87,7 +93,7 @@ def demo_graduate_certify():
             lesson_complete(user=user, lesson=lesson)
     try:
         attempt = attempt_start(
-            learner=user, assessment=assessment, rng=random.Random(305)
+            learner=user, assessment=assessment, rng=random.Random(seed)
         )
     except AttemptNotAllowed:
         return None
@@ -96,5 +102,104 @@ def demo_graduate_certify():
         attempt_save_answer(
             attempt=attempt, position=response.position, raw_answer=right_answer(key)
         )
-    attempt = attempt_submit(attempt=attempt)
-    return user.certificates.filter(judgement__attempt=attempt).first()
+    return attempt_submit(attempt=attempt)
+
+
+def _instruments():
+    return list(Instrument.objects.filter(code__in=INSTRUMENT_CODES).order_by("code"))
+
+
+def _observe_and_judge(*, candidate, evaluator, attempt, feedback):
+    """The lead evaluator's evaluation of ``candidate`` in the workplace: both
+    records with every item met, signed by both, and the judgement."""
+    plan = evaluation_services.plan_create(
+        candidate=candidate,
+        evaluator=evaluator,
+        standard=attempt.element_results.first().element.standard,
+        scheduled_at=timezone.now(),
+        place="Módulo de atención 3, planta baja",
+        instruments=_instruments(),
+        by=evaluator,
+    )
+    evaluation_services.plan_acknowledge(plan=plan, by=candidate)
+    for instrument in plan.instruments.all():
+        record = evaluation_services.observation_start(
+            plan=plan, instrument=instrument, by=evaluator
+        )
+        for item in record.version.items:
+            evaluation_services.observation_save(
+                observation=record, item=item["id"], outcome="met", by=evaluator
+            )
+        for signer, person in (("evaluator", evaluator), ("candidate", candidate)):
+            evaluation_services.observation_sign(
+                observation=record,
+                signer=signer,
+                typed_name=person.get_full_name(),
+                ip="127.0.0.1",
+                by=person,
+            )
+    return evaluation_services.judgement_issue(
+        plan=plan, by=evaluator, feedback=feedback, attempt=attempt
+    )
+
+
+def demo_evaluations_create():
+    """The demo's evaluation story, through the real services: `admin` designates
+    `instructor` lead evaluator (the first wave); `egresada` and `evaluadora` pass
+    the final and are observed and judged competent by him, which issues their
+    certificates; `evaluadora`, now certified, has an evaluation of `aprendiz`
+    planned. Skipped for anyone who already holds a certificate; returns the
+    certificates issued now."""
+    assessment = _final_assessment()
+    if assessment is None or len(_instruments()) != len(INSTRUMENT_CODES):
+        return []
+    users = {
+        u.username: u
+        for u in User.objects.filter(
+            username__in=[GRADUATE, EVALUATOR, LEAD_EVALUATOR, "admin", "aprendiz"]
+        )
+    }
+    if len(users) != 5:
+        return []
+    standard = _instruments()[0].standard
+    lead = users[LEAD_EVALUATOR]
+    evaluation_services.lead_evaluator_designate(
+        user=lead,
+        standard=standard,
+        by=users["admin"],
+        note="Primera generación: instructor certificado externamente.",
+    )
+    issued = []
+    for seed, username in ((305, GRADUATE), (306, EVALUATOR)):
+        person = users[username]
+        if person.certificates.exists():
+            continue
+        attempt = _pass_final(person, assessment, seed=seed)
+        if attempt is None or not attempt.competent:
+            continue
+        judgement = _observe_and_judge(
+            candidate=person,
+            evaluator=lead,
+            attempt=attempt,
+            feedback=(
+                "Atención cordial y ordenada de principio a fin. Sigue confirmando "
+                "la solicitud con preguntas cerradas antes de registrar."
+            ),
+        )
+        issued.extend(judgement.certificates.all())
+    evaluator, learner = users[EVALUATOR], users["aprendiz"]
+    if not evaluator.evaluations_to_do.filter(candidate=learner).exists():
+        evaluation_services.plan_create(
+            candidate=learner,
+            evaluator=evaluator,
+            standard=standard,
+            scheduled_at=timezone.now() + timedelta(days=3),
+            setting=EvaluationPlan.Setting.SIMULATION,
+            scenario=Scenario.objects.filter(standard=standard)
+            .order_by("code")
+            .first(),
+            place="Sala de capacitación 2",
+            instruments=_instruments(),
+            by=evaluator,
+        )
+    return issued

@@ -431,19 +431,106 @@ def issue_certificate(
     return certificate_issue_for_attempt(attempt=attempt, now=now)
 
 
+def evaluation_instruments(standard):
+    """A guía de observación (the standard's performance criteria and attitudes)
+    and a lista de cotejo (its products), made once per standard."""
+    from evaluation.models import Instrument, InstrumentItem
+    from standards.models import Criterion
+
+    instruments = []
+    for kind, criterion_kinds in (
+        (Instrument.Kind.OBSERVATION, ("performance", "attitude")),
+        (Instrument.Kind.CHECKLIST, ("product",)),
+    ):
+        instrument, created = Instrument.objects.get_or_create(
+            code=f"{standard.code}-TEST-{kind}",
+            defaults={"standard": standard, "kind": kind, "title": f"{kind} test"},
+        )
+        if created:
+            criteria = Criterion.objects.filter(
+                standard=standard, kind__in=criterion_kinds
+            ).order_by("order", "code")
+            for order, criterion in enumerate(criteria):
+                InstrumentItem.objects.create(
+                    instrument=instrument,
+                    criterion=criterion,
+                    text=f"Cumple {criterion.code}",
+                    critical=order == 0,
+                    sort_order=order,
+                )
+        instruments.append(instrument)
+    return instruments
+
+
+def lead_evaluator(standard):
+    """A user designated lead evaluator of the standard (the first wave)."""
+    from evaluation.services import lead_evaluator_designate
+
+    evaluator = UserFactory(first_name="Eva", last_name="Luadora")
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    lead_evaluator_designate(user=evaluator, standard=standard, by=admin)
+    return evaluator
+
+
+def evaluate(*, attempt, now=None, outcome="met", evaluator=None):
+    """The whole competence evaluation through the real services: a plan with
+    the standard's instruments, every item answered ``outcome``, both records
+    signed by evaluator and candidate, and the evaluator's judgement on them
+    with ``attempt`` as the questionnaire. Returns the judgement."""
+    from evaluation import services
+
+    candidate = attempt.learner
+    standard = attempt.element_results.select_related("element__standard").first()
+    standard = standard.element.standard
+    evaluator = evaluator or lead_evaluator(standard)
+    plan = services.plan_create(
+        candidate=candidate,
+        evaluator=evaluator,
+        standard=standard,
+        scheduled_at=now or attempt.submitted_at,
+        instruments=evaluation_instruments(standard),
+        by=evaluator,
+    )
+    for instrument in plan.instruments.all():
+        record = services.observation_start(
+            plan=plan, instrument=instrument, by=evaluator, now=now
+        )
+        for item in record.version.items:
+            services.observation_save(
+                observation=record,
+                item=item["id"],
+                outcome=outcome,
+                reason="No se presentó el caso." if outcome == "na" else "",
+                by=evaluator,
+                now=now,
+            )
+        for signer, person in (("evaluator", evaluator), ("candidate", candidate)):
+            services.observation_sign(
+                observation=record,
+                signer=signer,
+                typed_name=person.get_username(),
+                ip="127.0.0.1",
+                by=person,
+                now=now,
+            )
+    return services.judgement_issue(
+        plan=plan, by=evaluator, feedback="Buen trabajo.", now=now, attempt=attempt
+    )
+
+
 def certificate_issue_for_attempt(*, attempt, now=None):
-    """What submitting a competent final does for certificates: judge the attempt
-    and issue from the judgement; the PDF is rendered here by the on-commit
-    callbacks, as a real commit would (tests run inside a transaction)."""
+    """Evaluate the candidate whose final questionnaire is ``attempt`` and return
+    the certificate the judgement earned (or the current one it did not renew);
+    the PDF is rendered here by the on-commit callbacks, as a real commit would
+    (tests run inside a transaction). Raises CertificateNotIssuable when the
+    judgement is not competent."""
     from django.test import TestCase
 
     from certificates.services import certificate_issue_for_judgement
-    from evaluation.services import judgement_record_for_attempt
 
     with TestCase.captureOnCommitCallbacks(execute=True):
-        certificate = certificate_issue_for_judgement(
-            judgement=judgement_record_for_attempt(attempt=attempt), now=now
-        )
+        judgement = evaluate(attempt=attempt, now=now)
+        certificate = certificate_issue_for_judgement(judgement=judgement, now=now)
     certificate.refresh_from_db()
     return certificate
 

@@ -198,3 +198,5 @@ ATIENDE_VERIFICATION_RATE_LIMIT = 30
 ATIENDE_VERIFICATION_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # Above this many certificates, a bulk ZIP is built by a background task.
 ATIENDE_BULK_ZIP_SYNC_LIMIT = 200
+# Evidence files attached to observation records: at most this size each.
+ATIENDE_EVIDENCE_MAX_BYTES = 10 * 1024 * 1024

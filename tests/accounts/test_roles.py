@@ -90,7 +90,12 @@ def test_the_three_role_groups_exist_after_migration():
         "Instructores",
         "Recursos humanos",
     }
-    assert set(roles.ALL_GROUPS) == {"Aprendices", "Instructores", "Recursos humanos"}
+    assert set(roles.ALL_GROUPS) == {
+        "Aprendices",
+        "Instructores",
+        "Recursos humanos",
+        "Evaluadores",
+    }
 
 
 def test_learners_have_no_permission_at_all():

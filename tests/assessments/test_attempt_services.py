@@ -48,6 +48,7 @@ from tests.factories import (
     TrainerFactory,
     answer_for,
     build_assessment,
+    certificate_issue_for_attempt,
     home_page,
     question_data,
 )
@@ -404,10 +405,14 @@ RENEWAL_REASON = (
 
 def take_final(learner, assessment, *, right: bool) -> Attempt:
     """Start, answer every question (right or wrong) and submit; a competent
-    final attempt issues the learner's certificate on submit."""
+    final attempt is then observed and judged competent by an evaluator, which
+    issues the learner's certificate."""
     attempt = attempt_start(learner=learner, assessment=assessment)
     answer_all(attempt, [right] * attempt.responses.count())
-    return attempt_submit(attempt=attempt)
+    attempt = attempt_submit(attempt=attempt)
+    if attempt.competent:
+        certificate_issue_for_attempt(attempt=attempt)
+    return attempt
 
 
 def availability(learner, assessment):

@@ -23,6 +23,7 @@ from assessments.attempt_services import (
 from assessments.models import AssessmentPage, Attempt
 from certificates.models import Certificate
 from portal.demo import FINAL_ASSESSMENT_SLUG, right_answer
+from tests.factories import certificate_issue_for_attempt
 
 
 def final_assessment() -> AssessmentPage:
@@ -63,10 +64,14 @@ def take(
 
 
 def pass_final(learner, *, now: datetime | None = None, seed: int = 1) -> Certificate:
-    """A competent final attempt and the certificate the submit issued."""
+    """A competent final attempt, then the evaluator's observation, checklist and
+    judgement (all met): the certificate the judgement issued."""
     attempt = take(learner, now=now, seed=seed)
     assert attempt.competent is True
-    return Certificate.objects.filter(judgement__attempt=attempt).get()
+    assert not Certificate.objects.filter(
+        holder=learner, issued_at__gte=attempt.submitted_at
+    ).exists()
+    return certificate_issue_for_attempt(attempt=attempt, now=now)
 
 
 def stored_bytes(certificate: Certificate) -> bytes:

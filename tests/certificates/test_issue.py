@@ -32,12 +32,13 @@ from certificates.services import (
     CertificateError,
     CertificateNotIssuable,
     add_months,
+    certificate_issue_for_judgement,
     certificate_reissue,
     certificate_revoke,
 )
 from certificates.snapshot import display_code
 from courses.models import CoursePage
-from evaluation.services import JudgementNotPossible
+from evaluation.services import EvaluationRefused
 from standards.models import Element, Standard
 from tests.factories import (
     CertificationSetup,
@@ -214,21 +215,23 @@ def test_not_competent_and_diagnostic_attempts_earn_nothing(learner):
     assert not Certificate.objects.filter(holder=learner).exists()
     with pytest.raises(CertificateNotIssuable):
         certificate_issue_for_attempt(attempt=failed)
-    with pytest.raises(JudgementNotPossible):
+    with pytest.raises(EvaluationRefused):
         certificate_issue_for_attempt(attempt=diagnostic)
     assert not Certificate.objects.filter(holder=learner).exists()
 
 
-def test_issuing_again_for_the_same_attempt_returns_the_same_certificate(certificate):
-    """The service is idempotent per attempt."""
-    again = certificate_issue_for_attempt(attempt=certificate.judgement.attempt)
+def test_issuing_again_for_the_same_judgement_returns_the_same_certificate(
+    certificate,
+):
+    """The service is idempotent per judgement; a second evaluation of the same
+    questionnaire inside the validity period gets the current certificate."""
+    again = certificate_issue_for_judgement(judgement=certificate.judgement)
     assert again.pk == certificate.pk
-    assert (
-        Certificate.objects.filter(
-            judgement__attempt=certificate.judgement.attempt
-        ).count()
-        == 1
+    evaluated_again = certificate_issue_for_attempt(
+        attempt=certificate.judgement.attempt
     )
+    assert evaluated_again.pk == certificate.pk
+    assert Certificate.objects.filter(holder=certificate.holder).count() == 1
 
 
 def test_one_certificate_per_standard_and_validity_period(learner):
@@ -280,10 +283,9 @@ def test_passing_inside_the_renewal_window_issues_a_second_certificate(learner):
     assert first.status_on(date(2028, 1, 10)) == Certificate.Status.VALID
     assert first.status_on(date(2028, 1, 11)) == Certificate.Status.EXPIRED
     assert second.status_on(date(2028, 1, 11)) == Certificate.Status.VALID
-    assert certificate_issue_for_attempt(attempt=first.judgement.attempt).pk == first.pk
-    assert (
-        certificate_issue_for_attempt(attempt=second.judgement.attempt).pk == second.pk
-    )
+    for certificate in (first, second):
+        again = certificate_issue_for_judgement(judgement=certificate.judgement)
+        assert again.pk == certificate.pk
     assert Certificate.objects.filter(holder=learner).count() == 2
 
 

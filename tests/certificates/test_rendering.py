@@ -23,7 +23,7 @@ from certificates import pdf, rendering, tasks
 from certificates.models import Certificate
 from evaluation.models import Judgement
 from portal.demo import right_answer
-from tests.factories import HRFactory, LearnerFactory
+from tests.factories import HRFactory, LearnerFactory, evaluate
 
 from .support import clear_rate_limit, final_assessment
 
@@ -41,21 +41,23 @@ def stored_files() -> set[Path]:
 
 
 def submit_without_commit(learner) -> Attempt:
-    """Take the final right and submit inside the test's transaction, leaving the
-    on-commit work (the PDF) undone, as it is until the real commit."""
+    """Take the final right, submit and be judged competent by an evaluator
+    inside the test's transaction, leaving the on-commit work (the PDF) undone,
+    as it is until the real commit."""
     attempt = attempt_start(learner=learner, assessment=final_assessment())
     for response in attempt.responses.select_related("version"):
         key = payloads.answer_key(response.version.payload)
         attempt_save_answer(
             attempt=attempt, position=response.position, raw_answer=right_answer(key)
         )
-    return attempt_submit(attempt=attempt)
+    attempt = attempt_submit(attempt=attempt)
+    evaluate(attempt=attempt)
+    return attempt
 
 
 def test_the_row_comes_with_the_verdict_and_the_pdf_after_commit():
-    """In the submit's transaction: a judgement and a certificate with serial,
-    code and snapshot, but no PDF yet; after commit its PDF is stored and
-    hashed."""
+    """In the judgement's transaction: a certificate with serial, code and
+    snapshot, but no PDF yet; after commit its PDF is stored and hashed."""
     learner = LearnerFactory()
     with TestCase.captureOnCommitCallbacks(execute=False) as callbacks:
         attempt = submit_without_commit(learner)

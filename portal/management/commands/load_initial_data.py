@@ -5,9 +5,10 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.role_permissions import sync_roles
 from assessments.question_services import QuestionDataError
 from courses import content_loader
+from evaluation.content_loader import EvaluationDataError
 
 from ... import content
-from ...demo import demo_graduate_certify, demo_users_create
+from ...demo import demo_evaluations_create, demo_users_create
 
 
 class Command(BaseCommand):
@@ -39,6 +40,11 @@ class Command(BaseCommand):
             f"Question bank: created {bank.created}, updated {bank.updated}, "
             f"unchanged {bank.unchanged}, kept (answered or edited) {len(bank.kept)}"
         )
+        try:
+            instruments, scenarios = content.evaluation_content_load()
+        except EvaluationDataError as error:
+            raise CommandError(f"Evaluation content is invalid: {error}") from error
+        self.stdout.write(f"Instruments: {instruments}; scenarios: {scenarios}")
         home = content_loader.home_page()
         sync_roles(apps)
         try:
@@ -53,10 +59,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Demo accounts created: {', '.join(created) or 'none (already there)'}"
             )
-            certificate = demo_graduate_certify()
+            certificates = demo_evaluations_create()
             self.stdout.write(
-                f"Demo certificate: {certificate.serial}"
-                if certificate
-                else "Demo certificate: none issued (egresada already holds one)"
+                "Demo certificates: "
+                + (
+                    ", ".join(c.serial for c in certificates)
+                    or "none issued (egresada and evaluadora already hold one)"
+                )
             )
         self.stdout.write(self.style.SUCCESS("Initial data loaded."))
