@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("", include("courses.urls")),
     path("", include("certificates.urls")),
+    path("", include("evaluation.urls")),
 ]
 
 if settings.DEBUG:

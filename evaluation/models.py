@@ -9,6 +9,7 @@ never straight from an attempt.
 import uuid
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -427,6 +428,11 @@ EVIDENCE_SUFFIXES = {
 }
 
 
+def private_storage():
+    """Evidence is stored where no URL reaches it (STORAGES["private"])."""
+    return storages["private"]
+
+
 def _evidence_path(instance, filename):
     return f"evidence/{instance.observation.uuid}/{instance.token}{instance.suffix}"
 
@@ -439,7 +445,9 @@ class EvidenceFile(models.Model):
     observation = models.ForeignKey(
         Observation, on_delete=models.PROTECT, related_name="evidence"
     )
-    file = models.FileField(upload_to=_evidence_path, max_length=255)
+    file = models.FileField(
+        upload_to=_evidence_path, storage=private_storage, max_length=255
+    )
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()

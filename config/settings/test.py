@@ -20,3 +20,7 @@ WHITENOISE_AUTOREFRESH = True
 # Uploaded and generated files (certificate PDFs) go to a scratch directory, not
 # to the project's media/.
 MEDIA_ROOT = Path(tempfile.gettempdir()) / "atiende-test-media"
+STORAGES["private"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": Path(tempfile.gettempdir()) / "atiende-test-private"},
+}
