@@ -13,7 +13,6 @@ from django.db.models import Q
 from wagtail.models import Page
 
 from standards.formatting import whole_percent
-from standards.models import Criterion
 
 from . import access
 from .models import CoursePage, Enrolment, LessonCompletion, LessonPage, ModulePage
@@ -197,38 +196,3 @@ def dashboard(*, user) -> list[CourseOutline]:
     courses = [e.course for e in enrolments]
     outlines = _outlines(courses, user)
     return [outlines[course.pk] for course in courses]
-
-
-@dataclass(frozen=True)
-class CoverageRow:
-    criterion: Criterion
-    lessons: list[LessonPage]
-
-
-def criteria_coverage() -> list[CoverageRow]:
-    """Every criterion with the lessons tagged with it (live or draft): 2 queries."""
-    criteria = list(
-        Criterion.objects.select_related("standard", "element").order_by(
-            "standard__code", "order", "code"
-        )
-    )
-    through = LessonPage.criteria.through
-    lessons_by_criterion: dict[int, list[LessonPage]] = {}
-    lessons = {}
-    links = list(through.objects.values_list("criterion_id", "lessonpage_id"))
-    if links:
-        lessons = {
-            lesson.pk: lesson
-            for lesson in LessonPage.objects.filter(
-                pk__in={lesson_id for _, lesson_id in links}
-            ).defer_streamfields()
-        }
-    for criterion_id, lesson_id in links:
-        lessons_by_criterion.setdefault(criterion_id, []).append(lessons[lesson_id])
-    return [
-        CoverageRow(
-            criterion,
-            sorted(lessons_by_criterion.get(criterion.pk, []), key=lambda p: p.path),
-        )
-        for criterion in criteria
-    ]

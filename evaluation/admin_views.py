@@ -1,0 +1,31 @@
+"""Admin screens of competence evaluation that are not snippets: the coverage
+report (each criterion with the lessons that teach it and the instrument items
+that observe it)."""
+
+from django.template.response import TemplateResponse
+
+from courses.access import require_coverage_access
+
+from . import selectors
+
+
+def coverage(request):
+    """Cobertura del estándar: every criterion of every standard, the lessons
+    that teach it and the instrument items that observe it."""
+    require_coverage_access(request.user)
+    rows = selectors.criteria_coverage()
+    return TemplateResponse(
+        request,
+        "evaluation/admin/coverage.html",
+        {
+            "rows": rows,
+            "uncovered": [row for row in rows if not row.lessons],
+            "unobserved": [
+                row
+                for row in rows
+                if row.criterion.kind in selectors.OBSERVED_CRITERION_KINDS
+                and not row.observed
+            ],
+            "header_title": "",
+        },
+    )
