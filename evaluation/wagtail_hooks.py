@@ -61,6 +61,7 @@ class InstrumentForm(WagtailAdminModelForm):
         items = self.formsets.get("items")
         if standard is None or items is None:
             return cleaned
+        items.is_valid()  # cleans the item forms now (ClusterForm does it after)
         for form in items.forms:
             data = getattr(form, "cleaned_data", None) or {}
             criterion = data.get("criterion")
