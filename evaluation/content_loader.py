@@ -128,10 +128,12 @@ def _upsert(report, existing, data, state, write, key):
     if existing is None:
         write(None, fingerprint)
         report.created += 1
+    elif _fingerprint(state(existing)) != existing.loaded_fingerprint:
+        # A person edited it since it was loaded (or made it): theirs is kept,
+        # and said so, whether or not the data changed (as the question bank).
+        report.kept.append(key)
     elif existing.loaded_fingerprint == fingerprint:
         report.unchanged += 1
-    elif _fingerprint(state(existing)) != existing.loaded_fingerprint:
-        report.kept.append(key)
     else:
         write(existing, fingerprint)
         report.updated += 1
