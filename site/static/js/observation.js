@@ -167,16 +167,17 @@
           if (box) setItemState(box, text.msgPending, "pending");
           break;
         }
-        if (response.status >= 500 || response.status === 403 || response.status === 429) {
-          // The server could not take it now (or the session must be renewed):
-          // keep the change and try again later.
+        const accepted = response.ok && Boolean(data.saved_at);
+        if (response.status >= 500 || [403, 429].includes(response.status) || (response.ok && !accepted)) {
+          // The server could not take it now, or the session ended (a sign-in
+          // page instead of an answer): keep the change and try again later.
           offline = true;
           if (box) setItemState(box, text.msgPending, "pending");
           break;
         }
         offline = false;
         const current = storage.getItem(key);
-        if (response.ok) {
+        if (accepted) {
           if (current === body) storage.removeItem(key);
           if (box && current === body) setItemState(box, data.message || text.msgSaved, "saved");
           if (typeof data.missing === "number") setMissing(data.missing);
