@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from evaluation import services
-from evaluation.models import EvidenceFile, Instrument, Observation, ObservationAnswer
+from evaluation.models import Instrument, Observation, ObservationAnswer
 from standards.models import Criterion
 from tests.factories import (
     CriterionFactory,
@@ -203,7 +203,7 @@ def test_nobody_but_the_evaluator_saves(client, record, name):
     )
     expected = 302 if name == "anon" else 404
     assert response.status_code == form.status_code == expected
-    assert not ObservationAnswer.objects.exists()
+    assert not record.answers.exists()
 
 
 @pytest.mark.parametrize("name", PERSONS)
@@ -211,7 +211,7 @@ def test_nobody_but_the_evaluator_uploads(client, record, name):
     as_(client, name, record)
     response = upload(client, record, "hoja.png", png_bytes())
     assert response.status_code == (302 if name == "anon" else 404)
-    assert not EvidenceFile.objects.exists()
+    assert not record.evidence.exists()
 
 
 @pytest.mark.parametrize(
@@ -297,7 +297,7 @@ def test_bad_saves_are_refused_with_400(client, record, body, raw):
     response = save_json(client, record, body, raw=raw)
     assert response.status_code == 400
     assert response.json()["error"]
-    assert not ObservationAnswer.objects.exists()
+    assert not record.answers.exists()
 
 
 def test_form_post_saves_every_item_without_javascript(client, record):
@@ -348,7 +348,7 @@ def test_posting_to_a_signed_record_changes_nothing(client, record):
         assert again.status_code in (400, 409)
         after = list(record.answers.values_list("item", "outcome", "note", "saved_at"))
         assert after == before
-        assert not EvidenceFile.objects.exists()
+        assert not record.evidence.exists()
         if _round == "evaluator signed":
             sign(record, "candidate")
     record.refresh_from_db()
@@ -379,7 +379,7 @@ def test_png_is_accepted_with_its_sha256(client, record, settings):
     data = png_bytes()
     response = upload(client, record, "hoja de servicio.png", data)
     assert response.status_code == 303
-    evidence = EvidenceFile.objects.get()
+    evidence = record.evidence.get()
     assert evidence.sha256 == hashlib.sha256(data).hexdigest()
     assert evidence.content_type == "image/png"
     assert evidence.token.version == 4
@@ -397,7 +397,7 @@ def test_a_pdf_is_downloaded_as_an_attachment(client, record):
     pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
     client.force_login(record.plan.evaluator)
     assert upload(client, record, "hoja.pdf", pdf, "application/pdf").status_code == 303
-    evidence = EvidenceFile.objects.get()
+    evidence = record.evidence.get()
     response = client.get(reverse("evaluation:evidence", args=[evidence.token]))
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment")
@@ -408,7 +408,7 @@ def test_a_text_file_named_jpg_is_refused(client, record):
     response = upload(client, record, "foto.jpg", b"hola, no soy foto", "image/jpeg")
     assert response.status_code == 400
     assert "Sube una foto (JPEG o PNG) o un PDF." in response.content.decode()
-    assert not EvidenceFile.objects.exists()
+    assert not record.evidence.exists()
 
 
 def test_an_oversize_file_is_refused(client, record, settings):
@@ -418,7 +418,7 @@ def test_an_oversize_file_is_refused(client, record, settings):
     response = upload(client, record, "grande.png", big)
     assert response.status_code == 400
     assert "El archivo pesa más de 1 MB." in response.content.decode()
-    assert not EvidenceFile.objects.exists()
+    assert not record.evidence.exists()
 
 
 def test_an_upload_without_a_file_is_400(client, record):
@@ -600,3 +600,14 @@ def test_record_page_groups_items_with_attitudes_last(client, record):
 
     assert text.index("Actitudes") > max(where(item) for item in performance)
     assert where(attitude) > text.index("Actitudes")
+
+
+def test_record_groups_makes_two_queries(record, django_assert_num_queries):
+    from evaluation import selectors
+
+    answer_all(record)
+    record = Observation.objects.select_related("plan", "version").get(pk=record.pk)
+    with django_assert_num_queries(2):
+        groups = selectors.record_groups(observation=record)
+    assert sum(len(group.items) for group in groups) == len(record.version.items)
+    assert all(item.answer for group in groups for item in group.items)
