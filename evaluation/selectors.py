@@ -1,11 +1,23 @@
-"""Read queries for judgements and the coverage report."""
+"""Read queries for evaluation pages: judgements, observation records and the
+coverage report. Each states how many queries it makes."""
+
+from __future__ import annotations
 
 from dataclasses import dataclass
 
-from courses.models import LessonPage
-from standards.models import Criterion
+from django.utils.translation import gettext as _
 
-from .models import ElementVerdict, InstrumentItem, Judgement
+from courses.models import LessonPage
+from standards.models import Criterion, Element
+
+from .models import (
+    ElementVerdict,
+    EvidenceFile,
+    InstrumentItem,
+    Judgement,
+    Observation,
+    ObservationAnswer,
+)
 
 
 def verdicts(*, judgement: Judgement) -> list[ElementVerdict]:
@@ -16,6 +28,79 @@ def verdicts(*, judgement: Judgement) -> list[ElementVerdict]:
             "element__order", "element__code"
         )
     )
+
+
+# ------------------------------------------------------------- observation records
+
+ATTITUDES = "~attitudes"
+
+
+@dataclass(frozen=True)
+class RecordItem:
+    """One frozen item of a record with its saved answer (None if unanswered)."""
+
+    id: str
+    criterion: str
+    criterion_kind: str
+    text: str
+    critical: bool
+    answer: ObservationAnswer | None
+
+
+@dataclass(frozen=True)
+class RecordGroup:
+    """The items of one element (or the attitudes, shown last)."""
+
+    code: str
+    title: str
+    items: list[RecordItem]
+
+
+def record_groups(*, observation: Observation) -> list[RecordGroup]:
+    """The record's frozen items grouped by element in the standard's order,
+    attitudes last, each with its answer: 2 queries (answers, elements),
+    whatever the number of items."""
+    answers = {a.item: a for a in observation.answers.all()}
+    elements = list(
+        Element.objects.filter(standard_id=observation.plan.standard_id)
+        .order_by("order", "code")
+        .values_list("code", "title")
+    )
+    titles = dict(elements)
+    order = {code: position for position, (code, _title) in enumerate(elements)}
+    groups: dict[str, list[RecordItem]] = {}
+    for item in observation.version.items:
+        key = (
+            ATTITUDES
+            if item.get("criterion_kind") == "attitude" or not item.get("element")
+            else item["element"]
+        )
+        groups.setdefault(key, []).append(
+            RecordItem(
+                id=item["id"],
+                criterion=item["criterion"],
+                criterion_kind=item.get("criterion_kind", ""),
+                text=item["text"],
+                critical=bool(item.get("critical")),
+                answer=answers.get(item["id"]),
+            )
+        )
+    keys = sorted(
+        groups, key=lambda key: (key == ATTITUDES, order.get(key, len(order)), key)
+    )
+    return [
+        RecordGroup(
+            code="" if key == ATTITUDES else key,
+            title=_("Actitudes") if key == ATTITUDES else titles.get(key, ""),
+            items=groups[key],
+        )
+        for key in keys
+    ]
+
+
+def record_evidence(*, observation: Observation) -> list[EvidenceFile]:
+    """The record's evidence files, oldest first: 1 query."""
+    return list(observation.evidence.order_by("uploaded_at", "pk"))
 
 
 # --- coverage -------------------------------------------------------------------

@@ -272,7 +272,11 @@ def _locked_open(observation: Observation) -> Observation:
         .select_related("plan", "version")
         .get(pk=observation.pk)
     )
-    if locked.status != Observation.Status.OPEN or locked.evaluator_signed_at:
+    if (
+        locked.status != Observation.Status.OPEN
+        or locked.evaluator_signed_at
+        or locked.candidate_signed_at
+    ):
         raise EvaluationRefused(
             _("Este registro ya está firmado: no se puede cambiar.")
         )
