@@ -356,7 +356,7 @@ def judgement_detail(*, judgement: Judgement) -> dict:
 
 def evaluator_plans(*, user) -> dict[str, list[EvaluationPlan]]:
     """The evaluator's plans grouped planned / in_progress / to_sign / done (not
-    cancelled), each with its instrument states: 4 queries."""
+    cancelled), each with its instrument states and judgements: 5 queries."""
     plans = list(
         EvaluationPlan.objects.filter(evaluator_id=user.pk)
         .exclude(status=EvaluationPlan.Status.CANCELLED)
@@ -367,6 +367,7 @@ def evaluator_plans(*, user) -> dict[str, list[EvaluationPlan]]:
                 queryset=Instrument.objects.order_by("kind", "code"),
             ),
             Prefetch("observations", queryset=_records_queryset()),
+            Prefetch("judgements", queryset=Judgement.objects.order_by("-decided_at")),
         )
         .order_by("scheduled_at", "pk")
     )
