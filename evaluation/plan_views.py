@@ -35,6 +35,10 @@ PAGE_SIZE = 25
 FILTER_KEYS = ("status", "evaluator", "date_from", "date_to")
 
 
+def _posted(request):
+    return request.POST if request.method == "POST" else None
+
+
 def _require_planner(user) -> None:
     if not selectors.may_plan(user):
         raise PermissionDenied
@@ -73,7 +77,7 @@ def plan_create(request):
         return render(request, "evaluation/plans/no_instruments.html", status=404)
     search = request.GET.get("buscar", "").strip()[:100]
     form = PlanForm(
-        request.POST or None,
+        _posted(request),
         initial=initial,
         standard=standard,
         user=user,
@@ -108,7 +112,7 @@ def plan_edit(request, plan_uuid):
     plan = access.plan_for(user, plan_uuid)
     if not _may_edit(user, plan):
         raise PermissionDenied
-    form = PlanForm(request.POST or None, standard=plan.standard, user=user, plan=plan)
+    form = PlanForm(_posted(request), standard=plan.standard, user=user, plan=plan)
     if request.method == "POST" and form.is_valid():
         kwargs = form.service_kwargs()
         try:
@@ -178,7 +182,7 @@ def plan_judge(request, plan_uuid):
         judgement = plan.judgements.order_by("-decided_at").first()
         if judgement is not None:
             return redirect("evaluation:judgement_detail", judgement.pk)
-    form = JudgementForm(request.POST or None)
+    form = JudgementForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             judgement = services.judgement_issue(
