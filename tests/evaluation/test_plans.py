@@ -203,7 +203,11 @@ def test_evaluator_creates_a_plan(client, world):
     row, and leads to the plan page."""
     client.force_login(world.evaluator)
     response = client.post(_create_url(world), _form_data(world))
-    plan = EvaluationPlan.objects.exclude(pk=world.plan.pk).get()
+    plan = (
+        EvaluationPlan.objects.filter(standard=world.standard)
+        .exclude(pk=world.plan.pk)
+        .get()
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("evaluation:plan_detail", args=[plan.uuid])
     assert plan.place == "Módulo 3" and plan.created_by == world.evaluator
@@ -219,7 +223,7 @@ def test_nobody_evaluates_themself(client, world):
     )
     assert response.status_code == 400
     assert "Nadie puede evaluarse a sí mismo." in response.content.decode()
-    assert EvaluationPlan.objects.count() == 1
+    assert EvaluationPlan.objects.filter(standard=world.standard).count() == 1
 
 
 def test_evaluator_without_certificate_is_refused(client, world):
@@ -230,7 +234,7 @@ def test_evaluator_without_certificate_is_refused(client, world):
     )
     assert response.status_code == 400
     assert "no tiene una constancia vigente" in response.content.decode()
-    assert EvaluationPlan.objects.count() == 1
+    assert EvaluationPlan.objects.filter(standard=world.standard).count() == 1
 
 
 def test_simulation_needs_a_scenario(client, world):
@@ -238,7 +242,7 @@ def test_simulation_needs_a_scenario(client, world):
     response = client.post(_create_url(world), _form_data(world, setting="simulation"))
     assert response.status_code == 400
     assert "Una simulación necesita un escenario." in response.content.decode()
-    assert EvaluationPlan.objects.count() == 1
+    assert EvaluationPlan.objects.filter(standard=world.standard).count() == 1
 
 
 def test_candidate_search_narrows_the_choices(client, world):
