@@ -16,6 +16,17 @@ def navigation(request):
     ]
     if user.is_authenticated:
         items.append({"label": _("Mi avance"), "url": reverse("portal:dashboard")})
+    if roles.is_evaluator(user):
+        items.append(
+            {
+                "label": _("Mis evaluaciones"),
+                "url": reverse("evaluation:my_evaluations"),
+            }
+        )
+    if roles.is_trainer(user) or roles.is_hr(user):
+        items.append(
+            {"label": _("Evaluaciones"), "url": reverse("evaluation:evaluation_list")}
+        )
     if roles.is_hr(user):
         items.append(
             {"label": _("Certificados"), "url": reverse("certificates:hr_list")}

@@ -716,3 +716,64 @@ def feedback_acknowledge(*, judgement: Judgement, by, now=None) -> Judgement:
         judgement.feedback_acknowledged_at = now or timezone.now()
         judgement.save(update_fields=["feedback_acknowledged_at"])
     return judgement
+
+
+# ------------------------------------------------------------------------------
+# Added for the plan and judgement screens (evaluation/plan_views.py): a
+# read-only preview of the verdict that judgement_issue would give now.
+
+
+class JudgementPreview:
+    """What ``judgement_issue`` would decide on the plan's current signed records
+    (nothing is saved): ``elements`` holds, in the standard's order, tuples of
+    (element, judging.ElementJudgement or None, carried ElementVerdict or None);
+    ``refusals`` says what would stop it (missing signed records, no
+    questionnaire)."""
+
+    def __init__(self, *, elements, refusals, attempt, competent):
+        self.elements = elements
+        self.refusals = refusals
+        self.attempt = attempt
+        self.competent = competent
+
+
+def judgement_preview(*, plan: EvaluationPlan, now=None) -> JudgementPreview:
+    now = now or timezone.now()
+    refusals = []
+    records, missing = _signed_records(plan)
+    if missing:
+        refusals.append(
+            _("Faltan registros firmados: %(names)s") % {"names": ", ".join(missing)}
+        )
+    attempt = knowledge_attempt(candidate=plan.candidate, standard=plan.standard)
+    if attempt is None:
+        refusals.append(
+            _("El candidato todavía no presenta el cuestionario (evaluación final).")
+        )
+    all_elements = list(
+        Element.objects.filter(standard=plan.standard).order_by("order", "code")
+    )
+    chosen = {e.code for e in plan.elements.all()} or {e.code for e in all_elements}
+    carried = _carried_verdicts(plan, chosen, now)
+    rates = {
+        record.version.kind: Fraction(record.version.payload["pass_percent"], 100)
+        for record in records
+    }
+    verdict = judging.judge(
+        [e.code for e in all_elements if e.code in chosen],
+        knowledge=_knowledge(attempt),
+        items=_items(records),
+        rates=rates,
+    )
+    judged = {element.element: element for element in verdict.elements}
+    elements = [
+        (element, judged.get(element.code), carried.get(element.code))
+        for element in all_elements
+    ]
+    competent = all(
+        (result is not None and result.competent) or kept is not None
+        for _element, result, kept in elements
+    )
+    return JudgementPreview(
+        elements=elements, refusals=refusals, attempt=attempt, competent=competent
+    )
