@@ -331,7 +331,7 @@ def _styles() -> dict[str, ParagraphStyle]:
     return {
         "body": base,
         "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=9.5),
-        "mono": ParagraphStyle("mono", parent=base, fontSize=6.5, leading=8),
+        "mono": ParagraphStyle("mono", parent=base, fontSize=7, leading=9),
         "cell_bold": ParagraphStyle(
             "cell_bold", parent=base, fontName=FONT_BOLD, fontSize=7.5, leading=9.5
         ),
@@ -369,6 +369,7 @@ def _styles() -> dict[str, ParagraphStyle]:
 def _table(rows, widths, header=True) -> Table:
     table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
     commands = [
+        ("FONTNAME", (0, 0), (-1, -1), FONT_REGULAR),  # not Helvetica
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("GRID", (0, 0), (-1, -1), 0.4, LIGHT),
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
@@ -478,10 +479,10 @@ def _record(record: RecordSection, s, labels: Labels) -> list:
                     labels.column_type,
                     labels.column_size,
                     labels.column_uploaded,
-                    labels.column_sha256,
                 )
             ]
         ]
+        spans = []
         for evidence in record.evidence:
             rows.append(
                 [
@@ -492,10 +493,25 @@ def _record(record: RecordSection, s, labels: Labels) -> list:
                         _text(format_datetime(evidence.uploaded_at, labels)),
                         s["small"],
                     ),
-                    Paragraph(_text(evidence.sha256), s["mono"]),
                 ]
             )
-        story.append(_table(rows, [40 * mm, 22 * mm, 16 * mm, 30 * mm, 62 * mm]))
+            # The hash on a row of its own, never broken over two lines.
+            rows.append(
+                [
+                    Paragraph(
+                        f"<b>{_text(labels.column_sha256)}:</b> "
+                        f"{_text(evidence.sha256)}",
+                        s["mono"],
+                    ),
+                    "",
+                    "",
+                    "",
+                ]
+            )
+            spans.append(("SPAN", (0, len(rows) - 1), (-1, len(rows) - 1)))
+        table = _table(rows, [70 * mm, 30 * mm, 25 * mm, 45 * mm])
+        table.setStyle(TableStyle(spans))
+        story.append(table)
     else:
         story.append(Paragraph(_text(labels.no_evidence), s["body"]))
 
