@@ -253,6 +253,25 @@ def read_pdf(certificate: Certificate) -> bytes:
         return handle.read()
 
 
+def iter_zip(
+    entries: Iterable[tuple[str, bytes, bool]],
+    *,
+    timestamp: Sequence[int] | None = None,
+) -> Iterator[bytes]:
+    """A ZIP of ``(name, data, compress)`` entries as a stream of byte chunks: one
+    per entry, then the central directory. Memory holds at most one entry (see
+    the module's docstring); ``entries`` may be a generator that produces each
+    file only when it is asked for. Shared by the certificates' bulk ZIP and
+    the portfolios' ZIP."""
+    buffer = _EntryBuffer()
+    timestamp = timestamp or timezone.localtime().timetuple()[:6]
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        for name, data, compress in entries:
+            archive.writestr(_zip_info(name, timestamp, compress=compress), data)
+            yield buffer.take()
+    yield buffer.take()  # the central directory and end records
+
+
 def iter_bulk_zip(
     certificates: Iterable[Certificate],
     *,
@@ -267,13 +286,12 @@ def iter_bulk_zip(
     longer match it is logged as an error, and the manifest lets whoever receives
     the ZIP see the mismatch too.
     """
-    buffer = _EntryBuffer()
-    manifest = io.StringIO()
-    writer = csv.writer(manifest)
-    writer.writerow(manifest_headers())
-    timestamp = timezone.localtime().timetuple()[:6]
-    done = 0
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+
+    def entries() -> Iterator[tuple[str, bytes, bool]]:
+        manifest = io.StringIO()
+        writer = csv.writer(manifest)
+        writer.writerow(manifest_headers())
+        done = 0
         for certificate in certificates:
             if not certificate.pdf_ready:
                 # Issued moments ago, its PDF still rendering: listed, not packed.
@@ -297,7 +315,6 @@ def iter_bulk_zip(
                     certificate.serial,
                 )
             name = zip_entry_name(certificate)
-            archive.writestr(_zip_info(name, timestamp), data)
             writer.writerow(
                 [
                     neutralise(certificate.serial),
@@ -310,13 +327,14 @@ def iter_bulk_zip(
             done += 1
             if on_progress is not None:
                 on_progress(done)
-            yield buffer.take()
-        archive.writestr(
-            _zip_info(MANIFEST_NAME, timestamp, compress=True),
+            yield name, data, False
+        yield (
+            MANIFEST_NAME,
             (CSV_BOM + manifest.getvalue()).encode("utf-8"),
+            True,
         )
-        yield buffer.take()
-    yield buffer.take()  # the central directory and end records
+
+    return iter_zip(entries())
 
 
 def _zip_info(name: str, timestamp: Sequence[int], compress: bool = False):

@@ -86,6 +86,7 @@ __all__ = [
     "TextRun",
     "fit_holder_name",
     "format_date",
+    "format_items",
     "format_percent",
     "layout",
     "qr_matrix",
@@ -107,8 +108,24 @@ class ElementLine:
     earned: Fraction
     possible: Fraction
     passed: bool
+    # Items met of those that applied (None: not observed; old certificates).
+    performance_met: int | None = None
+    performance_total: int | None = None
+    product_met: int | None = None
+    product_total: int | None = None
 
     def __post_init__(self) -> None:
+        for met, total in (
+            (self.performance_met, self.performance_total),
+            (self.product_met, self.product_total),
+        ):
+            if (met is None) != (total is None) or (
+                met is not None and not 0 <= met <= total
+            ):
+                raise ValueError(
+                    f"ElementLine {self.code}: need 0 <= met <= total, got "
+                    f"{met}/{total}"
+                )
         # Scores are exact; a float here means a bug upstream (see DESIGN.md).
         for name in ("earned", "possible"):
             value = getattr(self, name)
@@ -148,8 +165,21 @@ class CertificateDocument:
     signatory_title: str
     logo: bytes | None = None  # PNG or JPEG
     signature: bytes | None = None  # PNG or JPEG
+    # What the verdict rests on: "" (the layout of the first certificates, kept
+    # so that they re-render to the same bytes), "questionnaire" (knowledge only:
+    # a line says so) or "evaluator" (knowledge, performance and product columns
+    # and the evaluator's line).
+    evidence: Literal["", "questionnaire", "evaluator"] = ""
+    evaluator_name: str = ""
+    judged_on: date | None = None
 
     def __post_init__(self) -> None:
+        if self.evidence not in ("", "questionnaire", "evaluator"):
+            raise ValueError(f"CertificateDocument.evidence: {self.evidence!r}")
+        if self.evidence == "evaluator" and (
+            not self.evaluator_name.strip() or self.judged_on is None
+        ):
+            raise ValueError("an evaluator's certificate names the evaluator and date")
         if not isinstance(self.elements, tuple):
             raise TypeError("CertificateDocument.elements must be a tuple")
         if not self.holder_name.strip():
@@ -162,7 +192,9 @@ class CertificateDocument:
 class Labels:
     """Every fixed text on the page, Spanish by default.
 
-    Templates use ``str.format`` placeholders: ``disclaimer`` gets
+    Templates use ``str.format`` placeholders: ``items_format`` gets ``{met}``
+    and ``{total}``; ``evaluator_format`` gets ``{evaluator}`` and ``{date}``;
+    ``disclaimer`` gets
     ``{organisation}`` and ``{standard_code}``; ``date_format`` gets ``{day}``,
     ``{month}`` and ``{year}``; ``percent_format`` gets ``{value}``;
     ``course_format`` gets ``{course}``; ``document_title_format`` gets
@@ -198,6 +230,12 @@ class Labels:
     date_format: str = "{day} de {month} de {year}"
     percent_format: str = "{value} %"
     no_score: str = "—"
+    column_knowledge: str = "Conocimientos"
+    column_performance: str = "Desempeño"
+    column_product: str = "Producto"
+    items_format: str = "{met}/{total}"
+    evaluator_format: str = "Evaluador(a): {evaluator} · Fecha del juicio: {date}"
+    knowledge_only: str = "Evidencia: solo cuestionario de conocimientos"
     document_title_format: str = "{title}: {holder}"
     language: str = "es-MX"  # the PDF catalog's /Lang, for screen readers
 
@@ -400,6 +438,15 @@ def format_percent(
     if value is None:
         return labels.no_score
     return labels.percent_format.format(value=value)
+
+
+def format_items(
+    met: int | None, total: int | None, labels: Labels = DEFAULT_LABELS
+) -> str:
+    """Items met of those that applied: "12/12"; not observed -> ``no_score``."""
+    if met is None or total is None or total == 0:
+        return labels.no_score
+    return labels.items_format.format(met=met, total=total)
 
 
 # ------------------------------------------------------------------- fitting
@@ -725,7 +772,10 @@ def layout(doc: CertificateDocument, labels: Labels = DEFAULT_LABELS) -> PageLay
 
 
 def _layout_elements(b: _Builder, doc: CertificateDocument, labels: Labels) -> None:
-    """The results table: code, element, percent, verdict, one row per element."""
+    """The results table: code, element, percent, verdict, one row per element;
+    an evaluator's certificate adds performance and product items met (n/N) and,
+    under the table, the evaluator and the date of the judgement; a certificate
+    from the questionnaire alone says so under the table."""
     top = PAGE_HEIGHT
     b.text(
         CENTER_X,
@@ -737,17 +787,35 @@ def _layout_elements(b: _Builder, doc: CertificateDocument, labels: Labels) -> N
         color=NAVY,
         role="elements_heading",
     )
+    evaluated = doc.evidence == "evaluator"
     col_code = TABLE_LEFT
     col_title = TABLE_LEFT + 58
-    col_percent_right = TABLE_LEFT + 440
+    if evaluated:
+        col_percent_right = TABLE_LEFT + 318
+        col_performance_right = TABLE_LEFT + 386
+        col_product_right = TABLE_LEFT + 446
+        title_right = col_percent_right - 68
+    else:
+        col_percent_right = TABLE_LEFT + 440
+        title_right = col_percent_right - 70
     col_verdict = TABLE_LEFT + 462
     header_y = top - 320
-    for x, text, align in (
+    headers = [
         (col_code, labels.column_code, "left"),
         (col_title, labels.column_element, "left"),
-        (col_percent_right, labels.column_result, "right"),
+        (
+            col_percent_right,
+            labels.column_knowledge if evaluated else labels.column_result,
+            "right",
+        ),
         (col_verdict, labels.column_verdict, "left"),
-    ):
+    ]
+    if evaluated:
+        headers += [
+            (col_performance_right, labels.column_performance, "right"),
+            (col_product_right, labels.column_product, "right"),
+        ]
+    for x, text, align in headers:
         b.text(
             x,
             header_y,
@@ -761,59 +829,103 @@ def _layout_elements(b: _Builder, doc: CertificateDocument, labels: Labels) -> N
     b.rule(TABLE_LEFT, header_y - 5, TABLE_RIGHT, header_y - 5, 0.6, LIGHT)
 
     rows = len(doc.elements)
-    if not rows:
+    # A line under the table (evaluator, or knowledge only) takes the last row.
+    lowest = TABLE_LOWEST_ROW_Y + (14.0 if doc.evidence else 0.0)
+    bottom = header_y - 5
+    if rows:
+        # Rows close up (and their type shrinks) only when there are many elements.
+        step = 16.0 if rows < 2 else min(16.0, (TABLE_TOP_ROW_Y - lowest) / (rows - 1))
+        size = min(9.5, step * 0.65)
+        y = TABLE_TOP_ROW_Y
+        for element in doc.elements:
+            b.fitted(
+                col_code,
+                y,
+                element.code,
+                font=FONT_BOLD,
+                size=size,
+                min_size=5,
+                max_width=col_title - col_code - 6,
+                role="element_code",
+            )
+            b.fitted(
+                col_title,
+                y,
+                element.title,
+                size=size,
+                min_size=min(size, 7),
+                max_width=title_right - col_title,
+                role="element_title",
+            )
+            percent = format_percent(element.earned, element.possible, labels)
+            b.text(
+                col_percent_right,
+                y,
+                percent,
+                font=FONT_BOLD,
+                size=size,
+                align="right",
+                role="element_percent",
+            )
+            if evaluated:
+                for x, met, total, role in (
+                    (
+                        col_performance_right,
+                        element.performance_met,
+                        element.performance_total,
+                        "element_performance",
+                    ),
+                    (
+                        col_product_right,
+                        element.product_met,
+                        element.product_total,
+                        "element_product",
+                    ),
+                ):
+                    b.text(
+                        x,
+                        y,
+                        format_items(met, total, labels),
+                        font=FONT_BOLD,
+                        size=size,
+                        align="right",
+                        role=role,
+                    )
+            verdict = labels.competent if element.passed else labels.not_yet_competent
+            b.fitted(
+                col_verdict,
+                y,
+                verdict,
+                size=size,
+                min_size=5,
+                max_width=TABLE_RIGHT - col_verdict,
+                color=GREEN if element.passed else RED,
+                role="element_verdict",
+            )
+            y -= step
+        bottom = y + step - 6
+        b.rule(TABLE_LEFT, bottom, TABLE_RIGHT, bottom, 0.6, LIGHT)
+    if evaluated:
+        assert doc.judged_on is not None
+        line = labels.evaluator_format.format(
+            evaluator=doc.evaluator_name, date=format_date(doc.judged_on, labels)
+        )
+        role = "evaluator"
+    elif doc.evidence == "questionnaire":
+        line, role = labels.knowledge_only, "knowledge_only"
+    else:
         return
-    # Rows close up (and their type shrinks) only when there are many elements.
-    step = (
-        16.0
-        if rows < 2
-        else min(16.0, (TABLE_TOP_ROW_Y - TABLE_LOWEST_ROW_Y) / (rows - 1))
+    b.fitted(
+        CENTER_X,
+        bottom - 12,
+        line,
+        size=8.5,
+        min_size=6,
+        max_width=TABLE_RIGHT - TABLE_LEFT,
+        align="center",
+        color=GREY,
+        role=role,
     )
-    size = min(9.5, step * 0.65)
-    y = TABLE_TOP_ROW_Y
-    for element in doc.elements:
-        b.fitted(
-            col_code,
-            y,
-            element.code,
-            font=FONT_BOLD,
-            size=size,
-            min_size=5,
-            max_width=col_title - col_code - 6,
-            role="element_code",
-        )
-        b.fitted(
-            col_title,
-            y,
-            element.title,
-            size=size,
-            min_size=min(size, 7),
-            max_width=col_percent_right - 70 - col_title,
-            role="element_title",
-        )
-        percent = format_percent(element.earned, element.possible, labels)
-        b.text(
-            col_percent_right,
-            y,
-            percent,
-            font=FONT_BOLD,
-            size=size,
-            align="right",
-            role="element_percent",
-        )
-        verdict = labels.competent if element.passed else labels.not_yet_competent
-        b.fitted(
-            col_verdict,
-            y,
-            verdict,
-            size=size,
-            min_size=5,
-            max_width=TABLE_RIGHT - col_verdict,
-            color=GREEN if element.passed else RED,
-            role="element_verdict",
-        )
-        y -= step
-    b.rule(TABLE_LEFT, y + step - 6, TABLE_RIGHT, y + step - 6, 0.6, LIGHT)
 
 
 def _layout_footer(b: _Builder, doc: CertificateDocument, labels: Labels) -> None:

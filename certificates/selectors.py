@@ -10,7 +10,8 @@ from fractions import Fraction
 from django.utils import timezone
 
 from .models import Certificate
-from .pdf import format_percent
+from .pdf import format_items, format_percent
+from .snapshot import EVIDENCE_EVALUATOR, evidence_of, judged_on
 
 # base32 (RFC 4648) in lower case; 26 to 64 characters (the model's max_length).
 CODE_RE = re.compile(r"^[a-z2-7]{26,64}$")
@@ -57,6 +58,8 @@ class ElementRow:
     title: str
     percent: str
     passed: bool
+    performance: str = ""
+    product: str = ""
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,15 @@ class Verification:
     serial: str
     display_code: str
     pdf_sha256: str
+    # "evaluator" (knowledge, performance and product) or "questionnaire"
+    # (knowledge only: the certificates issued before evaluators judged).
+    evidence: str = "questionnaire"
+    evaluator_name: str = ""
+    judged_on: date | None = None
+
+    @property
+    def knowledge_only(self) -> bool:
+        return self.evidence != EVIDENCE_EVALUATOR
 
     @property
     def status_label(self) -> str:
@@ -98,6 +110,7 @@ def verification(
     certificate: Certificate, *, today: date | None = None
 ) -> Verification:
     snapshot = certificate.snapshot
+    evidence = evidence_of(snapshot)
     return Verification(
         certificate=certificate,
         status=certificate.status_on(today or timezone.localdate()),
@@ -112,6 +125,12 @@ def verification(
                     Fraction(item["earned"]), Fraction(item["possible"])
                 ),
                 passed=bool(item["passed"]),
+                performance=format_items(
+                    item.get("performance_met"), item.get("performance_total")
+                ),
+                product=format_items(
+                    item.get("product_met"), item.get("product_total")
+                ),
             )
             for item in snapshot["elements"]
         ),
@@ -121,4 +140,7 @@ def verification(
         serial=certificate.serial,
         display_code=snapshot["verification_code"],
         pdf_sha256=certificate.pdf_sha256,
+        evidence=evidence,
+        evaluator_name=snapshot.get("evaluator_name") or "",
+        judged_on=judged_on(snapshot),
     )

@@ -107,6 +107,12 @@ def _course_of(judgement: Judgement) -> CoursePage | None:
     return CoursePage.objects.ancestor_of(judgement.attempt.assessment).first()
 
 
+def _person_name(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name().strip() or user.get_username()
+
+
 def _check_issuable(judgement: Judgement) -> None:
     if not judgement.competent:
         raise CertificateNotIssuable(
@@ -141,9 +147,13 @@ def _issue(
             ElementSnapshot(
                 code=verdict.element.official_code or verdict.element.code,
                 title=verdict.element.title,
-                earned=verdict.earned,
-                possible=verdict.possible,
+                earned=verdict.earned if verdict.possible is not None else 0,
+                possible=verdict.possible if verdict.possible is not None else 0,
                 passed=verdict.competent,
+                performance_met=verdict.performance_met,
+                performance_total=verdict.performance_total,
+                product_met=verdict.product_met,
+                product_total=verdict.product_total,
             )
             for verdict in evaluation_selectors.verdicts(judgement=judgement)
         ],
@@ -155,6 +165,9 @@ def _issue(
         verification_url=verification_url(code),
         issued_on=issued_on,
         expires_on=expires_on,
+        evidence=judgement.method,
+        evaluator_name=_person_name(judgement.decided_by),
+        judged_on=timezone.localdate(judgement.decided_at),
     )
     certificate = Certificate.objects.create(
         holder=holder,
@@ -191,7 +204,7 @@ def certificate_issue_for_judgement(*, judgement: Judgement, now=None) -> Certif
     today = timezone.localdate(now)
     with transaction.atomic():
         judgement = Judgement.objects.select_related(
-            "candidate", "standard", "attempt__assessment"
+            "candidate", "standard", "decided_by", "attempt__assessment"
         ).get(pk=judgement.pk)
         _check_issuable(judgement)
         own = Certificate.objects.filter(judgement=judgement).order_by("-issued_at")
@@ -261,7 +274,12 @@ def certificate_reissue(*, certificate: Certificate, by, now=None) -> Certificat
             # Lock only the certificate row: PostgreSQL refuses FOR UPDATE on the
             # nullable side of the outer join to the course.
             Certificate.objects.select_for_update(of=("self",))
-            .select_related("judgement__candidate", "judgement__standard", "course")
+            .select_related(
+                "judgement__candidate",
+                "judgement__standard",
+                "judgement__decided_by",
+                "course",
+            )
             .get(pk=certificate.pk)
         )
         successor = Certificate.objects.filter(replaces=old).first()

@@ -5,6 +5,13 @@ certificate states (names, titles, results, issuer, dates, serial and code). Lat
 edits of the user, the course, the standard or the organisation's settings never
 change it. The logo and signature images are not in it: they are drawn into the
 PDF at issue time, and the stored PDF is the record.
+
+Versions: 1 (the first certificates, from the questionnaire alone) has no
+evidence fields; 2 adds per element the performance and product items met
+(``performance_met``/``_total``, ``product_met``/``_total``, null when not
+observed) and, at the top, ``evidence`` (the judgement's method:
+"questionnaire" or "evaluator"), ``evaluator_name`` and ``judged_on``. Both stay
+readable: a version-1 snapshot reads as knowledge-only evidence.
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ from fractions import Fraction
 
 from .pdf import CertificateDocument, ElementLine
 
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2
 CODE_GROUP = 4
 
 
@@ -34,6 +41,14 @@ class ElementSnapshot:
     earned: Fraction
     possible: Fraction
     passed: bool
+    performance_met: int | None = None
+    performance_total: int | None = None
+    product_met: int | None = None
+    product_total: int | None = None
+
+
+EVIDENCE_QUESTIONNAIRE = "questionnaire"
+EVIDENCE_EVALUATOR = "evaluator"
 
 
 def build_snapshot(
@@ -51,6 +66,9 @@ def build_snapshot(
     verification_url: str,
     issued_on: date,
     expires_on: date,
+    evidence: str = EVIDENCE_EVALUATOR,
+    evaluator_name: str = "",
+    judged_on: date | None = None,
 ) -> dict:
     """The JSON stored in ``Certificate.snapshot``; fractions as strings ("4/5")."""
     return {
@@ -66,9 +84,16 @@ def build_snapshot(
                 "earned": str(Fraction(element.earned)),
                 "possible": str(Fraction(element.possible)),
                 "passed": bool(element.passed),
+                "performance_met": element.performance_met,
+                "performance_total": element.performance_total,
+                "product_met": element.product_met,
+                "product_total": element.product_total,
             }
             for element in elements
         ],
+        "evidence": evidence,
+        "evaluator_name": evaluator_name,
+        "judged_on": judged_on.isoformat() if judged_on else None,
         "organisation_name": organisation_name,
         "issuer": organisation_name,
         "signatory_name": signatory_name,
@@ -82,6 +107,18 @@ def build_snapshot(
     }
 
 
+def evidence_of(snapshot: dict) -> str:
+    """What the certified verdict rests on: "evaluator" (questionnaire,
+    observation and checklist) or "questionnaire" (knowledge only: every
+    version-1 snapshot)."""
+    return snapshot.get("evidence") or EVIDENCE_QUESTIONNAIRE
+
+
+def judged_on(snapshot: dict) -> date | None:
+    value = snapshot.get("judged_on")
+    return date.fromisoformat(value) if value else None
+
+
 def element_lines(snapshot: dict) -> tuple[ElementLine, ...]:
     return tuple(
         ElementLine(
@@ -90,6 +127,10 @@ def element_lines(snapshot: dict) -> tuple[ElementLine, ...]:
             earned=Fraction(item["earned"]),
             possible=Fraction(item["possible"]),
             passed=bool(item["passed"]),
+            performance_met=item.get("performance_met"),
+            performance_total=item.get("performance_total"),
+            product_met=item.get("product_met"),
+            product_total=item.get("product_total"),
         )
         for item in snapshot["elements"]
     )
@@ -117,4 +158,8 @@ def document_from_snapshot(
         signatory_title=snapshot["signatory_title"],
         logo=logo,
         signature=signature,
+        # Version 1 renders as it always did (its stored PDF is the record).
+        evidence=evidence_of(snapshot) if snapshot.get("version", 1) >= 2 else "",
+        evaluator_name=snapshot.get("evaluator_name") or "",
+        judged_on=judged_on(snapshot),
     )

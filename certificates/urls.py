@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import hr_views, views_learner, views_public
+from . import hr_views, portfolio_zip, views_learner, views_public
 
 app_name = "certificates"
 
@@ -17,6 +17,12 @@ urlpatterns = [
     # --- HR screens (list, detail, revoke, re-issue, bulk download) ---------------
     # (HR and superusers only: certificates.access.hr_required; views in hr_views)
     path("certificados/", hr_views.certificate_list, name="hr_list"),
+    # HR: the portafolios de evidencias in one ZIP (evaluation's PDFs, streamed).
+    path(
+        "evaluacion/portafolios.zip",
+        portfolio_zip.portfolios_zip,
+        name="hr_portfolios_zip",
+    ),
     path("certificados/por-vencer/", hr_views.expiring, name="hr_expiring"),
     path("certificados/exportar.csv", hr_views.export_csv, name="hr_export_csv"),
     path("certificados/exportar.xlsx", hr_views.export_xlsx, name="hr_export_xlsx"),

@@ -1,3 +1,13 @@
-from django.urls import path  # noqa: F401
+"""The portafolio de evidencias (the HR bulk ZIP lives in certificates.urls)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import portfolio_views
+
+urlpatterns = [
+    path(
+        "juicios/<int:pk>/portafolio.pdf",
+        portfolio_views.portfolio_pdf,
+        name="portfolio",
+    ),
+]

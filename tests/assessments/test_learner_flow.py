@@ -239,7 +239,9 @@ def test_learner_flow_end_to_end(client_in, final, learner):
     result = client_in.get(result_url(attempt))
     assert result.status_code == 200
     html = result.content.decode()
-    assert "Competente" in html and "Todavía no competente" not in html
+    # A passed final accredits knowledge; competence waits for the evaluator.
+    assert "Conocimientos acreditados — pendiente la evaluación de desempeño" in html
+    assert "Todavía no competente" not in html
     for code in ("E1", "E2", "E3"):
         assert f'data-element="{code}"' in html
     assert "100 % (umbral 80 %)" in html

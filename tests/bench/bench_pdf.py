@@ -1,7 +1,8 @@
 """Benchmark: certificates rendered per second by the pure PDF renderer.
 
 Run from the project root: ``python tests/bench/bench_pdf.py [seconds]``. Renders a
-realistic certificate (three elements, logo and signature PNGs, embedded fonts,
+realistic certificate (three elements with knowledge, performance and product
+evidence and the evaluator, logo and signature PNGs, embedded fonts,
 QR code) for about three seconds on one core and exits non-zero below the target.
 Every iteration renders a *different* certificate (holder, serial, verification
 code and URL change), so nothing per-certificate is served from a cache: only
@@ -82,6 +83,8 @@ def make_document(i: int) -> CertificateDocument:
                 Fraction(17, 20),
                 Fraction(1),
                 True,
+                performance_met=15,
+                performance_total=15,
             ),
             ElementLine(
                 "E2",
@@ -89,6 +92,10 @@ def make_document(i: int) -> CertificateDocument:
                 Fraction(9, 10),
                 Fraction(1),
                 True,
+                performance_met=10,
+                performance_total=10,
+                product_met=9,
+                product_total=9,
             ),
             ElementLine(
                 "E3",
@@ -96,6 +103,8 @@ def make_document(i: int) -> CertificateDocument:
                 Fraction(4, 5),
                 Fraction(1),
                 True,
+                performance_met=9,
+                performance_total=9,
             ),
         ),
         issued_on=date(2026, 11, 28),
@@ -108,6 +117,9 @@ def make_document(i: int) -> CertificateDocument:
         signatory_title="Directora de Capital Humano",
         logo=LOGO,
         signature=SIGNATURE,
+        evidence="evaluator",
+        evaluator_name="Evangelina Luna Saldaña",
+        judged_on=date(2026, 11, 20),
     )
 
 

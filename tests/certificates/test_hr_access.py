@@ -48,6 +48,7 @@ SCREENS = [
     ("certificates:hr_export_csv", "get", None),
     ("certificates:hr_export_xlsx", "get", None),
     ("certificates:hr_bulk_zip", "post", None),
+    ("certificates:hr_portfolios_zip", "get", None),
     ("certificates:hr_detail", "get", "certificate"),
     ("certificates:hr_pdf", "get", "certificate"),
     ("certificates:hr_revoke", "get", "certificate"),

@@ -151,7 +151,9 @@ class Walker:
             {**form, "submit-attempt": "1"},
             referer=attempt_path,
         )
-        self.walk.passed = "Competente" in result.text and "todavía" not in result.text
+        self.walk.passed = (
+            "Conocimientos acreditados" in result.text and "todavía" not in result.text
+        )
         dashboard = self.get("/mi-avance/").text
         for link in set(re.findall(r'href="(/constancias/[^"]+)"', dashboard)):
             self.get(link)
