@@ -17,7 +17,13 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from certificates.models import Certificate
 from evaluation import services
-from evaluation.models import EvidenceFile, Instrument, Observation, ObservationAnswer
+from evaluation.models import (
+    EvidenceFile,
+    Instrument,
+    Judgement,
+    Observation,
+    ObservationAnswer,
+)
 from standards.models import Standard
 from tests.certificates.support import take
 from tests.factories import LearnerFactory, png_bytes
@@ -221,10 +227,21 @@ def test_evaluator_observes_on_a_tablet_through_a_network_drop(
     product.refresh_from_db()
     assert product.signed
 
-    # The judgement (its screen is built elsewhere) issues the certificate.
-    judgement = services.judgement_issue(
-        plan=plan, by=evaluator, feedback="Buen trabajo en el mostrador."
-    )
-    assert judgement.competent is True
+    # The evaluator issues the judgement from its screen: the certificate follows.
+    page.goto(f"{base}/evaluacion/planes/{plan.uuid}/juicio/")
+    page.get_by_label("Retroalimentación").fill("Buen trabajo en el mostrador.")
+    page.get_by_role("button", name="Emitir juicio").click()
+    expect(page).to_have_url(re.compile(r"/evaluacion/juicios/\d+/$"))
+    judgement = Judgement.objects.get(plan=plan)
+    assert judgement.competent is True and judgement.decided_by == evaluator
     certificate = Certificate.objects.get(holder=candidate, judgement=judgement)
     assert certificate.standard == standard
+
+    # Its public page shows the three kinds of evidence and the evaluator.
+    page.goto(f"{base}/verificar/{certificate.code}/")
+    for code in ("E1", "E2", "E3"):
+        row = page.locator(f"[data-element={code}]")
+        expect(row).to_contain_text("100 %")
+        expect(row.locator("[data-kind=performance]")).to_contain_text("/")
+    expect(page.locator("[data-element=E2] [data-kind=product]")).to_contain_text("9/9")
+    expect(page.locator("body")).to_contain_text("Elena Valdés Ortiz")
