@@ -14,7 +14,7 @@ from fractions import Fraction
 from django.db.models import Q
 from django.utils import timezone
 
-from courses.models import LessonPage, ModulePage
+from courses import selectors as course_selectors
 from standards.formatting import whole_percent
 from standards.models import Criterion
 
@@ -178,39 +178,6 @@ def answers_visible(
     return False
 
 
-def _lessons_by_criterion(criterion_ids: set[int]) -> dict[int, list]:
-    """Live lessons for learners tagged with these criteria: 3 queries at most."""
-    if not criterion_ids:
-        return {}
-    through = LessonPage.criteria.through
-    links = list(
-        through.objects.filter(criterion_id__in=criterion_ids).values_list(
-            "criterion_id", "lessonpage_id"
-        )
-    )
-    if not links:
-        return {}
-    trainer_paths = tuple(
-        ModulePage.objects.filter(audience=ModulePage.Audience.TRAINERS).values_list(
-            "path", flat=True
-        )
-    )
-    lessons = {
-        lesson.pk: lesson
-        for lesson in LessonPage.objects.live()
-        .filter(pk__in={lesson_id for _, lesson_id in links})
-        .defer_streamfields()
-        if not lesson.path.startswith(trainer_paths or ("\0",))
-    }
-    result: dict[int, list] = {}
-    for criterion_id, lesson_id in links:
-        if lesson_id in lessons:
-            result.setdefault(criterion_id, []).append(lessons[lesson_id])
-    for values in result.values():
-        values.sort(key=lambda page: page.path)
-    return result
-
-
 def attempt_result(*, attempt: Attempt, now=None) -> dict:
     """Everything the result page shows for a submitted attempt: 7 queries at
     most, whatever the number of questions."""
@@ -262,7 +229,7 @@ def attempt_result(*, attempt: Attempt, now=None) -> dict:
             c.criterion.code,
         )
     )
-    lessons = _lessons_by_criterion({c.criterion.pk for c in to_work})
+    lessons = course_selectors.lessons_by_criterion({c.criterion.pk for c in to_work})
     for item in to_work:
         item.lessons = lessons.get(item.criterion.pk, [])
 

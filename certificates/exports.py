@@ -29,14 +29,14 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from standards.formatting import CSV_BOM, neutralise
+
 from .models import Certificate
 from .pdf import sha256_hex
 
 logger = logging.getLogger(__name__)
 
 MANIFEST_NAME = "manifiesto.csv"
-CSV_BOM = "\ufeff"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 BATCH_SIZE = 200
 
 
@@ -96,13 +96,6 @@ def export_row(certificate: Certificate, today: date) -> list:
         verification_code(certificate),
         verification_url(certificate),
     ]
-
-
-def neutralise(value):
-    """A text cell that a spreadsheet would read as a formula, made inert."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _text(value) -> str:

@@ -196,3 +196,37 @@ def dashboard(*, user) -> list[CourseOutline]:
     courses = [e.course for e in enrolments]
     outlines = _outlines(courses, user)
     return [outlines[course.pk] for course in courses]
+
+
+def lessons_by_criterion(criterion_ids: set[int]) -> dict[int, list]:
+    """Live lessons for learners (not in trainer modules) tagged with these
+    criteria, in tree order: 3 queries at most."""
+    if not criterion_ids:
+        return {}
+    through = LessonPage.criteria.through
+    links = list(
+        through.objects.filter(criterion_id__in=criterion_ids).values_list(
+            "criterion_id", "lessonpage_id"
+        )
+    )
+    if not links:
+        return {}
+    trainer_paths = tuple(
+        ModulePage.objects.filter(audience=ModulePage.Audience.TRAINERS).values_list(
+            "path", flat=True
+        )
+    )
+    lessons = {
+        lesson.pk: lesson
+        for lesson in LessonPage.objects.live()
+        .filter(pk__in={lesson_id for _c, lesson_id in links})
+        .defer_streamfields()
+        if not lesson.path.startswith(trainer_paths or ("\0",))
+    }
+    result: dict[int, list] = {}
+    for criterion_id, lesson_id in links:
+        if lesson_id in lessons:
+            result.setdefault(criterion_id, []).append(lessons[lesson_id])
+    for values in result.values():
+        values.sort(key=lambda page: page.path)
+    return result

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from accounts import roles
 from assessments.models import Attempt, ElementResult
-from courses.models import LessonPage, ModulePage
+from courses import selectors as course_selectors
+from courses.models import LessonPage
 from standards.models import Criterion, Element, Standard
 
 from .models import (
@@ -360,40 +361,6 @@ def plan_detail(*, plan: EvaluationPlan, attempt: Attempt | None) -> dict:
 # ---------------------------------------------------------------- judgement page
 
 
-def lessons_by_criterion(criterion_ids: set[int]) -> dict[int, list]:
-    """Live lessons for learners (not in trainer modules) tagged with these
-    criteria, in tree order: 3 queries at most."""
-    if not criterion_ids:
-        return {}
-    through = LessonPage.criteria.through
-    links = list(
-        through.objects.filter(criterion_id__in=criterion_ids).values_list(
-            "criterion_id", "lessonpage_id"
-        )
-    )
-    if not links:
-        return {}
-    trainer_paths = tuple(
-        ModulePage.objects.filter(audience=ModulePage.Audience.TRAINERS).values_list(
-            "path", flat=True
-        )
-    )
-    lessons = {
-        lesson.pk: lesson
-        for lesson in LessonPage.objects.live()
-        .filter(pk__in={lesson_id for _c, lesson_id in links})
-        .defer_streamfields()
-        if not lesson.path.startswith(trainer_paths or ("\0",))
-    }
-    result: dict[int, list] = {}
-    for criterion_id, lesson_id in links:
-        if lesson_id in lessons:
-            result.setdefault(criterion_id, []).append(lessons[lesson_id])
-    for values in result.values():
-        values.sort(key=lambda page: page.path)
-    return result
-
-
 def scenarios_by_criterion(criterion_ids: set[int]) -> dict[int, list[Scenario]]:
     """Scenarios that exercise these criteria: 2 queries at most."""
     if not criterion_ids:
@@ -446,7 +413,7 @@ def judgement_detail(*, judgement: Judgement) -> dict:
     )  # 2
     by_code = {c.code: c for c in criteria}
     ids = {c.pk for c in criteria}
-    lessons = lessons_by_criterion(ids)  # 3 at most
+    lessons = course_selectors.lessons_by_criterion(ids)  # 3 at most
     scenarios = scenarios_by_criterion(ids)  # 2 at most
     for verdict in rows:
         groups: dict[str, FailedCriterion] = {}

@@ -41,3 +41,16 @@ def whole_percent(earned: Rational, possible: Rational) -> int | None:
     if 0 < score < 1:
         value = min(max(value, 1), 99)
     return value
+
+
+# Exports that a spreadsheet opens: a BOM so Excel reads UTF-8, and text cells
+# that would start a formula made inert (CSV/formula injection).
+CSV_BOM = "\ufeff"
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """A text cell that a spreadsheet would read as a formula, made inert."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
