@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 from django.db import transaction
 
+from assessments.models import AssessmentPage
 from standards.models import Criterion, Standard
 
 from .models import Instrument, InstrumentItem, Scenario
@@ -59,6 +60,7 @@ def _instrument_state(instrument: Instrument) -> dict:
     return {
         "standard": instrument.standard.code,
         **{name: getattr(instrument, name) for name in INSTRUMENT_FIELDS},
+        "assessment": instrument.assessment.slug if instrument.assessment_id else "",
         "items": [
             {"criterion": i.criterion.code, "text": i.text, "critical": i.critical}
             for i in instrument.items.select_related("criterion").order_by(
@@ -76,13 +78,15 @@ def _instrument_data(entry: dict) -> dict:
         "instructions": entry.get("instructions", ""),
         "pass_percent": int(entry.get("pass_percent", 100)),
         "keep_passed_months": int(entry.get("keep_passed_months", 6)),
+        # A cuestionario names the final assessment (page slug) it applies.
+        "assessment": entry.get("assessment", ""),
         "items": [
             {
                 "criterion": item["criterion"],
                 "text": item["text"],
                 "critical": bool(item.get("critical", False)),
             }
-            for item in entry["items"]
+            for item in entry.get("items", [])
         ],
     }
 
@@ -139,9 +143,12 @@ def _upsert(report, existing, data, state, write, key):
         report.updated += 1
 
 
-def _write_instrument(instrument, fingerprint, *, code, standard, data, items):
+def _write_instrument(
+    instrument, fingerprint, *, code, standard, data, items, assessment
+):
     instrument = instrument or Instrument(code=code)
     instrument.standard = standard
+    instrument.assessment = assessment
     for name in INSTRUMENT_FIELDS:
         setattr(instrument, name, data[name])
     instrument.loaded_fingerprint = fingerprint
@@ -183,9 +190,27 @@ def instruments_load(*, entries: list[dict]) -> LoadReport:
                 (catalogue.criterion(standard, i["criterion"], code), i)
                 for i in data["items"]
             ]
+            assessment = None
+            if data["assessment"]:
+                assessment = AssessmentPage.objects.filter(
+                    slug=data["assessment"]
+                ).first()
+                if assessment is None:
+                    raise EvaluationDataError(
+                        f"{code}: unknown assessment {data['assessment']}"
+                    )
+            if (data["kind"] == Instrument.Kind.QUESTIONNAIRE) != bool(assessment):
+                raise EvaluationDataError(
+                    f"{code}: a cuestionario, and only it, names its assessment"
+                )
 
             write = partial(
-                _write_instrument, code=code, standard=standard, data=data, items=items
+                _write_instrument,
+                code=code,
+                standard=standard,
+                data=data,
+                items=items,
+                assessment=assessment,
             )
             existing = Instrument.objects.filter(code=code).first()
             _upsert(report, existing, data, _instrument_state, write, code)

@@ -253,3 +253,9 @@ def test_pdf_download_serves_the_stored_bytes(hr_client, three):
     data = b"".join(response.streaming_content)
     assert data.startswith(b"%PDF")
     assert sha256_hex(data) == beto.pdf_sha256
+
+
+def test_the_list_links_to_the_portfolio_zip(hr_client, three):
+    """HR reaches the evidence portfolios' ZIP from the certificates list."""
+    page = hr_client.get(reverse("certificates:hr_list")).content.decode()
+    assert reverse("certificates:hr_portfolios_zip") in page

@@ -230,7 +230,24 @@ BAD_INSTRUMENTS = [
     pytest.param(
         _new_instrument(items=[{"criterion": "E1-D1"}]), "text", id="missing-text"
     ),
+    pytest.param(
+        _new_instrument(kind="questionnaire", items=[], assessment="no-existe"),
+        "no-existe",
+        id="unknown-assessment",
+    ),
+    pytest.param(
+        _new_instrument(kind="questionnaire", items=[]),
+        "cuestionario",
+        id="questionnaire-without-assessment",
+    ),
 ]
+
+
+def test_the_cuestionario_points_to_the_final_assessment(initial_data):
+    cuestionario = Instrument.objects.get(code="EC0305-CU")
+    assert cuestionario.kind == Instrument.Kind.QUESTIONNAIRE
+    assert cuestionario.assessment.slug == "evaluacion-final-ec0305"
+    assert not cuestionario.items.exists()
 
 
 @pytest.mark.parametrize("bad, named", BAD_INSTRUMENTS)

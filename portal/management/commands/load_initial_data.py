@@ -40,11 +40,6 @@ class Command(BaseCommand):
             f"Question bank: created {bank.created}, updated {bank.updated}, "
             f"unchanged {bank.unchanged}, kept (answered or edited) {len(bank.kept)}"
         )
-        try:
-            instruments, scenarios = content.evaluation_content_load()
-        except EvaluationDataError as error:
-            raise CommandError(f"Evaluation content is invalid: {error}") from error
-        self.stdout.write(f"Instruments: {instruments}; scenarios: {scenarios}")
         home = content_loader.home_page()
         sync_roles(apps)
         try:
@@ -54,6 +49,11 @@ class Command(BaseCommand):
         self.stdout.write(f"Course pages: {report}")
         for key in report.kept:
             self.stdout.write(f"  kept (edited by a person): {key}")
+        try:
+            instruments, scenarios = content.evaluation_content_load()
+        except EvaluationDataError as error:
+            raise CommandError(f"Evaluation content is invalid: {error}") from error
+        self.stdout.write(f"Instruments: {instruments}; scenarios: {scenarios}")
         if demo:
             created = demo_users_create()
             self.stdout.write(
