@@ -18,6 +18,7 @@ LAYERS = [
     {"assessments"},
     {"evaluation"},
     {"certificates"},
+    {"rollout"},
     {"portal"},
 ]
 LEVEL = {app: level for level, apps in enumerate(LAYERS) for app in apps}
