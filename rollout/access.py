@@ -1,0 +1,126 @@
+"""Who may see and act on which people: scoped access by organisation unit.
+
+A user is given units through ``UnitScope`` rows; they act on the people of those
+units and of every unit below them (a unit's descendants share its treebeard
+``path`` prefix, so one ``startswith`` per scope covers a whole branch).
+
+- Superusers act on everything.
+- HR people and trainers act only within their scopes. **Without any scope they see
+  nobody**: being in the HR or trainers' group is not enough, an administrator
+  must assign them units (admin → Despliegue → Unidades asignadas).
+- Learners have no scope and see nobody else.
+
+Views never test roles or paths themselves: they call the helpers here.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accounts import roles
+
+from .models import OrgUnit, UnitScope
+
+ALL = None  # what ``units_of`` answers for a superuser: no restriction
+
+
+def _outermost(paths: list[str]) -> tuple[str, ...]:
+    """Drop the paths already covered by a shorter one (a scope on a unit and on
+    one of its sub-areas is the unit's scope)."""
+    kept: list[str] = []
+    for path in sorted(set(paths), key=lambda p: (len(p), p)):
+        if not any(path.startswith(outer) for outer in kept):
+            kept.append(path)
+    return tuple(sorted(kept))
+
+
+def units_of(user) -> tuple[str, ...] | None:
+    """The tree paths of the units ``user`` may act on (each with everything below
+    it); ``ALL`` (None) for a superuser; empty for anyone without a scope."""
+    if not user.is_authenticated:
+        return ()
+    if user.is_superuser:
+        return ALL
+    cached = getattr(user, "_atiende_unit_paths", None)
+    if cached is None:
+        cached = _outermost(
+            list(
+                UnitScope.objects.filter(user=user).values_list("unit__path", flat=True)
+            )
+        )
+        user._atiende_unit_paths = cached
+    return cached
+
+
+def _path_filter(paths: tuple[str, ...], lookup: str) -> Q:
+    condition = Q()
+    for path in paths:
+        condition |= Q(**{f"{lookup}__startswith": path})
+    return condition
+
+
+def people_visible_to(user, queryset: QuerySet) -> QuerySet:
+    """``queryset`` of users narrowed to the staff of ``user``'s units (one query,
+    no per-row checks)."""
+    paths = units_of(user)
+    if paths is ALL:
+        return queryset
+    if not paths:
+        return queryset.none()
+    return queryset.filter(_path_filter(paths, "staff__unit__path"))
+
+
+def units_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The units ``user`` may act on (their scopes and everything below)."""
+    queryset = OrgUnit.objects.all() if queryset is None else queryset
+    paths = units_of(user)
+    if paths is ALL:
+        return queryset
+    if not paths:
+        return queryset.none()
+    return queryset.filter(_path_filter(paths, "path"))
+
+
+def unit_path_in_scope(paths: tuple[str, ...] | None, unit_path: str) -> bool:
+    """Whether a unit (by its path) is within ``paths`` (as from ``units_of``)."""
+    if paths is ALL:
+        return True
+    return any(unit_path.startswith(path) for path in paths)
+
+
+def can_see_person(user, person) -> bool:
+    return people_visible_to(user, type(person).objects.filter(pk=person.pk)).exists()
+
+
+def require_person_visible(user, person) -> None:
+    """404, not 403: a page does not tell whether a person outside one's units
+    exists."""
+    if not can_see_person(user, person):
+        raise Http404
+
+
+# ------------------------------------------------------------------ roster
+
+
+def can_import_roster(user) -> bool:
+    """HR and superusers. Which rows they may import depends on their units."""
+    return roles.is_hr(user)
+
+
+def roster_import_required(view):
+    """Anonymous visitors are sent to sign in; anyone but HR gets 403."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not can_import_roster(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -1,0 +1,3 @@
+"""Cohorts, sessions and attendance (filled in by the cohorts work)."""
+
+urlpatterns = []
