@@ -13,7 +13,7 @@ from stdnum.mx import curp
 
 from accounts import roles
 from rollout import access, services
-from rollout.models import StaffProfile, UnitScope
+from rollout.models import OrgUnit, StaffProfile, UnitScope
 from rollout.roster import parse_roster
 from tests.factories import HRFactory, LearnerFactory, TrainerFactory, UserFactory
 
@@ -247,3 +247,17 @@ def test_command_previews_then_commits(tree, tmp_path):
     with pytest.raises(CommandError):
         call_command("import_roster", str(path), "--commit", stdout=out, stderr=out)
     assert StaffProfile.objects.count() == 1
+
+
+def test_admin_creates_a_unit_under_a_parent(client, tree):
+    client.force_login(UserFactory(is_superuser=True))
+    assert client.get("/admin/snippets/rollout/orgunit/").status_code == 200
+    response = client.post(
+        "/admin/snippets/rollout/orgunit/add/",
+        {"parent": tree["b"].pk, "code": "B-CAJA", "name": "Caja B", "kind": "area"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    created = OrgUnit.objects.get(code="B-CAJA")
+    assert created.get_parent() == tree["b"]
+    edit = f"/admin/snippets/rollout/orgunit/edit/{created.pk}/"
+    assert client.get(edit).status_code == 200
