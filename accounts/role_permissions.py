@@ -40,6 +40,12 @@ HR_MODEL_PERMISSIONS = [
             "view_certificatesettings",
         )
     ],
+    # The organisation's units, positions and who is given which unit.
+    *[
+        ("rollout", f"{action}_{model}")
+        for model in ("orgunit", "position", "unitscope")
+        for action in ("add", "change", "view")
+    ],
 ]
 # Learners get no permission at all: no admin access.
 TRAINER_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page"]

@@ -113,6 +113,7 @@ def test_import_creates_then_updates_and_never_duplicates(tree):
         f"{ANA},Ana,Gómez,Martínez,ana@example.com,Cajera,SUC-A,2019-03-01",
         f"{JUAN},Juan,Pérez,,juan@example.com,,SUC-B,",
     )
+    users_before = User.objects.count()
     report = services.roster_import(rows=first)
     assert (report.created, report.updated, report.unchanged) == (2, 0, 0)
     ana = User.objects.get(username=ANA.lower())
@@ -126,7 +127,8 @@ def test_import_creates_then_updates_and_never_duplicates(tree):
     )
     report = services.roster_import(rows=again)
     assert (report.created, report.updated, report.unchanged) == (0, 1, 1)
-    assert StaffProfile.objects.count() == 2 and User.objects.count() == 2
+    assert StaffProfile.objects.count() == 2
+    assert User.objects.count() == users_before + 2
     ana.refresh_from_db()
     assert ana.email == "ana.g@example.com"
     assert ana.staff.unit == tree["a_area"]
