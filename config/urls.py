@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("courses.urls")),
     path("", include("certificates.urls")),
     path("", include("evaluation.urls")),
+    path("", include("rollout.urls")),
 ]
 
 if settings.DEBUG:
