@@ -59,7 +59,9 @@ class SessionForm(forms.Form):
         ),
     )
     place = forms.CharField(label=_("Lugar"), max_length=255, required=False)
-    online_url = forms.URLField(label=_("Enlace en línea"), required=False)
+    online_url = forms.URLField(
+        label=_("Enlace en línea"), required=False, assume_scheme="https"
+    )
     modules = forms.ModelMultipleChoiceField(
         label=_("Módulos que se ven"),
         queryset=ModulePage.objects.none(),
