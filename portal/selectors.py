@@ -11,6 +11,7 @@ from assessments.models import AssessmentPage, Attempt
 from certificates import selectors as certificate_selectors
 from courses import selectors as course_selectors
 from evaluation.models import ElementVerdict, EvaluationPlan, Judgement
+from rollout import cohort_selectors
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,8 @@ def knowledge_pending(
 def dashboard(*, user) -> dict:
     """Courses with progress, the assessments of those courses with every attempt,
     the evaluation (pending performance evaluation, plans, judgements with their
-    feedback) and the certificates held; a fixed number of queries however many
+    feedback), the certificates held and the
+    person's cohorts with their next session; a fixed number of queries however many
     there are."""
     outlines = course_selectors.dashboard(user=user)
     attempts = learner_selectors.learner_attempt_history(user=user)
@@ -101,4 +103,5 @@ def dashboard(*, user) -> dict:
         "plans": plans,
         "judgements": judgements,
         "certificates": certificate_selectors.certificates_for_holder(user=user),
+        "cohorts": cohort_selectors.learner_cohorts(user=user),
     }

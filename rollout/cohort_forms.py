@@ -1,0 +1,87 @@
+"""Forms for cohorts, sessions and enrolment (crispy, bootstrap5)."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import CoursePage, ModulePage
+
+from . import cohort_selectors
+from .models import OrgUnit
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+def _helper(label) -> FormHelper:
+    helper = FormHelper()
+    helper.add_input(Submit("submit", label, css_class="btn-primary btn-lg w-100"))
+    return helper
+
+
+class CohortForm(forms.Form):
+    name = forms.CharField(label=_("Nombre del grupo"), max_length=200)
+    course = forms.ModelChoiceField(
+        label=_("Curso"), queryset=CoursePage.objects.live().order_by("title")
+    )
+    unit = forms.ModelChoiceField(label=_("Unidad"), queryset=OrgUnit.objects.all())
+    starts_on = forms.DateField(
+        label=_("Inicio"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(
+        label=_("Fin"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    capacity = forms.IntegerField(label=_("Cupo"), min_value=1, initial=25)
+    trainers = forms.ModelMultipleChoiceField(
+        label=_("Instructores"), queryset=cohort_selectors.trainer_choices()
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Crear grupo"))
+
+
+class SessionForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label=_("Inicio"),
+        input_formats=[DATETIME_LOCAL],
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local"}, format=DATETIME_LOCAL
+        ),
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Fin"),
+        input_formats=[DATETIME_LOCAL],
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local"}, format=DATETIME_LOCAL
+        ),
+    )
+    place = forms.CharField(label=_("Lugar"), max_length=255, required=False)
+    online_url = forms.URLField(
+        label=_("Enlace en línea"), required=False, assume_scheme="https"
+    )
+    modules = forms.ModelMultipleChoiceField(
+        label=_("Módulos que se ven"),
+        queryset=ModulePage.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, course, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["modules"].queryset = (
+            ModulePage.objects.descendant_of(course).live().order_by("path")
+        )
+        self.helper = _helper(_("Agregar sesión"))
+
+
+class EnrolForm(forms.Form):
+    person = forms.ModelChoiceField(label=_("Persona"), queryset=None)
+
+    def __init__(self, *args, cohort, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = cohort_selectors.enrol_choices(cohort=cohort)
+        self.helper = _helper(_("Inscribir"))
+        self.helper.form_tag = False  # the page posts it to the enrol address

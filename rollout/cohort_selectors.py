@@ -1,0 +1,287 @@
+"""Read queries for cohorts, sessions and attendance: a fixed number of
+queries per page whatever the number of members or sessions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from accounts import roles
+from assessments.models import AssessmentPage, Attempt, ElementResult
+from courses.models import LessonCompletion, LessonPage, ModulePage
+from courses.selectors import Progress
+from evaluation.models import Judgement
+
+from .models import Attendance, Cohort, CohortMember, Session
+
+User = get_user_model()
+
+
+# ---------------------------------------------------------------- access
+
+
+def is_trainer_of(user, cohort: Cohort) -> bool:
+    return user.is_authenticated and any(
+        trainer.pk == user.pk for trainer in cohort.trainers.all()
+    )
+
+
+def may_manage(user, cohort: Cohort) -> bool:
+    """HR, or one of the cohort's trainers (trainers prefetched)."""
+    return roles.is_hr(user) or (roles.is_trainer(user) and is_trainer_of(user, cohort))
+
+
+def may_view(user, cohort: Cohort) -> bool:
+    """The cohort page: its managers and evaluators (the ready-for-evaluation
+    list). Learners see their cohort on /mi-avance/."""
+    return may_manage(user, cohort) or roles.is_evaluator(user)
+
+
+def may_read_calendar(user, cohort: Cohort) -> bool:
+    return may_manage(user, cohort) or (
+        user.is_authenticated
+        and CohortMember.objects.filter(cohort=cohort, person=user).exists()
+    )
+
+
+def may_list(user) -> bool:
+    return roles.is_hr(user) or roles.is_trainer(user) or roles.is_evaluator(user)
+
+
+# ---------------------------------------------------------------- reads
+
+
+def _cohorts() -> QuerySet:
+    return Cohort.objects.select_related("course", "unit").prefetch_related("trainers")
+
+
+def cohort_get(pk: int) -> Cohort:
+    """Raises Cohort.DoesNotExist."""
+    return _cohorts().get(pk=pk)
+
+
+def cohort_list(*, user) -> list[Cohort]:
+    """HR and evaluators see every cohort, trainers those they lead.
+    TODO: narrow HR to their units once rollout.access (units_of) lands."""
+    cohorts = _cohorts().annotate(member_count=Count("members", distinct=True))
+    if not (roles.is_hr(user) or roles.is_evaluator(user)):
+        cohorts = cohorts.filter(trainers=user)
+    return list(cohorts)
+
+
+def session_get(pk: int) -> Session:
+    """Raises Session.DoesNotExist."""
+    return (
+        Session.objects.select_related("cohort", "cohort__course", "cohort__unit")
+        .prefetch_related("cohort__trainers")
+        .get(pk=pk)
+    )
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    member: CohortMember
+    progress: Progress
+    attended: int
+
+
+def _members(cohort: Cohort) -> list[CohortMember]:
+    return list(
+        CohortMember.objects.filter(cohort=cohort)
+        .select_related("person")
+        .order_by("person__last_name", "person__first_name", "person__username")
+    )
+
+
+def _learner_lesson_ids(cohort: Cohort) -> list[int]:
+    """Lessons that count for progress: live, in modules for learners."""
+    course = cohort.course
+    hidden = list(
+        ModulePage.objects.descendant_of(course)
+        .filter(audience=ModulePage.Audience.TRAINERS)
+        .values_list("path", flat=True)
+    )
+    lessons = LessonPage.objects.live().descendant_of(course)
+    for path in hidden:
+        lessons = lessons.exclude(path__startswith=path)
+    return list(lessons.values_list("pk", flat=True))
+
+
+def _ready_for_evaluation(cohort: Cohort, people: list) -> list:
+    """Members whose latest final questionnaire of a standard of the course
+    was passed and who have no evaluator's judgement of it yet: the rule of
+    evaluation.services.knowledge_attempt, read for all members at once
+    (3 queries, however many members)."""
+    standard_ids = set(
+        ElementResult.objects.filter(
+            attempt__assessment__path__startswith=cohort.course.path,
+            attempt__assessment__mode=AssessmentPage.Mode.FINAL,
+        ).values_list("element__standard_id", flat=True)
+    )
+    if not standard_ids or not people:
+        return []
+    ids = [person.pk for person in people]
+    latest: dict[tuple[int, int], tuple] = {}
+    attempts = (
+        Attempt.objects.filter(
+            learner_id__in=ids,
+            status=Attempt.Status.SUBMITTED,
+            assessment__mode=AssessmentPage.Mode.FINAL,
+            element_results__element__standard_id__in=standard_ids,
+        )
+        .values_list(
+            "pk",
+            "learner_id",
+            "competent",
+            "submitted_at",
+            "element_results__element__standard_id",
+        )
+        .order_by("submitted_at", "pk")
+    )
+    for pk, learner_id, competent, submitted_at, standard_id in attempts:
+        latest[(learner_id, standard_id)] = (pk, competent, submitted_at)
+    judged = set(
+        Judgement.objects.filter(
+            candidate_id__in=ids,
+            standard_id__in=standard_ids,
+            method=Judgement.Method.EVALUATOR,
+        ).values_list("candidate_id", "standard_id")
+    )
+    ready_ids = {
+        learner_id
+        for (learner_id, standard_id), (_pk, competent, _at) in latest.items()
+        if competent and (learner_id, standard_id) not in judged
+    }
+    return [person for person in people if person.pk in ready_ids]
+
+
+def cohort_detail(*, cohort: Cohort, user) -> dict:
+    members = _members(cohort)
+    people = [member.person for member in members]
+    lesson_ids = _learner_lesson_ids(cohort)
+    done = dict(
+        LessonCompletion.objects.filter(user__in=people, lesson_id__in=lesson_ids)
+        .values("user_id")
+        .annotate(n=Count("pk"))
+        .values_list("user_id", "n")
+    )
+    attended = dict(
+        Attendance.objects.filter(session__cohort=cohort, present=True)
+        .values("person_id")
+        .annotate(n=Count("pk"))
+        .values_list("person_id", "n")
+    )
+    rows = [
+        MemberRow(
+            member=member,
+            progress=Progress(done.get(member.person_id, 0), len(lesson_ids)),
+            attended=attended.get(member.person_id, 0),
+        )
+        for member in members
+    ]
+    sessions = list(
+        Session.objects.filter(cohort=cohort)
+        .prefetch_related(
+            Prefetch("modules", queryset=ModulePage.objects.order_by("path"))
+        )
+        .annotate(present_count=Count("attendance", filter=Q(attendance__present=True)))
+        .order_by("starts_at")
+    )
+    show_ready = is_trainer_of(user, cohort) or roles.is_evaluator(user)
+    return {
+        "cohort": cohort,
+        "rows": rows,
+        "sessions": sessions,
+        "seats_left": max(cohort.capacity - len(members), 0),
+        "show_ready": show_ready,
+        "ready": _ready_for_evaluation(cohort, people) if show_ready else [],
+        "may_manage": may_manage(user, cohort),
+    }
+
+
+@dataclass(frozen=True)
+class AttendanceRow:
+    person: object
+    present: bool | None  # None: not taken yet
+
+
+def attendance_sheet(*, session: Session) -> list[AttendanceRow]:
+    marks = dict(
+        Attendance.objects.filter(session=session).values_list("person_id", "present")
+    )
+    return [
+        AttendanceRow(person=member.person, present=marks.get(member.person_id))
+        for member in _members(session.cohort)
+    ]
+
+
+def member_of_cohort(*, cohort: Cohort, person_id: int):
+    """The person if they are a member, else None."""
+    member = (
+        CohortMember.objects.filter(cohort=cohort, person_id=person_id)
+        .select_related("person")
+        .first()
+    )
+    return member.person if member else None
+
+
+def enrol_choices(*, cohort: Cohort) -> QuerySet:
+    """Active people not yet in the cohort.
+    TODO: narrow to the manager's units with rollout.access.people_visible_to."""
+    return (
+        User.objects.filter(is_active=True)
+        .exclude(cohort_memberships__cohort=cohort)
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def trainer_choices() -> QuerySet:
+    return (
+        User.objects.filter(
+            Q(groups__name=roles.TRAINERS) | Q(is_superuser=True), is_active=True
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def cohort_sessions(*, cohort: Cohort) -> list[Session]:
+    return list(Session.objects.filter(cohort=cohort).order_by("starts_at"))
+
+
+def person_sessions(*, user) -> list[Session]:
+    return list(
+        Session.objects.filter(cohort__members__person=user)
+        .select_related("cohort")
+        .order_by("starts_at")
+    )
+
+
+@dataclass(frozen=True)
+class LearnerCohort:
+    cohort: Cohort
+    next_session: Session | None
+
+
+def learner_cohorts(*, user, now: datetime | None = None) -> list[LearnerCohort]:
+    """The person's cohorts with their next session (not yet ended): 2 queries."""
+    if not user.is_authenticated:
+        return []
+    now = now or timezone.now()
+    cohorts = list(
+        Cohort.objects.filter(members__person=user)
+        .select_related("course")
+        .order_by("starts_on", "pk")
+    )
+    if not cohorts:
+        return []
+    upcoming: dict[int, Session] = {}
+    for session in Session.objects.filter(cohort__in=cohorts, ends_at__gt=now).order_by(
+        "-starts_at"
+    ):
+        upcoming[session.cohort_id] = session  # the soonest wins (reverse order)
+    return [LearnerCohort(cohort, upcoming.get(cohort.pk)) for cohort in cohorts]
