@@ -4,6 +4,7 @@ stored."""
 
 import pytest
 from django.apps import apps
+from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from accounts.role_permissions import sync_roles
@@ -22,6 +23,9 @@ def browser_context_args(browser_context_args):
 
 
 def test_trainer_marks_attendance_by_tapping(live_server, page: Page):
+    # Live-server tests flush the database: bring back the site, home page and
+    # roles first.
+    call_command("load_initial_data", verbosity=0)
     sync_roles(apps)
     world = World(capacity=5)
     members = [world.member, LearnerFactory(), LearnerFactory()]
