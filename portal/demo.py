@@ -22,6 +22,8 @@ from courses.models import CoursePage, LessonPage, ModulePage
 from courses.services import course_enrol, lesson_complete
 from evaluation import services as evaluation_services
 from evaluation.models import EvaluationPlan, Instrument, Scenario
+from rollout.models import OrgUnit, UnitScope
+from rollout.services import org_unit_create
 
 DEMO_USERS = [
     # username, first name, last name, group (None: superuser)
@@ -141,6 +143,31 @@ def _observe_and_judge(*, candidate, evaluator, attempt, feedback):
     return evaluation_services.judgement_issue(
         plan=plan, by=evaluator, feedback=feedback, attempt=attempt
     )
+
+
+DEMO_UNITS = [
+    # code, name, kind, parent code
+    ("ATI", "Atiende, S.A. de C.V.", OrgUnit.Kind.ORGANISATION, None),
+    ("REG-CENTRO", "Región Centro", OrgUnit.Kind.REGION, "ATI"),
+    ("SUC-CENTRO", "Sucursal Centro", OrgUnit.Kind.BRANCH, "REG-CENTRO"),
+    ("SUC-NORTE", "Sucursal Norte", OrgUnit.Kind.BRANCH, "REG-CENTRO"),
+]
+
+
+def demo_units_create() -> list[str]:
+    """The demo organisation (the units the sample roster names) and `rh`'s scope
+    over all of it; returns the codes created."""
+    created = []
+    for code, name, kind, parent_code in DEMO_UNITS:
+        if OrgUnit.objects.filter(code=code).exists():
+            continue
+        parent = OrgUnit.objects.get(code=parent_code) if parent_code else None
+        org_unit_create(parent=parent, code=code, name=name, kind=kind)
+        created.append(code)
+    hr = User.objects.filter(username="rh").first()
+    if hr is not None:
+        UnitScope.objects.get_or_create(user=hr, unit=OrgUnit.objects.get(code="ATI"))
+    return created
 
 
 def demo_evaluations_create():

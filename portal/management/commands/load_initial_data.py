@@ -8,7 +8,7 @@ from courses import content_loader
 from evaluation.content_loader import EvaluationDataError
 
 from ... import content
-from ...demo import demo_evaluations_create, demo_users_create
+from ...demo import demo_evaluations_create, demo_units_create, demo_users_create
 
 
 class Command(BaseCommand):
@@ -59,6 +59,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Demo accounts created: {', '.join(created) or 'none (already there)'}"
             )
+            units = demo_units_create()
+            self.stdout.write(f"Demo units created: {', '.join(units) or 'none'}")
             certificates = demo_evaluations_create()
             self.stdout.write(
                 "Demo certificates: "
