@@ -386,6 +386,11 @@ def _table(rows, widths, header=True) -> Table:
 # -------------------------------------------------------------------- story
 
 
+def _header_row(s, *texts) -> list:
+    """A table's header cells, in bold."""
+    return [Paragraph(_text(text), s["cell_bold"]) for text in texts]
+
+
 def _facts(rows, s, labels) -> Table:
     data = [
         [Paragraph(_text(label), s["cell_bold"]), Paragraph(value, s["small"])]
@@ -438,16 +443,14 @@ def _record(record: RecordSection, s, labels: Labels) -> list:
     story.append(_facts(facts, s, labels))
     story.append(Spacer(1, 4))
     rows = [
-        [
-            Paragraph(_text(text), s["cell_bold"])
-            for text in (
-                labels.column_number,
-                labels.column_criterion,
-                labels.column_item,
-                labels.column_outcome,
-                labels.column_reason,
-            )
-        ]
+        _header_row(
+            s,
+            labels.column_number,
+            labels.column_criterion,
+            labels.column_item,
+            labels.column_outcome,
+            labels.column_reason,
+        )
     ]
     for item in record.items:
         item_text = _text(item.text)
@@ -472,15 +475,13 @@ def _record(record: RecordSection, s, labels: Labels) -> list:
     story.append(Paragraph(_text(labels.evidence), s["h3"]))
     if record.evidence:
         rows = [
-            [
-                Paragraph(_text(text), s["cell_bold"])
-                for text in (
-                    labels.column_file,
-                    labels.column_type,
-                    labels.column_size,
-                    labels.column_uploaded,
-                )
-            ]
+            _header_row(
+                s,
+                labels.column_file,
+                labels.column_type,
+                labels.column_size,
+                labels.column_uploaded,
+            )
         ]
         spans = []
         for evidence in record.evidence:
@@ -517,15 +518,13 @@ def _record(record: RecordSection, s, labels: Labels) -> list:
 
     story.append(Paragraph(_text(labels.signatures), s["h3"]))
     rows = [
-        [
-            Paragraph(_text(text), s["cell_bold"])
-            for text in (
-                labels.column_role,
-                labels.column_name,
-                labels.column_signed_at,
-                labels.column_ip,
-            )
-        ]
+        _header_row(
+            s,
+            labels.column_role,
+            labels.column_name,
+            labels.column_signed_at,
+            labels.column_ip,
+        )
     ]
     for signature in record.signatures:
         signed = signature.at is not None
@@ -557,14 +556,9 @@ def _knowledge(doc: PortfolioDocument, s, labels: Labels) -> list:
         )
     )
     rows = [
-        [
-            Paragraph(_text(text), s["cell_bold"])
-            for text in (
-                labels.column_code,
-                labels.column_element,
-                labels.column_knowledge,
-            )
-        ]
+        _header_row(
+            s, labels.column_code, labels.column_element, labels.column_knowledge
+        )
     ]
     for line in doc.knowledge:
         rows.append(
@@ -600,17 +594,15 @@ def _judgement(doc: PortfolioDocument, s, labels: Labels) -> list:
         Spacer(1, 4),
     ]
     rows = [
-        [
-            Paragraph(_text(text), s["cell_bold"])
-            for text in (
-                labels.column_code,
-                labels.column_element,
-                labels.column_knowledge,
-                labels.column_performance,
-                labels.column_product,
-                labels.column_verdict,
-            )
-        ]
+        _header_row(
+            s,
+            labels.column_code,
+            labels.column_element,
+            labels.column_knowledge,
+            labels.column_performance,
+            labels.column_product,
+            labels.column_verdict,
+        )
     ]
     for line in doc.verdicts:
         title = _text(line.title)
