@@ -58,6 +58,30 @@ def holds_valid_certificate(*, holder, standard, today: date) -> bool:
     ).exists()
 
 
+_STANDING = {
+    Certificate.Status.VALID: 2,
+    Certificate.Status.EXPIRED: 1,
+    Certificate.Status.REVOKED: 0,
+}
+
+
+def certificate_states(*, holder_ids, standard, today: date) -> dict[int, str]:
+    """For many holders at once (ids, or a queryset of them), the best status
+    (``Certificate.status_on``: vigente, else vencido, else revocado) of their
+    certificates of the standard; holders who never had one are absent:
+    1 query."""
+    states: dict[int, str] = {}
+    rows = Certificate.objects.filter(
+        holder_id__in=holder_ids, standard=standard
+    ).only("holder_id", "revoked_at", "expires_on")
+    for certificate in rows:
+        status = certificate.status_on(today)
+        best = states.get(certificate.holder_id)
+        if best is None or _STANDING[status] > _STANDING[best]:
+            states[certificate.holder_id] = status
+    return states
+
+
 def cycle_of(certificate: Certificate) -> Cycle:
     return Cycle(
         since=cycle_started_at(certificate),

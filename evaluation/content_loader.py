@@ -56,13 +56,25 @@ def _fingerprint(data) -> str:
     return hashlib.sha256(encoded.encode()).hexdigest()
 
 
+def _item_state(*, criterion: str, part: str, text: str, critical: bool) -> dict:
+    # "part" only when set, so instruments loaded before parts existed keep
+    # their fingerprint (and are not taken for edited ones).
+    state = {"criterion": criterion, "text": text, "critical": critical}
+    return {**state, "part": part} if part else state
+
+
 def _instrument_state(instrument: Instrument) -> dict:
     return {
         "standard": instrument.standard.code,
         **{name: getattr(instrument, name) for name in INSTRUMENT_FIELDS},
         "assessment": instrument.assessment.slug if instrument.assessment_id else "",
         "items": [
-            {"criterion": i.criterion.code, "text": i.text, "critical": i.critical}
+            _item_state(
+                criterion=i.criterion.code if i.criterion_id else "",
+                part=i.part,
+                text=i.text,
+                critical=i.critical,
+            )
             for i in instrument.items.select_related("criterion").order_by(
                 "sort_order", "pk"
             )
@@ -81,11 +93,13 @@ def _instrument_data(entry: dict) -> dict:
         # A cuestionario names the final assessment (page slug) it applies.
         "assessment": entry.get("assessment", ""),
         "items": [
-            {
-                "criterion": item["criterion"],
-                "text": item["text"],
-                "critical": bool(item.get("critical", False)),
-            }
+            _item_state(
+                # A lista de impartición's items have a part instead.
+                criterion=item.get("criterion", ""),
+                part=item.get("part", ""),
+                text=item["text"],
+                critical=bool(item.get("critical", False)),
+            )
             for item in entry.get("items", [])
         ],
     }
@@ -127,6 +141,21 @@ class _Catalogue:
         return criterion
 
 
+def _item_criterion(catalogue, standard, data, item, where):
+    """An item of a lista de impartición has a part and no criterion; every
+    other item has a criterion and no part."""
+    if data["kind"] == Instrument.Kind.DELIVERY:
+        if item.get("part") not in InstrumentItem.Part.values or item["criterion"]:
+            raise EvaluationDataError(
+                f"{where}: an item of a lista de impartición has a part "
+                f"({', '.join(InstrumentItem.Part.values)}) and no criterion"
+            )
+        return None
+    if item.get("part"):
+        raise EvaluationDataError(f"{where}: only impartición items have a part")
+    return catalogue.criterion(standard, item["criterion"], where)
+
+
 def _upsert(report, existing, data, state, write, key):
     fingerprint = _fingerprint(data)
     if existing is None:
@@ -158,6 +187,7 @@ def _write_instrument(
         InstrumentItem(
             instrument=instrument,
             criterion=criterion,
+            part=item.get("part", ""),
             text=item["text"],
             critical=item["critical"],
             sort_order=order,
@@ -187,7 +217,7 @@ def instruments_load(*, entries: list[dict]) -> LoadReport:
             if data["kind"] not in Instrument.Kind.values:
                 raise EvaluationDataError(f"{code}: unknown kind {data['kind']}")
             items = [
-                (catalogue.criterion(standard, i["criterion"], code), i)
+                (_item_criterion(catalogue, standard, data, i, code), i)
                 for i in data["items"]
             ]
             assessment = None

@@ -96,9 +96,11 @@ class PlanForm(forms.Form):
         fields["scenario"].queryset = Scenario.objects.filter(
             standard=standard
         ).order_by("code")
-        fields["instruments"].queryset = Instrument.objects.filter(
-            standard=standard, active=True
-        ).order_by("kind", "code")
+        fields["instruments"].queryset = (
+            Instrument.objects.filter(standard=standard, active=True)
+            .exclude(kind=Instrument.Kind.DELIVERY)
+            .order_by("kind", "code")
+        )
         fields["elements"].queryset = Element.objects.filter(
             standard=standard
         ).order_by("order", "code")

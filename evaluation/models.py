@@ -26,13 +26,17 @@ from assessments.fields import FractionField
 
 class Instrument(index.Indexed, ClusterableModel):
     """A guía de observación (what the candidate does), a lista de cotejo (what
-    they produce) or a cuestionario (what they know: an assessment page). Items
-    are frozen into an InstrumentVersion when an observation starts."""
+    they produce), a cuestionario (what they know: an assessment page) or a
+    lista de impartición (how a future multiplicador delivers a session: its
+    items are grouped in parts, not tied to criteria, and it is used by the
+    trainer sign-off in rollout, never in an evaluation plan). Items are frozen
+    into an InstrumentVersion when an observation starts."""
 
     class Kind(models.TextChoices):
         OBSERVATION = "observation", _("guía de observación")
         CHECKLIST = "checklist", _("lista de cotejo")
         QUESTIONNAIRE = "questionnaire", _("cuestionario")
+        DELIVERY = "delivery", _("lista de impartición")
 
     code = models.CharField(_("código"), max_length=40, unique=True)
     standard = models.ForeignKey(
@@ -106,21 +110,42 @@ class Instrument(index.Indexed, ClusterableModel):
 
 
 class InstrumentItem(Orderable):
-    """A reactivo: observable wording tied to one criterion."""
+    """A reactivo: observable wording tied to one criterion (an item of a lista
+    de impartición belongs to a part instead)."""
+
+    class Part(models.TextChoices):
+        PREPARE = "preparar", _("preparar")
+        DELIVER = "conducir", _("conducir")
+        EVALUATE = "evaluar", _("evaluar")
 
     instrument = ParentalKey(Instrument, on_delete=models.CASCADE, related_name="items")
     criterion = models.ForeignKey(
         "standards.Criterion",
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="instrument_items",
         verbose_name=_("criterio"),
+        help_text=_("Obligatorio salvo en la lista de impartición."),
+    )
+    part = models.CharField(
+        _("parte"),
+        max_length=20,
+        choices=Part.choices,
+        blank=True,
+        help_text=_("Solo en la lista de impartición: preparar, conducir o evaluar."),
     )
     text = models.TextField(_("reactivo"))
     critical = models.BooleanField(
         _("crítico"), default=False, help_text=_("Sin cumplirlo no hay competencia.")
     )
 
-    panels = [FieldPanel("criterion"), FieldPanel("text"), FieldPanel("critical")]
+    panels = [
+        FieldPanel("criterion"),
+        FieldPanel("part"),
+        FieldPanel("text"),
+        FieldPanel("critical"),
+    ]
 
     class Meta(Orderable.Meta):
         verbose_name = _("reactivo")

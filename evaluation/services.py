@@ -92,7 +92,11 @@ def _check_plan(*, standard, setting, scenario, instruments) -> None:
     if not instruments:
         raise EvaluationRefused(_("Elige al menos un instrumento."))
     for instrument in instruments:
-        if instrument.standard_id != standard.pk or not instrument.active:
+        if (
+            instrument.standard_id != standard.pk
+            or not instrument.active
+            or instrument.kind == Instrument.Kind.DELIVERY
+        ):
             raise EvaluationRefused(
                 _("El instrumento %(code)s no está disponible para este estándar.")
                 % {"code": instrument.code}
@@ -223,13 +227,16 @@ def instrument_payload(instrument: Instrument) -> dict:
         "items": [
             {
                 "id": str(item.pk),
-                "criterion": item.criterion.code,
-                "criterion_kind": item.criterion.kind,
+                "criterion": item.criterion.code if item.criterion_id else "",
+                "criterion_kind": item.criterion.kind if item.criterion_id else "",
                 "element": item.criterion.element.code
-                if item.criterion.element_id
+                if item.criterion_id and item.criterion.element_id
                 else None,
                 "text": item.text,
                 "critical": item.critical,
+                # Only items of a lista de impartición have a part; leaving the
+                # key out otherwise keeps the hash of earlier versions.
+                **({"part": item.part} if item.part else {}),
             }
             for item in items
         ],

@@ -62,10 +62,19 @@ class InstrumentForm(WagtailAdminModelForm):
         if standard is None or items is None:
             return cleaned
         items.is_valid()  # cleans the item forms now (ClusterForm does it after)
+        delivery = cleaned.get("kind") == Instrument.Kind.DELIVERY
         for form in items.forms:
             data = getattr(form, "cleaned_data", None) or {}
+            if not data or data.get("DELETE"):
+                continue
             criterion = data.get("criterion")
-            if data.get("DELETE") or criterion is None:
+            if delivery and not data.get("part"):
+                form.add_error(
+                    "part", _("Cada reactivo de impartición va en una parte.")
+                )
+            if not delivery and criterion is None:
+                form.add_error("criterion", _("Elige el criterio del reactivo."))
+            if criterion is None:
                 continue
             if criterion.standard_id != standard.pk:
                 form.add_error(
@@ -118,6 +127,7 @@ class InstrumentViewSet(SnippetViewSet):
                 label=_("Reactivos"),
                 panels=[
                     FieldPanel("criterion"),
+                    FieldPanel("part"),
                     FieldPanel("text", widget=forms.Textarea(attrs={"rows": 2})),
                     FieldPanel("critical"),
                 ],

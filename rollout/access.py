@@ -93,6 +93,29 @@ def unit_path_in_scope(paths: tuple[str, ...] | None, unit_path: str) -> bool:
     return any(unit_path.startswith(path) for path in paths)
 
 
+def people_reachable_by(user, queryset: QuerySet) -> QuerySet:
+    """``people_visible_to`` and, for a trainer, the members of the cohorts
+    they lead (whatever their unit): whom a lead trainer may observe."""
+    paths = units_of(user)
+    if paths is ALL:
+        return queryset
+    condition = Q(cohort_memberships__cohort__trainers=user)
+    if paths:
+        condition |= _path_filter(paths, "staff__unit__path")
+    return queryset.filter(pk__in=queryset.model.objects.filter(condition).values("pk"))
+
+
+def cohorts_visible_to(user, queryset: QuerySet) -> QuerySet:
+    """Cohorts of ``user``'s units, and those they lead."""
+    paths = units_of(user)
+    if paths is ALL:
+        return queryset
+    condition = Q(trainers=user)
+    if paths:
+        condition |= _path_filter(paths, "unit__path")
+    return queryset.filter(pk__in=queryset.model.objects.filter(condition).values("pk"))
+
+
 def can_see_person(user, person) -> bool:
     return people_visible_to(user, type(person).objects.filter(pk=person.pk)).exists()
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.models import CoursePage, ModulePage
 
-from . import cohort_selectors
+from . import cohort_selectors, cohort_services
 from .models import OrgUnit
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -41,6 +41,13 @@ class CohortForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("Crear grupo"))
+
+    def clean_trainers(self):
+        trainers = self.cleaned_data["trainers"]
+        refusal = cohort_services.trainer_refusal(trainers)
+        if refusal:
+            raise forms.ValidationError(refusal)
+        return trainers
 
 
 class SessionForm(forms.Form):

@@ -16,6 +16,7 @@ from courses.models import LessonCompletion, LessonPage, ModulePage
 from courses.selectors import Progress
 from evaluation.models import Judgement
 
+from . import qualification
 from .models import Attendance, Cohort, CohortMember, Session
 
 User = get_user_model()
@@ -31,8 +32,11 @@ def is_trainer_of(user, cohort: Cohort) -> bool:
 
 
 def may_manage(user, cohort: Cohort) -> bool:
-    """HR, or one of the cohort's trainers (trainers prefetched)."""
-    return roles.is_hr(user) or (roles.is_trainer(user) and is_trainer_of(user, cohort))
+    """HR, or one of the cohort's trainers who may train (trainers
+    prefetched; the rule is ``qualification.may_train``)."""
+    return roles.is_hr(user) or (
+        is_trainer_of(user, cohort) and qualification.may_train(user)
+    )
 
 
 def may_view(user, cohort: Cohort) -> bool:
@@ -49,7 +53,36 @@ def may_read_calendar(user, cohort: Cohort) -> bool:
 
 
 def may_list(user) -> bool:
-    return roles.is_hr(user) or roles.is_trainer(user) or roles.is_evaluator(user)
+    return (
+        roles.is_hr(user) or roles.is_evaluator(user) or qualification.may_train(user)
+    )
+
+
+def may_create(user) -> bool:
+    """The cohort form: HR, and trainers who may open cohorts."""
+    return roles.is_hr(user) or (
+        qualification.may_train(user) and qualification.may_open_cohorts(user)
+    )
+
+
+def flag_lapsed_trainers(cohorts: list[Cohort], *, today=None) -> list[Cohort]:
+    """Set ``lapsed_trainers`` on each cohort (trainers prefetched): for an open
+    cohort, its trainers who may no longer open cohorts (a certificate that
+    expired or was revoked). 6 queries, however many cohorts."""
+    today = today or timezone.localdate()
+    ids = {t.pk for cohort in cohorts for t in cohort.trainers.all()}
+    standings = qualification.standing(ids, today=today)
+    for cohort in cohorts:
+        cohort.lapsed_trainers = (
+            [
+                trainer
+                for trainer in cohort.trainers.all()
+                if not standings[trainer.pk].may_open_cohorts
+            ]
+            if cohort.ends_on >= today
+            else []
+        )
+    return cohorts
 
 
 # ---------------------------------------------------------------- reads
@@ -70,7 +103,7 @@ def cohort_list(*, user) -> list[Cohort]:
     cohorts = _cohorts().annotate(member_count=Count("members", distinct=True))
     if not (roles.is_hr(user) or roles.is_evaluator(user)):
         cohorts = cohorts.filter(trainers=user)
-    return list(cohorts)
+    return flag_lapsed_trainers(list(cohorts))
 
 
 def session_get(pk: int) -> Session:
@@ -160,6 +193,7 @@ def _ready_for_evaluation(cohort: Cohort, people: list) -> list:
 
 
 def cohort_detail(*, cohort: Cohort, user) -> dict:
+    flag_lapsed_trainers([cohort])
     members = _members(cohort)
     people = [member.person for member in members]
     lesson_ids = _learner_lesson_ids(cohort)
@@ -240,9 +274,14 @@ def enrol_choices(*, cohort: Cohort) -> QuerySet:
 
 
 def trainer_choices() -> QuerySet:
+    """Lead trainers and whoever was signed off as a multiplicador; the form
+    then checks their standing now (``cohort_services.trainer_refusal``)."""
     return (
         User.objects.filter(
-            Q(groups__name=roles.TRAINERS) | Q(is_superuser=True), is_active=True
+            Q(groups__name=roles.TRAINERS)
+            | Q(is_superuser=True)
+            | Q(delivery_signoffs__passed=True),
+            is_active=True,
         )
         .distinct()
         .order_by("last_name", "first_name", "username")

@@ -14,6 +14,7 @@ from accounts import roles
 from courses.models import CoursePage, ModulePage
 from courses.services import course_enrol
 
+from . import qualification
 from .models import Attendance, Cohort, CohortMember, OrgUnit, Session
 
 
@@ -22,10 +23,29 @@ class CohortRefused(ValueError):
 
 
 def may_manage(user, cohort: Cohort) -> bool:
-    """HR, or one of the cohort's trainers."""
+    """HR, or one of the cohort's trainers who may train (qualification)."""
     if roles.is_hr(user):
         return True
-    return roles.is_trainer(user) and cohort.trainers.filter(pk=user.pk).exists()
+    return cohort.trainers.filter(pk=user.pk).exists() and qualification.may_train(user)
+
+
+def trainer_refusal(trainers) -> str | None:
+    """Why these people cannot be the trainers of a new cohort, or None: each
+    must be a lead trainer or a multiplicador, and hold a valid certificate if
+    they ever held one (``qualification``)."""
+    trainers = list(trainers)
+    standings = qualification.standing([t.pk for t in trainers])
+    for trainer in trainers:
+        standing = standings[trainer.pk]
+        name = trainer.get_full_name() or trainer.get_username()
+        if not standing.may_train:
+            return _("%(name)s no es instructor ni multiplicador.") % {"name": name}
+        if not standing.may_open_cohorts:
+            return _(
+                "%(name)s no tiene un certificado vigente del EC0305 y no puede "
+                "abrir grupos nuevos."
+            ) % {"name": name}
+    return None
 
 
 def _require_manager(cohort: Cohort, by) -> None:
@@ -47,9 +67,16 @@ def cohort_create(
     trainers,
     by,
 ) -> Cohort:
-    if not (roles.is_trainer(by) or roles.is_hr(by)):
+    if not (roles.is_hr(by) or qualification.may_train(by)):
         raise CohortRefused(
             _("Solo los instructores o Recursos humanos pueden crear grupos.")
+        )
+    if not roles.is_hr(by) and not qualification.may_open_cohorts(by):
+        raise CohortRefused(
+            _(
+                "Tu certificado del EC0305 no está vigente: no puedes abrir grupos "
+                "nuevos."
+            )
         )
     if ends_on < starts_on:
         raise CohortRefused(_("La fecha de fin no puede ser anterior a la de inicio."))
@@ -58,11 +85,9 @@ def cohort_create(
     trainers = list(trainers)
     if not trainers:
         raise CohortRefused(_("Elige al menos un instructor para el grupo."))
-    not_trainers = [t for t in trainers if not roles.is_trainer(t)]
-    if not_trainers:
-        raise CohortRefused(
-            _("%(name)s no es instructor.") % {"name": not_trainers[0].get_full_name()}
-        )
+    refusal = trainer_refusal(trainers)
+    if refusal:
+        raise CohortRefused(refusal)
     cohort = Cohort.objects.create(
         course=course,
         unit=unit,

@@ -17,9 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import roles
 
+from . import cascade_selectors, ics
 from . import cohort_selectors as selectors
 from . import cohort_services as services
-from . import ics
 from .cohort_forms import CohortForm, EnrolForm, SessionForm
 from .models import Cohort, Session
 
@@ -54,7 +54,8 @@ def cohort_list(request):
         "rollout/cohorts/list.html",
         {
             "cohorts": selectors.cohort_list(user=request.user),
-            "may_create": roles.is_trainer(request.user) or roles.is_hr(request.user),
+            "may_create": selectors.may_create(request.user),
+            "may_see_cascade": cascade_selectors.may_see(request.user),
         },
     )
 
@@ -62,8 +63,8 @@ def cohort_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def cohort_create(request):
-    _require(roles.is_trainer(request.user) or roles.is_hr(request.user))
-    initial = {"trainers": [request.user]} if roles.is_trainer(request.user) else {}
+    _require(selectors.may_create(request.user))
+    initial = {} if roles.is_hr(request.user) else {"trainers": [request.user]}
     form = CohortForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":

@@ -208,3 +208,57 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.session} · {self.person}: {self.present}"
+
+
+class DeliverySignOff(models.Model):
+    """A lead trainer observed a candidate multiplicador deliver a session and
+    signed the lista de impartición: each item met or not, frozen against the
+    instrument version it was captured on. Written once, never edited; a
+    candidate who did not pass is observed again (a new sign-off)."""
+
+    candidate = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="delivery_signoffs",
+        verbose_name=_("candidato a multiplicador"),
+    )
+    lead_trainer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("instructor líder"),
+    )
+    session = models.ForeignKey(
+        Session,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sesión observada"),
+    )
+    observed_on = models.DateField(_("fecha de la observación"))
+    version = models.ForeignKey(
+        "evaluation.InstrumentVersion",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("lista de impartición"),
+    )
+    # {item id (str): met (bool)} for every item of the frozen version.
+    marks = models.JSONField()
+    comment = models.TextField(_("comentario"))
+    passed = models.BooleanField(_("aprobada"))
+    signed_at = models.DateTimeField(_("firmada"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-signed_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(candidate=F("lead_trainer")),
+                name="signoff_not_by_candidate",
+            )
+        ]
+        verbose_name = _("observación de impartición")
+        verbose_name_plural = _("observaciones de impartición")
+
+    def __str__(self):
+        return f"{self.candidate} · {self.observed_on}"

@@ -16,4 +16,5 @@ urlpatterns = [
         name="roster_commit",
     ),
     path("", include("rollout.urls_cohorts")),
+    path("", include("rollout.urls_qualification")),
 ]

@@ -1,0 +1,79 @@
+"""The sign-off form: the lista de impartición item by item (phone-friendly
+radios, grouped by part in the template), the observed session or date and a
+comment."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from evaluation.models import InstrumentItem
+
+MET = (("1", _("Cumple")), ("0", _("No cumple")))
+
+
+def item_field_name(item_id: str) -> str:
+    return f"item_{item_id}"
+
+
+class SignOffForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    session = forms.ModelChoiceField(
+        label=_("Sesión observada"), queryset=None, required=False
+    )
+    observed_on = forms.DateField(
+        label=_("Fecha de la observación"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Si no eliges una sesión del grupo del candidato."),
+    )
+    comment = forms.CharField(
+        label=_("Comentario"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+    )
+
+    def __init__(self, *args, version, sessions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.version = version
+        self.fields["version"].initial = version.pk
+        self.fields["session"].queryset = sessions
+        self.fields["session"].label_from_instance = lambda s: (
+            f"{s.cohort.name} · {s.starts_at:%d/%m/%Y %H:%M}"
+        )
+        parts = dict(InstrumentItem.Part.choices)
+        self.parts: list[tuple[str, list]] = []
+        for item in version.items:
+            name = item_field_name(item["id"])
+            self.fields[name] = forms.ChoiceField(
+                label=item["text"],
+                choices=MET,
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Marca este reactivo.")},
+            )
+            label = parts.get(item.get("part", ""), item.get("part", ""))
+            if not self.parts or self.parts[-1][0] != label:
+                self.parts.append((label, []))
+            self.parts[-1][1].append((self[name], item["critical"]))
+
+    def clean_version(self):
+        if self.cleaned_data["version"] != self.version.pk:
+            raise forms.ValidationError(
+                _(
+                    "La lista de impartición cambió mientras llenabas el formulario; "
+                    "revísala y vuelve a firmar."
+                )
+            )
+        return self.cleaned_data["version"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("session") and not cleaned.get("observed_on"):
+            self.add_error("observed_on", _("Indica la sesión observada o la fecha."))
+        return cleaned
+
+    def marks(self) -> dict[str, bool]:
+        return {
+            item["id"]: self.cleaned_data[item_field_name(item["id"])] == "1"
+            for item in self.version.items
+        }
