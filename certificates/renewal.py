@@ -71,9 +71,9 @@ def certificate_states(*, holder_ids, standard, today: date) -> dict[int, str]:
     certificates of the standard; holders who never had one are absent:
     1 query."""
     states: dict[int, str] = {}
-    rows = Certificate.objects.filter(
-        holder_id__in=holder_ids, standard=standard
-    ).only("holder_id", "revoked_at", "expires_on")
+    rows = Certificate.objects.filter(holder_id__in=holder_ids, standard=standard).only(
+        "holder_id", "revoked_at", "expires_on"
+    )
     for certificate in rows:
         status = certificate.status_on(today)
         best = states.get(certificate.holder_id)

@@ -233,27 +233,34 @@ def lessons_by_criterion(criterion_ids: set[int]) -> dict[int, list]:
 
 
 def trainers_module_completed(user_ids) -> set[int]:
-    """Of these people, those who completed the trainers' module: every live
-    lesson of the live modules for trainers. Nobody has while there is no such
-    lesson. 3 queries, however many people."""
-    trainer_paths = [
+    """Of these people (ids or a queryset of them), those who completed a
+    trainers' module: every live lesson of a live module for trainers (a module
+    without live lessons counts for nobody). 3 queries, however many people."""
+    modules = [
         module.path
         for module in ModulePage.objects.live().filter(
             audience=ModulePage.Audience.TRAINERS
         )
     ]
-    if not trainer_paths:
+    if not modules:
         return set()
-    lesson_ids = set(
+    lessons: dict[int, str] = {}  # lesson id -> its module's path
+    for pk, path in (
         LessonPage.objects.live()
-        .filter(reduce(or_, (Q(path__startswith=path) for path in trainer_paths)))
-        .values_list("pk", flat=True)
-    )
-    if not lesson_ids:
-        return set()
+        .filter(reduce(or_, (Q(path__startswith=path) for path in modules)))
+        .values_list("pk", "path")
+    ):
+        lessons[pk] = next(m for m in modules if path.startswith(m))
+    needed: dict[str, set[int]] = {}
+    for pk, module in lessons.items():
+        needed.setdefault(module, set()).add(pk)
     done: dict[int, set[int]] = {}
     for user_id, lesson_id in LessonCompletion.objects.filter(
-        user_id__in=list(user_ids), lesson_id__in=lesson_ids
+        user_id__in=user_ids, lesson_id__in=list(lessons)
     ).values_list("user_id", "lesson_id"):
         done.setdefault(user_id, set()).add(lesson_id)
-    return {user_id for user_id, lessons in done.items() if lessons >= lesson_ids}
+    return {
+        user_id
+        for user_id, completed in done.items()
+        if any(completed >= ids for ids in needed.values())
+    }

@@ -68,7 +68,7 @@ def may_create(user) -> bool:
 def flag_lapsed_trainers(cohorts: list[Cohort], *, today=None) -> list[Cohort]:
     """Set ``lapsed_trainers`` on each cohort (trainers prefetched): for an open
     cohort, its trainers who may no longer open cohorts (a certificate that
-    expired or was revoked). 6 queries, however many cohorts."""
+    expired or was revoked). 7 queries, however many cohorts."""
     today = today or timezone.localdate()
     ids = {t.pk for cohort in cohorts for t in cohort.trainers.all()}
     standings = qualification.standing(ids, today=today)

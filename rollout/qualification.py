@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
@@ -35,7 +36,6 @@ from standards.models import Standard
 
 from .models import DeliverySignOff
 
-STANDARD_CODE = "EC0305"
 User = get_user_model()
 
 
@@ -78,12 +78,16 @@ class Standing:
         return self.may_train and not self.lapsed
 
 
+def standard_code() -> str:
+    return settings.ATIENDE_TRAINER_STANDARD
+
+
 def standard() -> Standard | None:
-    return Standard.objects.filter(code=STANDARD_CODE).first()
+    return Standard.objects.filter(code=standard_code()).first()
 
 
 def standing(user_ids, *, today: date | None = None) -> dict[int, Standing]:
-    """Each person's standing: 6 queries, however many people."""
+    """Each person's standing: 7 queries, however many people."""
     ids = sorted({int(pk) for pk in user_ids})
     if not ids:
         return {}

@@ -29,7 +29,7 @@ def delivery_instrument() -> Instrument | None:
         Instrument.objects.filter(
             kind=Instrument.Kind.DELIVERY,
             active=True,
-            standard__code=qualification.STANDARD_CODE,
+            standard__code=qualification.standard_code(),
         )
         .order_by("-pk")
         .first()

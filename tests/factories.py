@@ -543,3 +543,65 @@ def delete_all_certificates() -> None:
     BulkDownload.objects.all().delete()
     while Certificate.objects.exists():
         Certificate.objects.filter(replaced_by__isnull=True).delete()
+
+
+# ---------------------------------------------------------------- trainer qualification
+# (multiplicadores and the cascade: rollout.qualification)
+
+
+def delivery_instrument(standard):
+    """A lista de impartición of ``standard`` with one item per part; the
+    evaluar item is not required."""
+    from evaluation.models import Instrument, InstrumentItem
+
+    instrument, created = Instrument.objects.get_or_create(
+        code=f"{standard.code}-TEST-IMP",
+        defaults={
+            "standard": standard,
+            "kind": Instrument.Kind.DELIVERY,
+            "title": "Lista de impartición de prueba",
+        },
+    )
+    if created:
+        for order, (part, critical) in enumerate(
+            (("preparar", True), ("conducir", True), ("evaluar", False))
+        ):
+            InstrumentItem.objects.create(
+                instrument=instrument,
+                part=part,
+                text=f"Reactivo para {part}",
+                critical=critical,
+                sort_order=order,
+            )
+    return instrument
+
+
+def complete_lessons(user, lessons) -> None:
+    from courses.models import LessonCompletion
+
+    for lesson in lessons:
+        LessonCompletion.objects.get_or_create(user=user, lesson=lesson)
+
+
+def delivery_sign_off(*, candidate, by, met=True, observed_on=None, **fields):
+    """A sign-off through the real service on the current version of the
+    active lista de impartición, every item ``met`` (or only the required ones
+    when ``met`` is "required")."""
+    from datetime import date
+
+    from rollout import signoff_services
+
+    version = signoff_services.current_version()
+    marks = {
+        item["id"]: (item["critical"] if met == "required" else bool(met))
+        for item in version.items
+    }
+    return signoff_services.signoff_record(
+        candidate=candidate,
+        by=by,
+        version=version,
+        marks=marks,
+        comment=fields.pop("comment", "Buena sesión."),
+        observed_on=observed_on or date.today(),
+        **fields,
+    )

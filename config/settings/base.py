@@ -194,6 +194,8 @@ ATIENDE_DEMO_PASSWORD = "atiende-demo"  # noqa: S105 (public demo password)
 
 # Certificates: months of validity, and the reminder window before expiry.
 ATIENDE_CERTIFICATE_VALIDITY_MONTHS = 24
+# The standard whose valid certificate a multiplicador must hold (rollout).
+ATIENDE_TRAINER_STANDARD = "EC0305"
 ATIENDE_CERTIFICATE_EXPIRY_NOTICE_DAYS = 60
 # Where the public verification pages live: the QR code and the PDF carry
 # ATIENDE_PUBLIC_BASE_URL + /verificar/<code>/ (dev and production: from the
