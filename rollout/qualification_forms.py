@@ -35,7 +35,7 @@ class SignOffForm(forms.Form):
 
     def __init__(self, *args, version, sessions, **kwargs):
         super().__init__(*args, **kwargs)
-        self.version = version
+        self.instrument_version = version
         self.fields["version"].initial = version.pk
         self.fields["session"].queryset = sessions
         self.fields["session"].label_from_instance = lambda s: (
@@ -56,18 +56,16 @@ class SignOffForm(forms.Form):
                 self.parts.append((label, []))
             self.parts[-1][1].append((self[name], item["critical"]))
 
-    def clean_version(self):
-        if self.cleaned_data["version"] != self.version.pk:
-            raise forms.ValidationError(
-                _(
-                    "La lista de impartición cambió mientras llenabas el formulario; "
-                    "revísala y vuelve a firmar."
-                )
-            )
-        return self.cleaned_data["version"]
-
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("version") != self.instrument_version.pk:
+            # A hidden field: said as a form error, so that it shows.
+            raise forms.ValidationError(
+                _(
+                    "La lista de impartición cambió mientras llenabas el "
+                    "formulario; revísala y vuelve a firmar."
+                )
+            )
         if not cleaned.get("session") and not cleaned.get("observed_on"):
             self.add_error("observed_on", _("Indica la sesión observada o la fecha."))
         return cleaned
@@ -75,5 +73,5 @@ class SignOffForm(forms.Form):
     def marks(self) -> dict[str, bool]:
         return {
             item["id"]: self.cleaned_data[item_field_name(item["id"])] == "1"
-            for item in self.version.items
+            for item in self.instrument_version.items
         }
