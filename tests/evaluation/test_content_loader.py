@@ -296,3 +296,51 @@ def test_invalid_scenario_data_saves_nothing(changes, named, initial_data):
 
     assert snapshot() == before
     assert not Scenario.objects.filter(code__in=["ESC-NUEVO", "ESC-VALIDO"]).exists()
+
+
+# ------------------------------------------------------- lista de impartición
+
+
+def test_the_lista_de_imparticion_has_three_parts(initial_data):
+    """The shipped checklist for signing off a multiplicador's delivery:
+    items in preparar, conducir, evaluar (in that order), none tied to a
+    criterion, most of them required."""
+    lista = Instrument.objects.get(code="EC0305-IMP")
+    assert lista.kind == Instrument.Kind.DELIVERY
+    items = list(lista.items.order_by("sort_order"))
+    parts = [item.part for item in items]
+    assert list(dict.fromkeys(parts)) == ["preparar", "conducir", "evaluar"]
+    assert all(item.criterion_id is None for item in items)
+    assert sum(item.critical for item in items) > len(items) / 2
+
+
+@pytest.mark.parametrize(
+    "item, named",
+    [
+        pytest.param({"text": "Sin parte"}, "part", id="no-part"),
+        pytest.param({"part": "cantar", "text": "x"}, "part", id="unknown-part"),
+        pytest.param(
+            {"part": "preparar", "criterion": "E1-D1", "text": "x"},
+            "no criterion",
+            id="with-criterion",
+        ),
+    ],
+)
+def test_invalid_imparticion_items_save_nothing(instruments, item, named):
+    bad = {
+        "code": "IMP-MALA",
+        "kind": "delivery",
+        "standard": "EC0305",
+        "title": "Mala",
+        "items": [item],
+    }
+    with pytest.raises(EvaluationDataError, match=named):
+        content_loader.instruments_load(entries=[*instruments, bad])
+    assert not Instrument.objects.filter(code="IMP-MALA").exists()
+
+
+def test_only_imparticion_items_have_a_part(instruments):
+    bad = _new_instrument(code="GO-CON-PARTE")
+    bad["items"][0]["part"] = "preparar"
+    with pytest.raises(EvaluationDataError, match="only impartición"):
+        content_loader.instruments_load(entries=[*instruments, bad])

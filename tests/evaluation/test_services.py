@@ -19,6 +19,7 @@ from tests.factories import (
     UserFactory,
     certificate_issue_for_attempt,
     competent_attempt,
+    delivery_instrument,
 )
 
 from .plans_support import fill_and_sign, make_world
@@ -338,3 +339,17 @@ def test_reevaluation_of_failed_elements(world, days, competent):
     else:
         assert kept.carried_from is None and not kept.competent
         assert not Certificate.objects.filter(judgement=again).exists()
+
+
+def test_a_lista_de_imparticion_is_not_for_evaluation_plans(world):
+    """It signs off a multiplicador's delivery (rollout), never a candidate."""
+    with pytest.raises(EvaluationRefused, match="no está disponible"):
+        services.plan_create(
+            candidate=world.candidate,
+            evaluator=world.evaluator,
+            standard=world.standard,
+            scheduled_at=timezone.now() + timedelta(days=1),
+            instruments=[delivery_instrument(world.standard)],
+            place="Sucursal Centro",
+            by=world.evaluator,
+        )
