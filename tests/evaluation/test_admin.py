@@ -31,6 +31,7 @@ from tests.factories import (
     StandardFactory,
     TrainerFactory,
     UserFactory,
+    delivery_instrument,
 )
 
 pytestmark = pytest.mark.django_db
@@ -140,7 +141,10 @@ def instrument_form(instrument, items, **fields):
                 [
                     {
                         "id": item.get("id", ""),
-                        "criterion": item["criterion"].pk,
+                        "criterion": item["criterion"].pk
+                        if item.get("criterion")
+                        else "",
+                        "part": item.get("part", ""),
                         "text": item["text"],
                         "critical": "on" if item.get("critical") else "",
                     }
@@ -405,6 +409,39 @@ def test_item_criteria_are_observable_ones_of_the_standard(
     assert response.status_code == 200
     assert "es de otro estándar" in response.content.decode()
     assert not instrument.items.filter(criterion=other).exists()
+
+
+def test_a_lista_de_imparticion_is_edited_by_parts(client, instrument, criteria):
+    """The lista de impartición's items go in a part and need no criterion;
+    other instruments' items need a criterion."""
+    lista = delivery_instrument(instrument.standard)
+    login(client, "trainer")
+    items = [
+        {"id": i.pk, "part": i.part, "text": i.text, "critical": i.critical}
+        for i in lista.items.order_by("sort_order", "pk")
+    ]
+    response = client.post(
+        url("instrument", "edit", lista.pk),
+        instrument_form(lista, [*items, {"text": "Sin parte"}]),
+    )
+    assert response.status_code == 200
+    assert "va en una parte" in response.content.decode()
+    response = client.post(
+        url("instrument", "edit", lista.pk),
+        instrument_form(
+            lista, [*items, {"part": "evaluar", "text": "Cierra a tiempo"}]
+        ),
+    )
+    assert response.status_code == 302
+    assert lista.items.filter(part="evaluar", text="Cierra a tiempo").exists()
+
+    guia = current_items(instrument)
+    guia[0]["criterion"] = None
+    response = client.post(
+        url("instrument", "edit", instrument.pk), instrument_form(instrument, guia)
+    )
+    assert response.status_code == 200
+    assert "Elige el criterio" in response.content.decode()
 
 
 def test_editing_a_used_instrument_never_changes_its_frozen_version(
