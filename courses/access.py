@@ -6,7 +6,19 @@ from accounts import roles
 
 
 def can_see_trainer_content(user) -> bool:
-    return roles.is_trainer(user) or roles.is_hr(user)
+    """Trainers and HR, and the candidates a lead trainer opened the modules
+    for trainers to (``TrainerModuleAccess``)."""
+    if roles.is_trainer(user) or roles.is_hr(user):
+        return True
+    if not user.is_authenticated:
+        return False
+    cached = getattr(user, "_atiende_trainer_module_access", None)
+    if cached is None:
+        from .models import TrainerModuleAccess
+
+        cached = TrainerModuleAccess.objects.filter(user=user).exists()
+        user._atiende_trainer_module_access = cached
+    return cached
 
 
 def require_module_visible(user, module) -> None:

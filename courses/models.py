@@ -298,3 +298,26 @@ class ContentSource(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class TrainerModuleAccess(models.Model):
+    """Someone outside Instructores and HR who may read the modules for trainers:
+    a candidate multiplicador, opened by a lead trainer (rollout). Reading only:
+    it grants no authoring rights."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="trainer_module_access",
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("acceso al módulo para formadores")
+        verbose_name_plural = _("accesos al módulo para formadores")
+
+    def __str__(self):
+        return str(self.user)

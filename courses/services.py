@@ -3,7 +3,13 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .models import CoursePage, Enrolment, LessonCompletion, LessonPage
+from .models import (
+    CoursePage,
+    Enrolment,
+    LessonCompletion,
+    LessonPage,
+    TrainerModuleAccess,
+)
 
 
 def course_for_lesson(lesson: LessonPage) -> CoursePage | None:
@@ -48,3 +54,13 @@ def lesson_complete(*, user, lesson: LessonPage) -> LessonCompletion:
 @transaction.atomic
 def lesson_uncomplete(*, user, lesson: LessonPage) -> None:
     LessonCompletion.objects.filter(user=user, lesson=lesson).delete()
+
+
+@transaction.atomic
+def trainer_module_open(*, user, by) -> TrainerModuleAccess:
+    """Let ``user`` read the modules for trainers (idempotent). Who may open
+    them to whom is the caller's rule (rollout's qualification)."""
+    access, _ = TrainerModuleAccess.objects.get_or_create(
+        user=user, defaults={"granted_by": by}
+    )
+    return access

@@ -1,7 +1,7 @@
 """Multiplicadores: the list of candidates and multiplicadores, and a
 candidate's page with the three conditions and the sign-off form. Thin: access
 through ``qualification_selectors`` (scoped by ``rollout.access``), changes
-through ``signoff_services``."""
+through ``qualification_services``."""
 
 from __future__ import annotations
 
@@ -12,11 +12,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from courses.access import can_see_trainer_content
 
 from . import qualification
 from . import qualification_selectors as selectors
-from . import signoff_services as services
+from . import qualification_services as services
 from .qualification_forms import SignOffForm
 
 User = get_user_model()
@@ -38,6 +40,13 @@ def people(request):
     )
 
 
+def _person(request, pk: int):
+    try:
+        return selectors.candidate_get(user=request.user, pk=pk)
+    except User.DoesNotExist:
+        raise Http404(_("No existe esa persona en tus unidades.")) from None
+
+
 def _candidate_page(request, candidate, *, form=None, status=200):
     may_sign = qualification.may_observe(request.user) and candidate != request.user
     version = services.current_version() if may_sign else None
@@ -54,6 +63,7 @@ def _candidate_page(request, candidate, *, form=None, status=200):
             "signoffs": selectors.signoffs_of(candidate),
             "may_sign": may_sign,
             "no_instrument": may_sign and version is None,
+            "reads_module": can_see_trainer_content(candidate),
             "form": form,
         },
         status=status,
@@ -64,10 +74,7 @@ def _candidate_page(request, candidate, *, form=None, status=200):
 @require_http_methods(["GET", "POST"])
 def candidate(request, pk: int):
     _require(selectors.may_see(request.user))
-    try:
-        person = selectors.candidate_get(user=request.user, pk=pk)
-    except User.DoesNotExist:
-        raise Http404(_("No existe esa persona en tus unidades.")) from None
+    person = _person(request, pk)
     if request.method == "GET":
         return _candidate_page(request, person)
     _require(qualification.may_observe(request.user))
@@ -102,3 +109,18 @@ def candidate(request, pk: int):
                 )
             return redirect("rollout:multiplicador", pk=person.pk)
     return _candidate_page(request, person, form=form, status=400)
+
+
+@login_required
+@require_POST
+def open_module(request, pk: int):
+    _require(selectors.may_see(request.user))
+    person = _person(request, pk)
+    _require(qualification.may_observe(request.user))
+    try:
+        services.candidate_open_trainers_module(candidate=person, by=request.user)
+    except services.SignOffRefused as refusal:
+        messages.error(request, str(refusal))
+        return _candidate_page(request, person, status=400)
+    messages.success(request, _("Módulo para formadores abierto."))
+    return redirect("rollout:multiplicador", pk=person.pk)

@@ -15,6 +15,11 @@ urlpatterns = [
         qualification_views.candidate,
         name="multiplicador",
     ),
+    path(
+        "tablero/multiplicadores/<int:pk>/modulo/",
+        qualification_views.open_module,
+        name="multiplicador_open_module",
+    ),
     path("tablero/cascada/", cascade_views.cascade, name="cascade"),
     path("tablero/cascada/aristas.csv", cascade_views.cascade_csv, name="cascade_csv"),
 ]

@@ -589,14 +589,14 @@ def delivery_sign_off(*, candidate, by, met=True, observed_on=None, **fields):
     when ``met`` is "required")."""
     from datetime import date
 
-    from rollout import signoff_services
+    from rollout import qualification_services
 
-    version = signoff_services.current_version()
+    version = qualification_services.current_version()
     marks = {
         item["id"]: (item["critical"] if met == "required" else bool(met))
         for item in version.items
     }
-    return signoff_services.signoff_record(
+    return qualification_services.signoff_record(
         candidate=candidate,
         by=by,
         version=version,

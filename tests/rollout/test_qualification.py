@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from certificates.services import certificate_revoke
 from rollout import qualification
-from rollout import signoff_services as services
+from rollout import qualification_services as services
 from rollout.models import DeliverySignOff
 from tests.factories import TrainerFactory, delivery_sign_off
 

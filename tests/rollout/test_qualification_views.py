@@ -12,8 +12,10 @@ from django.urls import reverse
 
 from accounts import roles
 from certificates.services import certificate_revoke
+from courses.models import TrainerModuleAccess
 from rollout import cohort_services
 from rollout.models import Attendance, Cohort, DeliverySignOff
+from rollout.qualification_services import current_version
 from tests.factories import UserFactory
 
 from .qualification_support import Qualification
@@ -69,8 +71,6 @@ def _form_data(version, **changes):
 
 @pytest.mark.parametrize("who", list(MATRIX))
 def test_permission_matrix(client, q, who):
-    from rollout.signoff_services import current_version
-
     user = _people(q)[who]
     if user is not None:
         client.force_login(user)
@@ -124,8 +124,6 @@ def test_candidate_page_shows_the_three_conditions(client, q):
 
 
 def test_a_lead_trainer_signs_off_through_the_form(client, q):
-    from rollout.signoff_services import current_version
-
     q.complete_module(q.candidate)
     client.force_login(q.lead)
     url = reverse("rollout:multiplicador", args=[q.candidate.pk])
@@ -138,8 +136,6 @@ def test_a_lead_trainer_signs_off_through_the_form(client, q):
 
 
 def test_a_missed_required_item_fails_the_sign_off(client, q):
-    from rollout.signoff_services import current_version
-
     version = current_version()
     required = next(item for item in version.items if item["critical"])
     client.force_login(q.lead)
@@ -162,8 +158,6 @@ def test_a_missed_required_item_fails_the_sign_off(client, q):
     ],
 )
 def test_bad_sign_off_input_is_a_400_and_saves_nothing(client, q, change, message):
-    from rollout.signoff_services import current_version
-
     version = current_version()
     data = _form_data(version)
     first = f"item_{version.items[0]['id']}"
@@ -319,3 +313,49 @@ def test_a_multiplicador_takes_attendance_until_their_certificate_lapses(client,
     assert client.get(reverse("rollout:cohort_list")).status_code == 200
     certificate_revoke(certificate=q.certificate, by=q.hr, reason="Error de datos.")
     assert client.get(url).status_code == 403
+
+
+# ---------------------------------------------------------------- the module
+
+
+def test_a_lead_trainer_opens_the_trainers_module_to_a_certified_candidate(client, q):
+    module = q.trainer_lessons[0].get_parent()
+    client.force_login(q.candidate)
+    assert client.get(module.url).status_code == 403
+    client.force_login(q.lead)
+    page = reverse("rollout:multiplicador", args=[q.candidate.pk])
+    assert "Abrir el módulo para formadores" in client.get(page).content.decode()
+    url = reverse("rollout:multiplicador_open_module", args=[q.candidate.pk])
+    assert client.post(url).status_code == 302
+    assert client.post(url).status_code == 302  # again: nothing changes
+    assert TrainerModuleAccess.objects.filter(user=q.candidate).count() == 1
+    client.force_login(q.candidate)
+    assert client.get(module.url).status_code == 200
+    assert client.get(q.trainer_lessons[0].url).status_code == 200
+    # Reading, not authoring.
+    assert client.get("/admin/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    "who, status", [("hr_in_scope", 403), ("learner", 403), ("hr_out_of_scope", 404)]
+)
+def test_only_a_lead_trainer_opens_the_module(client, q, who, status):
+    user = {
+        "hr_in_scope": q.hr,
+        "learner": q.staff(q.north),
+        "hr_out_of_scope": q.hr_south,
+    }[who]
+    client.force_login(user)
+    url = reverse("rollout:multiplicador_open_module", args=[q.candidate.pk])
+    assert client.post(url).status_code == status
+    assert not TrainerModuleAccess.objects.exists()
+
+
+def test_the_module_is_opened_only_to_holders_of_a_valid_certificate(client, q):
+    uncertified = q.staff(q.north)
+    client.force_login(q.lead)
+    url = reverse("rollout:multiplicador_open_module", args=[uncertified.pk])
+    response = client.post(url)
+    assert response.status_code == 400
+    assert "certificado vigente" in response.content.decode()
+    assert not TrainerModuleAccess.objects.exists()

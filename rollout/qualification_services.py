@@ -1,4 +1,6 @@
-"""The lead trainer's sign-off of a candidate multiplicador's delivery.
+"""Changes of state on a candidate's way to multiplicador: a lead trainer
+opens the modules for trainers to them, and signs off a session they
+delivered.
 
 Every refusal raises SignOffRefused with a message that can be shown as is;
 nothing is saved then."""
@@ -11,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from courses.services import trainer_module_open
 from evaluation.models import Instrument, InstrumentVersion
 from evaluation.services import instrument_version_current
 
@@ -20,6 +23,24 @@ from .models import DeliverySignOff, Session
 
 class SignOffRefused(ValueError):
     """A sign-off the rules do not allow; str() is the message for the person."""
+
+
+def candidate_open_trainers_module(*, candidate, by, today: date | None = None):
+    """A lead trainer lets a candidate with a valid certificate read the
+    modules for trainers (so that they can complete them)."""
+    if not qualification.may_observe(by):
+        raise SignOffRefused(
+            _("Solo un instructor líder puede abrir el módulo para formadores.")
+        )
+    standing = qualification.standing([candidate.pk], today=today)[candidate.pk]
+    if not standing.certified:
+        raise SignOffRefused(
+            _(
+                "Solo quien tiene un certificado vigente puede cursar el módulo "
+                "para formadores."
+            )
+        )
+    return trainer_module_open(user=candidate, by=by)
 
 
 def delivery_instrument() -> Instrument | None:
