@@ -48,7 +48,8 @@ class SignOffForm(forms.Form):
             self.fields[name] = forms.ChoiceField(
                 label=item["text"],
                 choices=MET,
-                widget=forms.RadioSelect,
+                # Bootstrap's toggle buttons: big targets on a phone.
+                widget=forms.RadioSelect(attrs={"class": "btn-check"}),
                 error_messages={"required": _("Marca este reactivo.")},
             )
             label = parts.get(item.get("part", ""), item.get("part", ""))
