@@ -9,6 +9,7 @@ from evaluation.content_loader import EvaluationDataError
 
 from ... import content
 from ...demo import demo_evaluations_create, demo_units_create, demo_users_create
+from ...demo_rollout import demo_rollout_create
 
 
 class Command(BaseCommand):
@@ -68,5 +69,10 @@ class Command(BaseCommand):
                     ", ".join(c.serial for c in certificates)
                     or "none issued (egresada and evaluadora already hold one)"
                 )
+            )
+            cohorts = demo_rollout_create()
+            self.stdout.write(
+                "Demo rollout: "
+                + (", ".join(cohorts) or "already there (its first cohort exists)")
             )
         self.stdout.write(self.style.SUCCESS("Initial data loaded."))
