@@ -62,7 +62,8 @@ def notification_preferences_save(*, user, enabled: Iterable[str]) -> None:
     NotificationOptOut.objects.filter(user=user, kind__in=optional & enabled).delete()
     existing = notifications.opted_out(user)
     NotificationOptOut.objects.bulk_create(
-        NotificationOptOut(user=user, kind=code) for code in sorted(off - existing)
+        [NotificationOptOut(user=user, kind=code) for code in sorted(off - existing)],
+        ignore_conflicts=True,  # a double submit of the form
     )
 
 
