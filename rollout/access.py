@@ -93,6 +93,15 @@ def unit_path_in_scope(paths: tuple[str, ...] | None, unit_path: str) -> bool:
     return any(unit_path.startswith(path) for path in paths)
 
 
+def covering_unit(unit: OrgUnit) -> Q:
+    """A filter on users: those given ``unit`` or a unit above it (their scope
+    covers it). Exact paths of the unit and its ancestors, so one indexed
+    lookup; superusers are not matched (they have no scopes, and see all)."""
+    step = OrgUnit.steplen
+    ancestors = [unit.path[:end] for end in range(step, len(unit.path) + 1, step)]
+    return Q(unit_scopes__unit__path__in=ancestors)
+
+
 def can_see_person(user, person) -> bool:
     return people_visible_to(user, type(person).objects.filter(pk=person.pk)).exists()
 

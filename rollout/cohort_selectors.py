@@ -159,6 +159,11 @@ def _ready_for_evaluation(cohort: Cohort, people: list) -> list:
     return [person for person in people if person.pk in ready_ids]
 
 
+def ready_for_evaluation(*, cohort: Cohort, people: list) -> list:
+    """Of ``people`` (members of ``cohort``), those ready to be evaluated."""
+    return _ready_for_evaluation(cohort, people)
+
+
 def cohort_detail(*, cohort: Cohort, user) -> dict:
     members = _members(cohort)
     people = [member.person for member in members]

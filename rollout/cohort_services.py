@@ -14,6 +14,7 @@ from accounts import roles
 from courses.models import CoursePage, ModulePage
 from courses.services import course_enrol
 
+from . import notification_services
 from .models import Attendance, Cohort, CohortMember, OrgUnit, Session
 
 
@@ -78,8 +79,9 @@ def cohort_create(
 
 @transaction.atomic
 def cohort_enrol(*, cohort: Cohort, person, by) -> CohortMember:
-    """Add a person to the cohort and to its course. Enrolling someone already
-    in the cohort returns their membership."""
+    """Add a person to the cohort and to its course, and e-mail them once it is
+    committed. Enrolling someone already in the cohort returns their membership
+    (and e-mails nothing)."""
     _require_manager(cohort, by)
     # Lock the cohort so two enrolments cannot both take the last seat.
     cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
@@ -97,6 +99,7 @@ def cohort_enrol(*, cohort: Cohort, person, by) -> CohortMember:
     except IntegrityError:
         return CohortMember.objects.get(cohort=cohort, person=person)
     course_enrol(user=person, course=cohort.course)
+    notification_services.enrolment_notify(member)
     return member
 
 
