@@ -15,6 +15,7 @@ import secrets
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -132,6 +133,15 @@ def roster_commit(request):
         context = _preview(request, pending, exc.rows)
         context["not_saved"] = True
         return render(request, "rollout/roster/preview.html", context, status=400)
+    except IntegrityError:  # another import saved the same people meanwhile
+        messages.error(
+            request,
+            _(
+                "Otra importación guardó a algunas de estas personas al mismo "
+                "tiempo; no se guardó nada. Vuelve a confirmar."
+            ),
+        )
+        return redirect("rollout:roster_preview")
     pending_delete(pending["token"])
     del request.session[SESSION_KEY]
     return render(
