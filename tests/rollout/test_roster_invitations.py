@@ -115,7 +115,7 @@ def test_a_failure_inside_the_import_saves_and_sends_nothing(
     monkeypatch.setattr(services, "_enrol", broken)
     with pytest.raises(RuntimeError):
         run_import(django_capture_on_commit_callbacks, rows=three(), course=course)
-    assert not StaffProfile.objects.exists()
+    assert not StaffProfile.objects.filter(curp__in=[ANA, JUAN, LUIS]).exists()
     assert not User.objects.filter(username=ANA.lower()).exists()
     assert mail.outbox == []
 
@@ -272,7 +272,7 @@ def test_row_limit_message(client, tree, monkeypatch):
     response = upload(client, text, follow=False)
     assert response.status_code == 400
     assert "más de 2 filas" in response.text
-    assert not StaffProfile.objects.exists()
+    assert not StaffProfile.objects.filter(unit=tree["a"]).exists()
 
 
 def test_a_large_preview_lists_errors_and_only_a_page_of_valid_rows(client, tree):
