@@ -14,7 +14,7 @@ from accounts import roles
 from courses.models import CoursePage, ModulePage
 from courses.services import course_enrol
 
-from . import notification_services
+from . import access, notification_services
 from .models import Attendance, Cohort, CohortMember, OrgUnit, Session
 
 
@@ -22,17 +22,13 @@ class CohortRefused(ValueError):
     """A change the rules do not allow; str() is the message for the person."""
 
 
-def may_manage(user, cohort: Cohort) -> bool:
-    """HR, or one of the cohort's trainers."""
-    if roles.is_hr(user):
-        return True
-    return roles.is_trainer(user) and cohort.trainers.filter(pk=user.pk).exists()
-
-
 def _require_manager(cohort: Cohort, by) -> None:
-    if not may_manage(by, cohort):
+    if not access.can_manage_cohort(by, cohort):
         raise CohortRefused(
-            _("Solo los instructores del grupo o Recursos humanos pueden hacer esto.")
+            _(
+                "Solo los instructores del grupo o Recursos humanos de su unidad "
+                "pueden hacer esto."
+            )
         )
 
 
@@ -56,6 +52,10 @@ def cohort_create(
         raise CohortRefused(_("La fecha de fin no puede ser anterior a la de inicio."))
     if capacity < 1:
         raise CohortRefused(_("El cupo debe ser de al menos una persona."))
+    if not access.cohort_units_for(by).filter(pk=unit.pk).exists():
+        raise CohortRefused(
+            _("La unidad «%(unit)s» no está entre tus unidades.") % {"unit": unit.name}
+        )
     trainers = list(trainers)
     if not trainers:
         raise CohortRefused(_("Elige al menos un instructor para el grupo."))
@@ -88,6 +88,19 @@ def cohort_enrol(*, cohort: Cohort, person, by) -> CohortMember:
     existing = CohortMember.objects.filter(cohort=cohort, person=person).first()
     if existing is not None:
         return existing
+    if not access.enrollable_people(
+        by, cohort, type(person).objects.filter(pk=person.pk)
+    ).exists():
+        raise CohortRefused(
+            _(
+                "%(name)s no pertenece a la unidad del grupo (%(unit)s) ni a una "
+                "unidad que tengas asignada."
+            )
+            % {
+                "name": person.get_full_name() or person.username,
+                "unit": cohort.unit.name,
+            }
+        )
     if cohort.members.count() >= cohort.capacity:
         raise CohortRefused(
             _("El grupo ya está lleno (cupo de %(capacity)s).")

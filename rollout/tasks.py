@@ -1,4 +1,5 @@
-"""Background tasks (django-tasks) that send the rollout's e-mail notifications.
+"""Background tasks (django-tasks): the rollout's e-mail notifications and the
+roster's invitations.
 
 Each task reads the current state again (a member who left, a session that
 moved, a candidate judged meanwhile gets nothing) and hands the messages to
@@ -14,7 +15,7 @@ from django_tasks import task
 
 from accounts.notification_services import deliver
 
-from . import notifications
+from . import invitations, notifications
 from .models import Cohort, CohortMember, OrgUnit, Session
 
 
@@ -90,3 +91,10 @@ def send_target_alerts(rows: list[dict]) -> int:
             ),
         )
     return sent
+
+
+@task()
+def send_invitations(user_ids: list[int]) -> int:
+    """The invitations of one roster import (or one re-send): one task, however
+    many people; returns how many e-mails were sent."""
+    return invitations.invitations_send(user_ids=user_ids)
