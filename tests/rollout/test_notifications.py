@@ -36,7 +36,7 @@ from tests.factories import (
     lead_evaluator,
 )
 
-from .support import World, at
+from .support import World, at, staff_of
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +56,7 @@ def world():
 
 
 def test_enrolment_mails_the_new_member_with_the_sessions(world):
-    person = LearnerFactory()
+    person = staff_of(world.unit, LearnerFactory())
     with on_commit(execute=True):
         services.cohort_enrol(cohort=world.cohort, person=person, by=world.trainer)
     assert recipients() == [person.email]
@@ -77,7 +77,7 @@ def test_enrolling_again_mails_nothing(world):
 
 
 def test_a_rolled_back_enrolment_mails_nothing(world):
-    person = LearnerFactory()
+    person = staff_of(world.unit, LearnerFactory())
     with on_commit(execute=True) as callbacks:
         with pytest.raises(RuntimeError), transaction.atomic():
             services.cohort_enrol(cohort=world.cohort, person=person, by=world.hr)
@@ -87,7 +87,7 @@ def test_a_rolled_back_enrolment_mails_nothing(world):
 
 
 def test_enrolment_is_mandatory(world):
-    person = LearnerFactory()
+    person = staff_of(world.unit, LearnerFactory())
     with pytest.raises(NotificationRefused, match="obligatorio"):
         notification_opt_out(user=person, code=notifications.ENROLMENT)
     # Even an opt-out written behind the service's back is ignored.
@@ -98,7 +98,7 @@ def test_enrolment_is_mandatory(world):
 
 
 def test_people_without_an_address_are_skipped(world):
-    person = LearnerFactory(email="")
+    person = staff_of(world.unit, LearnerFactory(email=""))
     with on_commit(execute=True):
         services.cohort_enrol(cohort=world.cohort, person=person, by=world.hr)
     assert mail.outbox == []
@@ -114,7 +114,7 @@ def remind(now):
 
 
 def test_reminders_go_to_the_members_of_tomorrows_sessions_only(world):
-    other = LearnerFactory()
+    other = staff_of(world.unit, LearnerFactory())
     services.cohort_enrol(cohort=world.cohort, person=other, by=world.hr)
     services.session_create(
         cohort=world.cohort,
@@ -173,7 +173,7 @@ def test_reminders_are_sent_once_and_again_for_a_moved_session(world):
 
 
 def test_reminders_respect_the_preference_and_carry_an_unsubscribe_link(world):
-    other = LearnerFactory()
+    other = staff_of(world.unit, LearnerFactory())
     services.cohort_enrol(cohort=world.cohort, person=other, by=world.hr)
     notification_opt_out(user=other, code=notifications.SESSION_REMINDER)
     remind(at(3, 12))
@@ -241,6 +241,7 @@ class ReadyWorld:
         self.org.refresh_from_db()
         self.branch_b = self.org.add_child(code="B", name="Sucursal B", kind="branch")
         self.hr = HRFactory()
+        UnitScope.objects.create(user=self.hr, unit=self.org)
         self.trainer = TrainerFactory()
         # Evaluator of the cohort's trainers, without any scope.
         self.trainer_evaluator = lead_evaluator(standard)
@@ -264,7 +265,7 @@ class ReadyWorld:
             trainers=[self.trainer, self.trainer_evaluator],
             by=self.hr,
         )
-        self.member = LearnerFactory()
+        self.member = staff_of(self.branch_a, LearnerFactory())
         services.cohort_enrol(cohort=self.cohort, person=self.member, by=self.hr)
 
     def pass_final(self, person=None):

@@ -70,9 +70,10 @@ class Command(BaseCommand):
                     or "none issued (egresada and evaluadora already hold one)"
                 )
             )
-            cohorts = demo_rollout_create()
-            self.stdout.write(
-                "Demo rollout: "
-                + (", ".join(cohorts) or "already there (its first cohort exists)")
-            )
+            if settings.ATIENDE_DEMO_ROLLOUT:
+                cohorts = demo_rollout_create()
+                self.stdout.write(
+                    "Demo rollout: "
+                    + (", ".join(cohorts) or "already there (its first cohort exists)")
+                )
         self.stdout.write(self.style.SUCCESS("Initial data loaded."))
