@@ -38,3 +38,7 @@ class SignupForm(_CrispyMixin, auth_forms.UserCreationForm):
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError(_("Ya existe una cuenta con este correo."))
         return email
+
+
+class SetPasswordForm(_CrispyMixin, auth_forms.SetPasswordForm):
+    submit_label = _("Guardar contraseña")

@@ -25,4 +25,9 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("signup/", views.signup, name="signup"),
+    path(
+        "activar/<uidb64>/<token>/",
+        views.SetPasswordView.as_view(),
+        name="set_password",
+    ),
 ]

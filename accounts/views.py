@@ -4,10 +4,11 @@ from django.contrib.auth import views as auth_views
 from django.http import Http404, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.urls import reverse_lazy
 from django.views.decorators.csrf import requires_csrf_token
 
 from . import services
-from .forms import LoginForm, SignupForm
+from .forms import LoginForm, SetPasswordForm, SignupForm
 
 
 class LoginView(auth_views.LoginView):
@@ -19,6 +20,17 @@ class LoginView(auth_views.LoginView):
         context = super().get_context_data(**kwargs)
         context["signup_allowed"] = settings.ATIENDE_ALLOW_SIGNUP
         return context
+
+
+class SetPasswordView(auth_views.PasswordResetConfirmView):
+    """The link of an invitation (and, later, of a password reset): the person
+    sets a password, is signed in and lands on their dashboard. A used or expired
+    link shows a page that says so (Django answers it with ``validlink`` false)."""
+
+    template_name = "accounts/set_password.html"
+    form_class = SetPasswordForm
+    post_reset_login = True
+    success_url = reverse_lazy("portal:dashboard")
 
 
 def signup(request):

@@ -22,6 +22,7 @@ from .models import (
     Response,
 )
 from .question_services import question_version_current
+from .signals import attempt_finalised
 
 
 def assessment_plan(assessment: AssessmentPage):
@@ -156,6 +157,11 @@ def attempt_submit(*, attempt: Attempt, now=None, automatic=False) -> Attempt:
                 "score",
                 "competent",
             ]
+        )
+        # Robust: what listeners do (e-mails) must never fail a submit.
+        transaction.on_commit(
+            lambda: attempt_finalised.send(sender=Attempt, attempt=locked),
+            robust=True,
         )
     return locked
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("accounts.urls")),
+    path("", include("accounts.urls_notifications")),
     path("", include("portal.urls")),
     path("", include("standards.urls")),
     path("", include("assessments.urls")),

@@ -82,55 +82,71 @@ def _final_assessment():
     )
 
 
-def _pass_final(user, assessment, *, seed: int):
+def learner_lessons(course) -> list[LessonPage]:
+    """The live lessons of the course's learner modules, in course order."""
+    lessons = []
+    for module in ModulePage.objects.child_of(course).filter(
+        audience=ModulePage.Audience.LEARNERS
+    ):
+        lessons.extend(LessonPage.objects.live().child_of(module))
+    return lessons
+
+
+def _pass_final(user, assessment, *, seed: int, now=None):
     """Complete the course's lessons and pass its final through the real services
     (start, save every right answer, submit); None when no attempt may start."""
     course = CoursePage.objects.ancestor_of(assessment).first()
     course_enrol(user=user, course=course)
-    learner_modules = ModulePage.objects.child_of(course).filter(
-        audience=ModulePage.Audience.LEARNERS
-    )
-    for module in learner_modules:
-        for lesson in LessonPage.objects.live().child_of(module):
-            lesson_complete(user=user, lesson=lesson)
+    for lesson in learner_lessons(course):
+        lesson_complete(user=user, lesson=lesson)
     try:
         attempt = attempt_start(
-            learner=user, assessment=assessment, rng=random.Random(seed)
+            learner=user, assessment=assessment, rng=random.Random(seed), now=now
         )
     except AttemptNotAllowed:
         return None
     for response in attempt.responses.select_related("version").order_by("position"):
         key = payloads.answer_key(response.version.payload)
         attempt_save_answer(
-            attempt=attempt, position=response.position, raw_answer=right_answer(key)
+            attempt=attempt,
+            position=response.position,
+            raw_answer=right_answer(key),
+            now=now,
         )
-    return attempt_submit(attempt=attempt)
+    return attempt_submit(attempt=attempt, now=now)
 
 
 def _instruments():
     return list(Instrument.objects.filter(code__in=INSTRUMENT_CODES).order_by("code"))
 
 
-def _observe_and_judge(*, candidate, evaluator, attempt, feedback):
-    """The lead evaluator's evaluation of ``candidate`` in the workplace: both
-    records with every item met, signed by both, and the judgement."""
+def _observe_and_judge(
+    *, candidate, evaluator, attempt, feedback, now=None, missed=frozenset()
+):
+    """An evaluation of ``candidate`` in the workplace: both records with every
+    item met but those whose ids are in ``missed``, signed by both, and the
+    judgement."""
     plan = evaluation_services.plan_create(
         candidate=candidate,
         evaluator=evaluator,
         standard=attempt.element_results.first().element.standard,
-        scheduled_at=timezone.now(),
+        scheduled_at=now or timezone.now(),
         place="Módulo de atención 3, planta baja",
         instruments=_instruments(),
         by=evaluator,
     )
-    evaluation_services.plan_acknowledge(plan=plan, by=candidate)
+    evaluation_services.plan_acknowledge(plan=plan, by=candidate, now=now)
     for instrument in plan.instruments.all():
         record = evaluation_services.observation_start(
-            plan=plan, instrument=instrument, by=evaluator
+            plan=plan, instrument=instrument, by=evaluator, now=now
         )
         for item in record.version.items:
             evaluation_services.observation_save(
-                observation=record, item=item["id"], outcome="met", by=evaluator
+                observation=record,
+                item=item["id"],
+                outcome="not_met" if item["id"] in missed else "met",
+                by=evaluator,
+                now=now,
             )
         for signer, person in (("evaluator", evaluator), ("candidate", candidate)):
             evaluation_services.observation_sign(
@@ -139,9 +155,10 @@ def _observe_and_judge(*, candidate, evaluator, attempt, feedback):
                 typed_name=person.get_full_name(),
                 ip="127.0.0.1",
                 by=person,
+                now=now,
             )
     return evaluation_services.judgement_issue(
-        plan=plan, by=evaluator, feedback=feedback, attempt=attempt
+        plan=plan, by=evaluator, feedback=feedback, attempt=attempt, now=now
     )
 
 

@@ -1,8 +1,19 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from assessments.signals import attempt_finalised
+
 
 class RolloutConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "rollout"
     verbose_name = _("Despliegue")
+
+    def ready(self):
+        # Imported here: they need the models, which are not loaded before ready().
+        from . import notifications, receivers
+
+        notifications.register_kinds()
+        attempt_finalised.connect(
+            receivers.on_attempt_finalised, dispatch_uid="rollout.ready_for_evaluation"
+        )

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.models import CoursePage, ModulePage
 
-from . import cohort_selectors, cohort_services
+from . import access, cohort_selectors, cohort_services
 from .models import OrgUnit
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -26,7 +26,7 @@ class CohortForm(forms.Form):
     course = forms.ModelChoiceField(
         label=_("Curso"), queryset=CoursePage.objects.live().order_by("title")
     )
-    unit = forms.ModelChoiceField(label=_("Unidad"), queryset=OrgUnit.objects.all())
+    unit = forms.ModelChoiceField(label=_("Unidad"), queryset=OrgUnit.objects.none())
     starts_on = forms.DateField(
         label=_("Inicio"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -38,8 +38,10 @@ class CohortForm(forms.Form):
         label=_("Instructores"), queryset=cohort_selectors.trainer_choices()
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only the units the person may open a cohort in.
+        self.fields["unit"].queryset = access.cohort_units_for(user).order_by("path")
         self.helper = _helper(_("Crear grupo"))
 
     def clean_trainers(self):
@@ -87,8 +89,14 @@ class SessionForm(forms.Form):
 class EnrolForm(forms.Form):
     person = forms.ModelChoiceField(label=_("Persona"), queryset=None)
 
-    def __init__(self, *args, cohort, **kwargs):
+    def __init__(self, *args, cohort, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = cohort_selectors.enrol_choices(cohort=cohort)
+        self.fields["person"].queryset = cohort_selectors.enrol_choices(
+            cohort=cohort, user=user
+        )
+        self.fields["person"].error_messages["invalid_choice"] = _(
+            "Esa persona no se puede inscribir: ya está en el grupo, o no pertenece "
+            "a la unidad del grupo o a tus unidades."
+        )
         self.helper = _helper(_("Inscribir"))
         self.helper.form_tag = False  # the page posts it to the enrol address

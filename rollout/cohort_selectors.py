@@ -16,53 +16,22 @@ from courses.models import LessonCompletion, LessonPage, ModulePage
 from courses.selectors import Progress
 from evaluation.models import Judgement
 
-from . import qualification
+from . import access, qualification
 from .models import Attendance, Cohort, CohortMember, Session
 
 User = get_user_model()
 
 
-# ---------------------------------------------------------------- access
+# ---------------------------------------------------------------- reads
 
 
-def is_trainer_of(user, cohort: Cohort) -> bool:
-    return user.is_authenticated and any(
-        trainer.pk == user.pk for trainer in cohort.trainers.all()
-    )
+def _cohorts() -> QuerySet:
+    return Cohort.objects.select_related("course", "unit").prefetch_related("trainers")
 
 
-def may_manage(user, cohort: Cohort) -> bool:
-    """HR, or one of the cohort's trainers who may train (trainers
-    prefetched; the rule is ``qualification.may_train``)."""
-    return roles.is_hr(user) or (
-        is_trainer_of(user, cohort) and qualification.may_train(user)
-    )
-
-
-def may_view(user, cohort: Cohort) -> bool:
-    """The cohort page: its managers and evaluators (the ready-for-evaluation
-    list). Learners see their cohort on /mi-avance/."""
-    return may_manage(user, cohort) or roles.is_evaluator(user)
-
-
-def may_read_calendar(user, cohort: Cohort) -> bool:
-    return may_manage(user, cohort) or (
-        user.is_authenticated
-        and CohortMember.objects.filter(cohort=cohort, person=user).exists()
-    )
-
-
-def may_list(user) -> bool:
-    return (
-        roles.is_hr(user) or roles.is_evaluator(user) or qualification.may_train(user)
-    )
-
-
-def may_create(user) -> bool:
-    """The cohort form: HR, and trainers who may open cohorts."""
-    return roles.is_hr(user) or (
-        qualification.may_train(user) and qualification.may_open_cohorts(user)
-    )
+def cohort_get(pk: int) -> Cohort:
+    """Raises Cohort.DoesNotExist."""
+    return _cohorts().get(pk=pk)
 
 
 def flag_lapsed_trainers(cohorts: list[Cohort], *, today=None) -> list[Cohort]:
@@ -85,25 +54,16 @@ def flag_lapsed_trainers(cohorts: list[Cohort], *, today=None) -> list[Cohort]:
     return cohorts
 
 
-# ---------------------------------------------------------------- reads
-
-
-def _cohorts() -> QuerySet:
-    return Cohort.objects.select_related("course", "unit").prefetch_related("trainers")
-
-
-def cohort_get(pk: int) -> Cohort:
-    """Raises Cohort.DoesNotExist."""
-    return _cohorts().get(pk=pk)
-
-
 def cohort_list(*, user) -> list[Cohort]:
-    """HR and evaluators see every cohort, trainers those they lead.
-    TODO: narrow HR to their units once rollout.access (units_of) lands."""
-    cohorts = _cohorts().annotate(member_count=Count("members", distinct=True))
-    if not (roles.is_hr(user) or roles.is_evaluator(user)):
-        cohorts = cohorts.filter(trainers=user)
-    return flag_lapsed_trainers(list(cohorts))
+    """The cohorts ``user`` may see (``access.cohorts_visible_to``), with their
+    member counts: 2 queries however many cohorts."""
+    return flag_lapsed_trainers(
+        list(
+            access.cohorts_visible_to(user, _cohorts()).annotate(
+                member_count=Count("members", distinct=True)
+            )
+        )
+    )
 
 
 def session_get(pk: int) -> Session:
@@ -192,6 +152,11 @@ def _ready_for_evaluation(cohort: Cohort, people: list) -> list:
     return [person for person in people if person.pk in ready_ids]
 
 
+def ready_for_evaluation(*, cohort: Cohort, people: list) -> list:
+    """Of ``people`` (members of ``cohort``), those ready to be evaluated."""
+    return _ready_for_evaluation(cohort, people)
+
+
 def cohort_detail(*, cohort: Cohort, user) -> dict:
     flag_lapsed_trainers([cohort])
     members = _members(cohort)
@@ -225,7 +190,7 @@ def cohort_detail(*, cohort: Cohort, user) -> dict:
         .annotate(present_count=Count("attendance", filter=Q(attendance__present=True)))
         .order_by("starts_at")
     )
-    show_ready = is_trainer_of(user, cohort) or roles.is_evaluator(user)
+    show_ready = access.leads_cohort(user, cohort) or roles.is_evaluator(user)
     return {
         "cohort": cohort,
         "rows": rows,
@@ -233,7 +198,7 @@ def cohort_detail(*, cohort: Cohort, user) -> dict:
         "seats_left": max(cohort.capacity - len(members), 0),
         "show_ready": show_ready,
         "ready": _ready_for_evaluation(cohort, people) if show_ready else [],
-        "may_manage": may_manage(user, cohort),
+        "may_manage": access.can_manage_cohort(user, cohort),
     }
 
 
@@ -263,13 +228,20 @@ def member_of_cohort(*, cohort: Cohort, person_id: int):
     return member.person if member else None
 
 
-def enrol_choices(*, cohort: Cohort) -> QuerySet:
-    """Active people not yet in the cohort.
-    TODO: narrow to the manager's units with rollout.access.people_visible_to."""
+def enrol_choices(*, cohort: Cohort, user) -> QuerySet:
+    """Active people ``user`` may enrol in the cohort (``access.enrollable_people``)
+    and who are not in it yet."""
+    return access.enrollable_people(
+        user,
+        cohort,
+        User.objects.filter(is_active=True).exclude(cohort_memberships__cohort=cohort),
+    ).order_by("last_name", "first_name", "username")
+
+
+def is_member(*, cohort: Cohort, user) -> bool:
     return (
-        User.objects.filter(is_active=True)
-        .exclude(cohort_memberships__cohort=cohort)
-        .order_by("last_name", "first_name", "username")
+        user.is_authenticated
+        and CohortMember.objects.filter(cohort=cohort, person=user).exists()
     )
 
 

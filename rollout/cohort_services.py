@@ -14,19 +14,12 @@ from accounts import roles
 from courses.models import CoursePage, ModulePage
 from courses.services import course_enrol
 
-from . import qualification
+from . import access, notification_services, qualification
 from .models import Attendance, Cohort, CohortMember, OrgUnit, Session
 
 
 class CohortRefused(ValueError):
     """A change the rules do not allow; str() is the message for the person."""
-
-
-def may_manage(user, cohort: Cohort) -> bool:
-    """HR, or one of the cohort's trainers who may train (qualification)."""
-    if roles.is_hr(user):
-        return True
-    return cohort.trainers.filter(pk=user.pk).exists() and qualification.may_train(user)
 
 
 def trainer_refusal(trainers) -> str | None:
@@ -49,9 +42,12 @@ def trainer_refusal(trainers) -> str | None:
 
 
 def _require_manager(cohort: Cohort, by) -> None:
-    if not may_manage(by, cohort):
+    if not access.can_manage_cohort(by, cohort):
         raise CohortRefused(
-            _("Solo los instructores del grupo o Recursos humanos pueden hacer esto.")
+            _(
+                "Solo los instructores del grupo o Recursos humanos de su unidad "
+                "pueden hacer esto."
+            )
         )
 
 
@@ -71,7 +67,7 @@ def cohort_create(
         raise CohortRefused(
             _("Solo los instructores o Recursos humanos pueden crear grupos.")
         )
-    if not roles.is_hr(by) and not qualification.may_open_cohorts(by):
+    if not access.can_create_cohort(by):
         raise CohortRefused(
             _(
                 "Tu certificado del EC0305 no está vigente: no puedes abrir grupos "
@@ -82,6 +78,10 @@ def cohort_create(
         raise CohortRefused(_("La fecha de fin no puede ser anterior a la de inicio."))
     if capacity < 1:
         raise CohortRefused(_("El cupo debe ser de al menos una persona."))
+    if not access.cohort_units_for(by).filter(pk=unit.pk).exists():
+        raise CohortRefused(
+            _("La unidad «%(unit)s» no está entre tus unidades.") % {"unit": unit.name}
+        )
     trainers = list(trainers)
     if not trainers:
         raise CohortRefused(_("Elige al menos un instructor para el grupo."))
@@ -103,14 +103,28 @@ def cohort_create(
 
 @transaction.atomic
 def cohort_enrol(*, cohort: Cohort, person, by) -> CohortMember:
-    """Add a person to the cohort and to its course. Enrolling someone already
-    in the cohort returns their membership."""
+    """Add a person to the cohort and to its course, and e-mail them once it is
+    committed. Enrolling someone already in the cohort returns their membership
+    (and e-mails nothing)."""
     _require_manager(cohort, by)
     # Lock the cohort so two enrolments cannot both take the last seat.
     cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
     existing = CohortMember.objects.filter(cohort=cohort, person=person).first()
     if existing is not None:
         return existing
+    if not access.enrollable_people(
+        by, cohort, type(person).objects.filter(pk=person.pk)
+    ).exists():
+        raise CohortRefused(
+            _(
+                "%(name)s no pertenece a la unidad del grupo (%(unit)s) ni a una "
+                "unidad que tengas asignada."
+            )
+            % {
+                "name": person.get_full_name() or person.username,
+                "unit": cohort.unit.name,
+            }
+        )
     if cohort.members.count() >= cohort.capacity:
         raise CohortRefused(
             _("El grupo ya está lleno (cupo de %(capacity)s).")
@@ -122,6 +136,7 @@ def cohort_enrol(*, cohort: Cohort, person, by) -> CohortMember:
     except IntegrityError:
         return CohortMember.objects.get(cohort=cohort, person=person)
     course_enrol(user=person, course=cohort.course)
+    notification_services.enrolment_notify(member)
     return member
 
 

@@ -1,5 +1,6 @@
 """Screens for cohorts, their sessions and attendance. Thin: access through
-cohort_selectors.may_*, changes through cohort_services."""
+rollout.access (a cohort outside one's units is 404), changes through
+cohort_services."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import roles
 
-from . import cascade_selectors, ics
+from . import access, cascade_selectors, ics
 from . import cohort_selectors as selectors
 from . import cohort_services as services
 from .cohort_forms import CohortForm, EnrolForm, SessionForm
@@ -26,18 +27,25 @@ from .models import Cohort, Session
 PRODID = "-//Atiende//Grupos//ES"
 
 
-def _cohort(pk: int) -> Cohort:
+def _cohort(request, pk: int, *, for_members: bool = False) -> Cohort:
+    """The cohort, or 404 when it does not exist or is outside the user's
+    cohorts (``for_members``: its members may reach it too)."""
     try:
-        return selectors.cohort_get(pk)
+        cohort = selectors.cohort_get(pk)
     except Cohort.DoesNotExist:
         raise Http404(_("No existe ese grupo.")) from None
+    if not (for_members and selectors.is_member(cohort=cohort, user=request.user)):
+        access.require_cohort_visible(request.user, cohort)
+    return cohort
 
 
-def _session(pk: int) -> Session:
+def _session(request, pk: int) -> Session:
     try:
-        return selectors.session_get(pk)
+        session = selectors.session_get(pk)
     except Session.DoesNotExist:
         raise Http404(_("No existe esa sesión.")) from None
+    access.require_cohort_visible(request.user, session.cohort)
+    return session
 
 
 def _require(allowed: bool) -> None:
@@ -48,13 +56,13 @@ def _require(allowed: bool) -> None:
 @login_required
 @require_GET
 def cohort_list(request):
-    _require(selectors.may_list(request.user))
+    _require(access.can_list_cohorts(request.user))
     return render(
         request,
         "rollout/cohorts/list.html",
         {
             "cohorts": selectors.cohort_list(user=request.user),
-            "may_create": selectors.may_create(request.user),
+            "may_create": access.can_create_cohort(request.user),
             "may_see_cascade": cascade_selectors.may_see(request.user),
         },
     )
@@ -63,9 +71,9 @@ def cohort_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def cohort_create(request):
-    _require(selectors.may_create(request.user))
+    _require(access.can_create_cohort(request.user))
     initial = {} if roles.is_hr(request.user) else {"trainers": [request.user]}
-    form = CohortForm(request.POST or None, initial=initial)
+    form = CohortForm(request.POST or None, initial=initial, user=request.user)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -81,25 +89,26 @@ def cohort_create(request):
 
 
 def _detail(request, cohort, *, enrol_form=None, status=200):
-    _require(selectors.may_view(request.user, cohort))
     context = selectors.cohort_detail(cohort=cohort, user=request.user)
     if context["may_manage"]:
-        context["enrol_form"] = enrol_form or EnrolForm(cohort=cohort)
+        context["enrol_form"] = enrol_form or EnrolForm(
+            cohort=cohort, user=request.user
+        )
     return render(request, "rollout/cohorts/detail.html", context, status=status)
 
 
 @login_required
 @require_GET
 def cohort_detail(request, pk: int):
-    return _detail(request, _cohort(pk))
+    return _detail(request, _cohort(request, pk))
 
 
 @login_required
 @require_POST
 def cohort_enrol(request, pk: int):
-    cohort = _cohort(pk)
-    _require(selectors.may_manage(request.user, cohort))
-    form = EnrolForm(request.POST, cohort=cohort)
+    cohort = _cohort(request, pk)
+    _require(access.can_manage_cohort(request.user, cohort))
+    form = EnrolForm(request.POST, cohort=cohort, user=request.user)
     if form.is_valid():
         try:
             services.cohort_enrol(
@@ -116,8 +125,8 @@ def cohort_enrol(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_create(request, pk: int):
-    cohort = _cohort(pk)
-    _require(selectors.may_manage(request.user, cohort))
+    cohort = _cohort(request, pk)
+    _require(access.can_manage_cohort(request.user, cohort))
     form = SessionForm(request.POST or None, course=cohort.course)
     status = 200
     if request.method == "POST":
@@ -170,8 +179,8 @@ def _attendance_json(request, session: Session) -> JsonResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def attendance(request, pk: int):
-    session = _session(pk)
-    _require(selectors.may_manage(request.user, session.cohort))
+    session = _session(request, pk)
+    _require(access.can_manage_cohort(request.user, session.cohort))
     if request.method == "POST":
         if request.content_type == "application/json":
             return _attendance_json(request, session)
@@ -222,8 +231,7 @@ def _calendar(request, sessions, *, name: str, filename: str) -> HttpResponse:
 @login_required
 @require_GET
 def cohort_calendar(request, pk: int):
-    cohort = _cohort(pk)
-    _require(selectors.may_read_calendar(request.user, cohort))
+    cohort = _cohort(request, pk, for_members=True)
     sessions = selectors.cohort_sessions(cohort=cohort)
     for session in sessions:
         session.cohort = cohort

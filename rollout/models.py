@@ -71,6 +71,9 @@ class StaffProfile(models.Model):
         verbose_name=_("puesto"),
     )
     hired_on = models.DateField(_("fecha de ingreso"), null=True, blank=True)
+    # When the invitation to set a password was last sent: the sending task skips
+    # people who have one, so a retried task does not send twice.
+    invited_at = models.DateTimeField(_("invitación enviada"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -25,8 +25,9 @@ from django.utils.translation import gettext as _
 from stdnum import exceptions as stdnum_exceptions
 from stdnum.mx import curp as stdnum_curp
 
-MAX_BYTES = 2 * 1024 * 1024
-MAX_ROWS = 5000
+# 20,000 rows of CSV are about 2.5 MB; an XLSX of as many rows about 1.5 MB.
+MAX_BYTES = 8 * 1024 * 1024
+MAX_ROWS = 20000
 EXTENSIONS = (".csv", ".xlsx")
 
 # Normalised header (no accents, lower case, single spaces) -> field.
@@ -48,6 +49,9 @@ HEADERS = {
     "fecha de ingreso": "hired_on",
 }
 REQUIRED = ("curp", "first_name", "last_name", "email", "unit_code")
+# The e-mail column must be there, but a cell may be empty: some front-line staff
+# have no address (they are not invited; HR gives them their access otherwise).
+REQUIRED_VALUES = ("curp", "first_name", "last_name", "unit_code")
 COLUMN_NAMES = {
     "curp": "CURP",
     "first_name": "nombre",
@@ -292,7 +296,7 @@ def _row(line: int, record: list, columns: dict[str, int]) -> RosterRow:
     values = {key: _text(cell(key)) for key in COLUMN_NAMES if key != "hired_on"}
     values["curp"] = values["curp"].upper().replace(" ", "")
     values["email"] = values["email"].lower()
-    for key in REQUIRED:
+    for key in REQUIRED_VALUES:
         if not values[key]:
             errors.append(
                 _("Falta el dato «%(column)s».") % {"column": COLUMN_NAMES[key]}

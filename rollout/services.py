@@ -7,13 +7,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import roles
+from courses.models import Enrolment
 
-from . import access
+from . import access, invitations, tasks
 from .models import OrgUnit, Position, StaffProfile
 from .roster import RosterRow
 
@@ -50,6 +54,13 @@ class RosterReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    enrolled: int = 0  # newly enrolled in the course
+    invited: int = 0  # invitations to be sent once the import commits
+    without_email: int = 0  # people in the file without an e-mail (not invited)
+
+
+BATCH_SIZE = 1000
+PROFILE_FIELDS = ("second_last_name", "unit", "position", "hired_on")
 
 
 def roster_check(*, rows: Iterable[RosterRow], actor=None) -> list[RosterRow]:
@@ -98,96 +109,215 @@ def roster_check(*, rows: Iterable[RosterRow], actor=None) -> list[RosterRow]:
     return checked
 
 
-def _set(obj, changed: list, **values) -> None:
+def _set(obj, **values) -> bool:
+    """Set the values that differ; whether any did."""
+    changed = False
     for name, value in values.items():
         if getattr(obj, name) != value:
             setattr(obj, name, value)
-            changed.append(name)
+            changed = True
+    return changed
+
+
+def _positions(names: set[str]) -> dict[str, int]:
+    """The ids of the positions named, creating the missing ones."""
+    found = dict(Position.objects.filter(name__in=names).values_list("name", "pk"))
+    missing = sorted(names - found.keys())
+    if missing:
+        Position.objects.bulk_create(
+            [Position(name=name) for name in missing], ignore_conflicts=True
+        )
+        found = dict(Position.objects.filter(name__in=names).values_list("name", "pk"))
+    return found
+
+
+def _accounts(rows: list[RosterRow], learners: Group) -> tuple[dict, set[int]]:
+    """The account of each new person (by CURP), creating those missing in bulk
+    (an account whose username is the CURP may exist without a profile); and the
+    ids of the accounts created. Unusable passwords need no hashing."""
+    users = {
+        u.username: u
+        for u in User.objects.filter(username__in={r.curp.lower() for r in rows})
+    }
+    fresh = []
+    for row in rows:
+        username = row.curp.lower()
+        if username not in users:
+            users[username] = User(username=username, password=make_password(None))
+            fresh.append(users[username])
+        _set(
+            users[username],
+            first_name=row.first_name,
+            last_name=row.last_name,
+            email=row.email,
+        )
+    User.objects.bulk_create(fresh, batch_size=BATCH_SIZE)
+    if any(user.pk is None for user in fresh):  # a backend that returns no ids
+        ids = dict(
+            User.objects.filter(username__in=[u.username for u in fresh]).values_list(
+                "username", "pk"
+            )
+        )
+        for user in fresh:
+            user.pk = ids[user.username]
+    fresh_ids = {user.pk for user in fresh}
+    old = [user for user in users.values() if user.pk not in fresh_ids]
+    User.objects.bulk_update(
+        old, ["first_name", "last_name", "email"], batch_size=BATCH_SIZE
+    )
+    membership = User.groups.through
+    membership.objects.bulk_create(
+        [membership(user_id=u.pk, group_id=learners.pk) for u in users.values()],
+        ignore_conflicts=True,
+        batch_size=BATCH_SIZE,
+    )
+    return {r.curp: users[r.curp.lower()] for r in rows}, fresh_ids
+
+
+def _enrol(user_ids: set[int], course) -> int:
+    """Enrol the people in ``course`` unless they are; how many were enrolled."""
+    if course is None:
+        return 0
+    enrolled = set(
+        Enrolment.objects.filter(course=course, user_id__in=user_ids).values_list(
+            "user_id", flat=True
+        )
+    )
+    missing = sorted(user_ids - enrolled)
+    Enrolment.objects.bulk_create(
+        [Enrolment(user_id=pk, course=course) for pk in missing],
+        ignore_conflicts=True,
+        batch_size=BATCH_SIZE,
+    )
+    return len(missing)
 
 
 @transaction.atomic
-def roster_import(*, rows: Iterable[RosterRow], actor=None) -> RosterReport:
+def roster_import(
+    *, rows: Iterable[RosterRow], actor=None, course=None
+) -> RosterReport:
     """Saves the roster: all rows or none (``RosterInvalid`` when any row has an
     error, checked again here). People are matched by CURP, so importing again
     updates them and never duplicates them. New people get an account (username
-    the CURP in lower case, no usable password: they set one through the
-    password reset) in the learners' group."""
+    the CURP in lower case, no usable password) in the learners' group. Everyone
+    in the file is enrolled in ``course`` (when given) unless already enrolled.
+    Once the transaction commits, one task invites the people who have an e-mail
+    and no password and were not invited yet.
+
+    Bulk reads and writes only: the number of queries does not grow with the
+    rows (beyond the batches of ``BATCH_SIZE``)."""
     rows = roster_check(rows=rows, actor=actor)
     if any(row.errors for row in rows):
         raise RosterInvalid(rows)
-
-    units = {
-        u.code: u for u in OrgUnit.objects.filter(code__in={r.unit_code for r in rows})
-    }
-    names = {r.position for r in rows if r.position}
-    positions = {p.name: p for p in Position.objects.filter(name__in=names)}
-    for name in sorted(names - positions.keys()):
-        positions[name] = Position.objects.create(name=name)
+    now = timezone.now()
+    units = dict(
+        OrgUnit.objects.filter(code__in={r.unit_code for r in rows}).values_list(
+            "code", "pk"
+        )
+    )
+    positions = _positions({r.position for r in rows if r.position})
     profiles = {
         p.curp: p
         for p in StaffProfile.objects.select_related("user").filter(
             curp__in={r.curp for r in rows}
         )
     }
-    learners = Group.objects.get(name=roles.LEARNERS)
-    created = updated = unchanged = 0
-
+    new_rows = [row for row in rows if row.curp not in profiles]
+    accounts, fresh_ids = _accounts(new_rows, Group.objects.get(name=roles.LEARNERS))
+    # An account that had a profile without a CURP keeps it, now with the CURP.
+    adopted = {
+        p.user_id: p
+        for p in StaffProfile.objects.filter(
+            user_id__in=[u.pk for u in accounts.values() if u.pk not in fresh_ids]
+        )
+    }
+    to_create, to_update, changed_users = [], [], []
+    updated = unchanged = 0
     for row in rows:
-        unit = units[row.unit_code]
-        position = positions.get(row.position) if row.position else None
+        values = {
+            "second_last_name": row.second_last_name,
+            "unit_id": units[row.unit_code],
+            "position_id": positions.get(row.position) if row.position else None,
+            "hired_on": row.hired_on,
+        }
         profile = profiles.get(row.curp)
         if profile is None:
-            user, is_new = User.objects.get_or_create(username=row.curp.lower())
-            if is_new:
-                user.set_unusable_password()
-            user.first_name = row.first_name
-            user.last_name = row.last_name
-            user.email = row.email
-            user.save()
-            user.groups.add(learners)
-            profile = StaffProfile.objects.filter(user=user).first()
+            user = accounts[row.curp]
+            profile = adopted.get(user.pk)
             if profile is None:
-                StaffProfile.objects.create(
-                    user=user,
-                    curp=row.curp,
-                    second_last_name=row.second_last_name,
-                    unit=unit,
-                    position=position,
-                    hired_on=row.hired_on,
-                )
-            else:  # an account that had a profile without a CURP
-                profile.curp = row.curp
-                profile.second_last_name = row.second_last_name
-                profile.unit = unit
-                profile.position = position
-                profile.hired_on = row.hired_on
-                profile.save()
-            created += 1
+                profile = StaffProfile(user=user, curp=row.curp, **values)
+                to_create.append(profile)
+            else:
+                _set(profile, curp=row.curp, updated_at=now, **values)
+                to_update.append(profile)
+            profiles[row.curp] = profile
             continue
-
-        user_changes: list[str] = []
-        _set(
+        user_changed = _set(
             profile.user,
-            user_changes,
             first_name=row.first_name,
             last_name=row.last_name,
             email=row.email,
         )
-        profile_changes: list[str] = []
-        _set(
-            profile,
-            profile_changes,
-            second_last_name=row.second_last_name,
-            unit_id=unit.pk,
-            position_id=position.pk if position else None,
-            hired_on=row.hired_on,
-        )
-        if user_changes:
-            profile.user.save(update_fields=user_changes)
-        if profile_changes:
-            profile.save()
-        if user_changes or profile_changes:
+        if user_changed:
+            changed_users.append(profile.user)
+        if _set(profile, **values) or user_changed:
+            profile.updated_at = now
+            to_update.append(profile)
             updated += 1
         else:
             unchanged += 1
-    return RosterReport(created=created, updated=updated, unchanged=unchanged)
+    User.objects.bulk_update(
+        changed_users,
+        ["first_name", "last_name", "email"],
+        batch_size=BATCH_SIZE,
+    )
+    StaffProfile.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
+    StaffProfile.objects.bulk_update(
+        to_update,
+        ["curp", *PROFILE_FIELDS, "updated_at"],
+        batch_size=BATCH_SIZE,
+    )
+
+    people = [profiles[row.curp] for row in rows]
+    enrolled = _enrol({p.user_id for p in people}, course)
+    invite = [
+        p.user_id
+        for p in people
+        if p.invited_at is None and invitations.may_be_invited(p.user)
+    ]
+    if invite:
+        transaction.on_commit(lambda: tasks.send_invitations.enqueue(invite))
+    return RosterReport(
+        created=len(new_rows),
+        updated=updated,
+        unchanged=unchanged,
+        enrolled=enrolled,
+        invited=len(invite),
+        without_email=sum(1 for p in people if not p.user.email),
+    )
+
+
+# ------------------------------------------------------------------ invitations
+
+
+class InvitationRefused(Exception):
+    """The invitation cannot be sent again; str() is the message for HR."""
+
+
+@transaction.atomic
+def invitation_resend(*, person, by) -> None:
+    """Send ``person`` a new invitation (once the transaction commits). HR, for
+    people of their units only (404 otherwise), who have not set a password."""
+    if not access.can_import_roster(by):
+        raise PermissionDenied
+    access.require_person_visible(by, person)
+    if person.has_usable_password():
+        raise InvitationRefused(_("Esta persona ya definió su contraseña."))
+    if not person.email:
+        raise InvitationRefused(
+            _("Esta persona no tiene correo: no se le puede enviar la invitación.")
+        )
+    if not person.is_active:
+        raise InvitationRefused(_("La cuenta de esta persona está desactivada."))
+    StaffProfile.objects.filter(user=person).update(invited_at=None)
+    transaction.on_commit(lambda: tasks.send_invitations.enqueue([person.pk]))

@@ -15,6 +15,21 @@ urlpatterns = [
         views_roster.roster_commit,
         name="roster_commit",
     ),
+    path(
+        "tablero/personal/importar/vista-previa/",
+        views_roster.roster_preview,
+        name="roster_preview",
+    ),
+    path(
+        "tablero/personal/invitaciones/",
+        views_roster.invitation_list,
+        name="invitation_list",
+    ),
+    path(
+        "tablero/personal/<int:pk>/invitar/",
+        views_roster.invitation_resend,
+        name="invitation_resend",
+    ),
     path("", include("rollout.urls_cohorts")),
     path("", include("rollout.urls_qualification")),
 ]

@@ -191,6 +191,9 @@ LOGGING = {
 # Demo accounts and data may be created (load_initial_data --demo); never in production.
 ATIENDE_DEMO_ALLOWED = True
 ATIENDE_DEMO_PASSWORD = "atiende-demo"  # noqa: S105 (public demo password)
+# With the demo accounts, the generated rollout (forty staff, two cohorts, the
+# funnel). Test settings turn it off: most tests count rows of their own.
+ATIENDE_DEMO_ROLLOUT = True
 
 # Certificates: months of validity, and the reminder window before expiry.
 ATIENDE_CERTIFICATE_VALIDITY_MONTHS = 24

@@ -7,7 +7,7 @@ from django.utils import timezone
 from accounts import roles
 from courses.models import ModulePage
 from rollout import cohort_services as services
-from rollout.models import OrgUnit
+from rollout.models import OrgUnit, StaffProfile, UnitScope
 from tests.factories import (
     CoursePageFactory,
     HRFactory,
@@ -23,9 +23,23 @@ def at(day: int, hour: int, month: int = 3) -> datetime:
     return timezone.make_aware(datetime(2025, month, day, hour, 0))
 
 
+def staff_of(unit, person):
+    """Make ``person`` staff of ``unit`` (cohorts enrol the staff of their unit)."""
+    StaffProfile.objects.update_or_create(user=person, defaults={"unit": unit})
+    return person
+
+
+def scoped(person, *units):
+    for unit in units:
+        UnitScope.objects.get_or_create(user=person, unit=unit)
+    return person
+
+
 class World:
-    """A cohort (March 2025, capacity 3) with a trainer, a member and a
-    session; another trainer, an HR person, a learner outside the cohort."""
+    """A cohort (March 2025, capacity 3) of the organisation's unit with a
+    trainer, a member and a session; another trainer (no units), an HR person
+    and an evaluator of the organisation, a learner outside the cohort. Everyone
+    but the staff is given the organisation's unit."""
 
     def __init__(self, *, capacity: int = 3):
         self.unit = OrgUnit.add_root(
@@ -33,12 +47,12 @@ class World:
         )
         self.course = CoursePageFactory(parent=home_page())
         self.module = ModulePageFactory(parent=self.course)
-        self.trainer = TrainerFactory()
+        self.trainer = scoped(TrainerFactory(), self.unit)
         self.other_trainer = TrainerFactory()
-        self.hr = HRFactory()
-        self.evaluator = UserFactory(groups=[roles.EVALUATORS])
-        self.member = LearnerFactory()
-        self.outsider = LearnerFactory()
+        self.hr = scoped(HRFactory(), self.unit)
+        self.evaluator = scoped(UserFactory(groups=[roles.EVALUATORS]), self.unit)
+        self.member = staff_of(self.unit, LearnerFactory())
+        self.outsider = staff_of(self.unit, LearnerFactory())
         self.cohort = services.cohort_create(
             course=self.course,
             unit=self.unit,

@@ -56,11 +56,12 @@ def test_json_bad_input_is_400_with_message(client, world, body):
     assert not Attendance.objects.exists()
 
 
-def test_json_by_another_trainer_is_403(client, world):
+def test_json_by_another_trainer_is_404(client, world):
+    """other_trainer neither leads the cohort nor has its unit."""
     client.force_login(world.other_trainer)
     url = reverse("rollout:attendance", args=[world.session.pk])
     response = post_json(client, url, {"person": world.member.pk, "present": True})
-    assert response.status_code == 403
+    assert response.status_code == 404
 
 
 def test_plain_form_post_without_javascript(client, world):

@@ -20,7 +20,7 @@ from tests.factories import (
     home_page,
 )
 
-from .support import World, at
+from .support import World, at, staff_of
 
 pytestmark = pytest.mark.django_db
 
@@ -82,11 +82,15 @@ def test_enrol_is_idempotent_enrols_in_course_and_respects_capacity():
     services.cohort_enrol(cohort=world.cohort, person=world.outsider, by=world.hr)
     with pytest.raises(services.CohortRefused, match="lleno"):
         services.cohort_enrol(
-            cohort=world.cohort, person=LearnerFactory(), by=world.trainer
+            cohort=world.cohort,
+            person=staff_of(world.unit, LearnerFactory()),
+            by=world.trainer,
         )
     with pytest.raises(services.CohortRefused, match="Solo los instructores"):
         services.cohort_enrol(
-            cohort=world.cohort, person=LearnerFactory(), by=world.other_trainer
+            cohort=world.cohort,
+            person=staff_of(world.unit, LearnerFactory()),
+            by=world.other_trainer,
         )
 
 
@@ -159,14 +163,15 @@ def routes(world):
     }
 
 
-# Expected GET status per route, for each role in ROLES' order.
+# Expected GET status per route, for each role in ROLES' order. The cohort is
+# outside every unit of the learners and of other_trainer (no units): 404.
 MATRIX = {
     "list": [302, 403, 403, 200, 200, 200],
     "create": [302, 403, 403, 200, 200, 200],
-    "detail": [302, 403, 403, 200, 403, 200],
-    "session": [302, 403, 403, 200, 403, 200],
-    "attendance": [302, 403, 403, 200, 403, 200],
-    "calendar": [302, 200, 403, 200, 403, 200],
+    "detail": [302, 404, 404, 200, 404, 200],
+    "session": [302, 404, 404, 200, 404, 200],
+    "attendance": [302, 404, 404, 200, 404, 200],
+    "calendar": [302, 200, 404, 200, 404, 200],
     "mine": [302, 200, 200, 200, 200, 200],
 }
 
@@ -185,7 +190,7 @@ def test_permission_matrix(client, world, route):
 
 def test_enrol_post_permissions(client, world):
     url = reverse("rollout:cohort_enrol", args=[world.cohort.pk])
-    for role, expected in [("member", 403), ("other_trainer", 403)]:
+    for role, expected in [("member", 404), ("other_trainer", 404)]:
         client.force_login(getattr(world, role))
         assert client.post(url, {"person": world.outsider.pk}).status_code == expected
     client.force_login(world.trainer)
@@ -280,7 +285,7 @@ def test_cohort_page_and_attendance_page_queries_are_flat():
         client.get(url)  # warm caches (site, locale)
     before = [count_queries(client, url) for url in client_urls]
     for _ in range(8):
-        person = LearnerFactory()
+        person = staff_of(world.unit, LearnerFactory())
         services.cohort_enrol(cohort=world.cohort, person=person, by=world.trainer)
         services.attendance_record(
             session=world.session, person=person, present=True, by=world.trainer
@@ -313,7 +318,8 @@ def test_ready_for_evaluation_lists_members_who_passed_the_final():
         trainers=[world.trainer],
         by=world.hr,
     )
-    passed, pending = LearnerFactory(), LearnerFactory()
+    passed = staff_of(world.unit, LearnerFactory())
+    pending = staff_of(world.unit, LearnerFactory())
     for person in (passed, pending):
         services.cohort_enrol(cohort=cohort, person=person, by=world.hr)
     competent_attempt(learner=passed, setup=setup)

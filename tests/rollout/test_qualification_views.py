@@ -14,7 +14,7 @@ from accounts import roles
 from certificates.services import certificate_revoke
 from courses.models import TrainerModuleAccess
 from rollout import cohort_services
-from rollout.models import Attendance, Cohort, DeliverySignOff
+from rollout.models import Attendance, Cohort, DeliverySignOff, UnitScope
 from rollout.qualification_services import current_version
 from tests.factories import UserFactory
 
@@ -205,6 +205,7 @@ def _cohort_args(q, **changes):
 
 def test_a_multiplicador_may_open_and_lead_a_cohort(q):
     q.qualify()
+    UnitScope.objects.create(user=q.candidate, unit=q.north)
     cohort = cohort_services.cohort_create(
         **_cohort_args(q, trainers=[q.candidate], by=q.candidate)
     )
@@ -296,7 +297,7 @@ def test_a_multiplicador_takes_attendance_until_their_certificate_lapses(client,
         **_cohort_args(q, trainers=[q.candidate], ends_on=date(2025, 3, 31))
     )
     member = q.staff(q.north)
-    cohort_services.cohort_enrol(cohort=cohort, person=member, by=q.candidate)
+    cohort_services.cohort_enrol(cohort=cohort, person=member, by=q.hr)
     session = cohort_services.session_create(
         cohort=cohort, starts_at=at(4, 9), ends_at=at(4, 11), place="Sala", by=q.hr
     )
@@ -312,7 +313,10 @@ def test_a_multiplicador_takes_attendance_until_their_certificate_lapses(client,
     assert Attendance.objects.get(person=member).present is True
     assert client.get(reverse("rollout:cohort_list")).status_code == 200
     certificate_revoke(certificate=q.certificate, by=q.hr, reason="Error de datos.")
-    assert client.get(url).status_code == 403
+    # No longer a trainer: the cohort is not theirs to see (404, as any
+    # cohort outside one's reach).
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("rollout:cohort_list")).status_code == 403
 
 
 # ---------------------------------------------------------------- the module

@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 def test_rh_imports_the_sample_roster(client, initial_data):
     client.force_login(User.objects.get(username="rh"))
     upload = SimpleUploadedFile("roster-ejemplo.csv", SAMPLE.read_bytes())
-    preview = client.post(reverse("rollout:roster_upload"), {"file": upload})
+    preview = client.post(
+        reverse("rollout:roster_upload"), {"file": upload}, follow=True
+    )
     assert preview.status_code == 200
     token = re.search(r'name="token" value="([^"]+)"', preview.content.decode())
     assert token, "the preview offers to save"

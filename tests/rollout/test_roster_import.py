@@ -160,8 +160,11 @@ def test_rows_outside_the_importers_units_are_errors(tree):
     assert any("no está entre tus unidades" in e for e in checked[1].errors)
 
 
-def upload(client, text, name="personal.csv"):
-    return client.post(URL, {"file": SimpleUploadedFile(name, text.encode())})
+def upload(client, text, name="personal.csv", follow=True, **data):
+    """Post a file; by default follow to the preview page."""
+    return client.post(
+        URL, {"file": SimpleUploadedFile(name, text.encode()), **data}, follow=follow
+    )
 
 
 @pytest.mark.parametrize(
@@ -187,7 +190,11 @@ def test_import_screen_permissions(client, tree, who, status):
     if user:
         client.force_login(user)
     assert client.get(URL).status_code == status
-    response = upload(client, f"{HEADER}\n{ANA},Ana,Gómez,,ana@example.com,,SUC-A,\n")
+    response = upload(
+        client,
+        f"{HEADER}\n{ANA},Ana,Gómez,,ana@example.com,,SUC-A,\n",
+        follow=status != 302,
+    )
     assert response.status_code == status
     if status == 302:
         assert "/accounts/" in response["Location"]

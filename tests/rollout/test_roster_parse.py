@@ -161,4 +161,4 @@ def test_unreadable_files_give_a_message_not_an_exception(name, data):
 def test_row_limit():
     lines = [HEADER] + [f"{ANA},A,B,,a{i}@e.mx,,U,"[:60] for i in range(MAX_ROWS + 1)]
     parsed = parse_roster("p.csv", csv_bytes(*lines))
-    assert parsed.file_errors and "5,000" in parsed.file_errors[0]
+    assert parsed.file_errors and f"{MAX_ROWS:,}" in parsed.file_errors[0]

@@ -9,6 +9,7 @@ from evaluation.content_loader import EvaluationDataError
 
 from ... import content
 from ...demo import demo_evaluations_create, demo_units_create, demo_users_create
+from ...demo_rollout import demo_rollout_create
 
 
 class Command(BaseCommand):
@@ -69,4 +70,10 @@ class Command(BaseCommand):
                     or "none issued (egresada and evaluadora already hold one)"
                 )
             )
+            if settings.ATIENDE_DEMO_ROLLOUT:
+                cohorts = demo_rollout_create()
+                self.stdout.write(
+                    "Demo rollout: "
+                    + (", ".join(cohorts) or "already there (its first cohort exists)")
+                )
         self.stdout.write(self.style.SUCCESS("Initial data loaded."))

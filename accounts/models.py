@@ -1,0 +1,58 @@
+"""E-mail notifications: who turned which kind off, and what was already sent.
+
+The kinds themselves are not rows: apps register them in code
+(``accounts.notifications``), so a kind's code is stored as a plain string."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationOptOut(models.Model):
+    """A person turned an optional kind of notification off. No row: it is on
+    (the default), so a new kind reaches everyone until they say otherwise."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_opt_outs",
+    )
+    kind = models.CharField(_("tipo de aviso"), max_length=60)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="one_opt_out")
+        ]
+        verbose_name = _("aviso desactivado")
+        verbose_name_plural = _("avisos desactivados")
+
+    def __str__(self):
+        return f"{self.user} ✗ {self.kind}"
+
+
+class NotificationSent(models.Model):
+    """One notification delivered to one person. ``key`` names what it was
+    about (e.g. a session and its start time), so the same notice is never sent
+    twice to the same person: the row is claimed before the e-mail goes out."""
+
+    kind = models.CharField(_("tipo de aviso"), max_length=60)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications_sent",
+    )
+    key = models.CharField(max_length=200)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "recipient", "key"], name="one_notification"
+            )
+        ]
+        verbose_name = _("aviso enviado")
+        verbose_name_plural = _("avisos enviados")
+
+    def __str__(self):
+        return f"{self.kind} → {self.recipient} ({self.key})"
