@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from accounts import roles
 from assessments.models import AssessmentPage, Attempt, ElementResult
-from courses.models import LessonCompletion, LessonPage, ModulePage
-from courses.selectors import Progress
+from courses.models import LessonCompletion, ModulePage
+from courses.selectors import Progress, learner_lesson_ids
 from evaluation.models import Judgement
 
 from .models import Attendance, Cohort, CohortMember, Session
@@ -98,17 +98,8 @@ def _members(cohort: Cohort) -> list[CohortMember]:
 
 
 def _learner_lesson_ids(cohort: Cohort) -> list[int]:
-    """Lessons that count for progress: live, in modules for learners."""
-    course = cohort.course
-    hidden = list(
-        ModulePage.objects.descendant_of(course)
-        .filter(audience=ModulePage.Audience.TRAINERS)
-        .values_list("path", flat=True)
-    )
-    lessons = LessonPage.objects.live().descendant_of(course)
-    for path in hidden:
-        lessons = lessons.exclude(path__startswith=path)
-    return list(lessons.values_list("pk", flat=True))
+    """Lessons that count for progress (courses.selectors.learner_lesson_ids)."""
+    return learner_lesson_ids(cohort.course)
 
 
 def _ready_for_evaluation(cohort: Cohort, people: list) -> list:
