@@ -4,6 +4,7 @@ table beside it as well."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date
 
@@ -32,9 +33,15 @@ CONFIG = {
 }
 
 
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.DOTALL)
+
+
 def _accessible(svg: str, title: str, desc: str) -> SafeString:
     """Name and describe the picture for screen readers."""
     ident = f"chart-{uuid.uuid4().hex[:8]}"
+    # pygal always writes its configuration as an inline script for its
+    # tooltips, even with js=[]: a static picture needs none of it.
+    svg = _SCRIPT.sub("", svg)
     head, rest = svg.split(">", 1)
     return mark_safe(  # noqa: S308 - pygal's SVG; our texts are escaped
         f'{head} role="img" aria-labelledby="{ident}-t {ident}-d">'

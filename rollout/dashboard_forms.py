@@ -9,12 +9,29 @@ from . import dashboard_selectors as selectors
 from .access import units_visible_to
 
 
-class UnitChoiceField(forms.ModelChoiceField):
+class IdChoiceField(forms.ModelChoiceField):
+    """A choice by id that refuses ids no database column holds (a 30-digit
+    number) with the usual "not a valid choice" instead of an overflow."""
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            try:
+                number = int(str(value))
+            except ValueError:
+                number = 0
+            if not 0 < number < 2**63:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice"
+                )
+        return super().to_python(value)
+
+
+class UnitChoiceField(IdChoiceField):
     def label_from_instance(self, unit):
         return f"{'· ' * (unit.depth - 1)}{unit.name}"
 
 
-class PersonChoiceField(forms.ModelChoiceField):
+class PersonChoiceField(IdChoiceField):
     def label_from_instance(self, person):
         return person.get_full_name() or person.get_username()
 
@@ -23,13 +40,13 @@ class DashboardFilterForm(forms.Form):
     """Choices limited to the viewer's units: a unit, cohort or trainer outside
     them is not a valid choice (a clear message, never a 500)."""
 
-    course = forms.ModelChoiceField(
+    course = IdChoiceField(
         label=_("Curso"), queryset=None, required=False, empty_label=None
     )
     unit = UnitChoiceField(
         label=_("Unidad"), queryset=None, required=False, empty_label=_("Todas")
     )
-    cohort = forms.ModelChoiceField(
+    cohort = IdChoiceField(
         label=_("Grupo"), queryset=None, required=False, empty_label=_("Todos")
     )
     trainer = PersonChoiceField(
