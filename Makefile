@@ -80,6 +80,7 @@ bench: install-test
 	$(BIN)/python tests/bench/bench_grading.py
 	$(BIN)/python tests/bench/bench_pdf.py
 	$(BIN)/python tests/bench/bench_bulk_zip.py
+	$(BIN)/python tests/bench/bench_dashboards.py
 
 messages: install
 	$(BIN)/python manage.py makemessages -l en -l es_MX --ignore=.venv --ignore=staticfiles
