@@ -310,6 +310,11 @@ def main() -> int:
     from django.urls import reverse
 
     setup_test_environment()
+    from django.test import override_settings
+
+    # Certificate PDFs go to a media directory of the bench's own, never the
+    # test suite's.
+    override_settings(MEDIA_ROOT=tempfile.mkdtemp(prefix="bench-media-")).enable()
     hr = setup_data(args.count)
     client = Client()
     client.force_login(hr)
