@@ -242,7 +242,8 @@ def test_permission_matrix(world, client, name):
 
 def test_overview_shows_numbers_in_scope_and_the_empty_state(world, client):
     client.force_login(world.hr_a)
-    page = client.get(reverse("rollout:dashboard")).content.decode()
+    course = {"course": world.course.pk}  # other tests' data may hold other courses
+    page = client.get(reverse("rollout:dashboard"), course).content.decode()
     charts = BeautifulSoup(page, "html.parser").find_all("svg", class_="pygal-chart")
     assert len(charts) == 2
     for chart in charts:
@@ -279,15 +280,20 @@ def test_a_unit_out_of_scope_is_not_a_valid_filter(world, client):
 
 def test_csv_exports(world, client):
     client.force_login(world.hr_a)
-    funnel = client.get(reverse("rollout:dashboard_funnel_csv")).content.decode()
+    course = {"course": world.course.pk}  # other tests' data may hold other courses
+
+    def get(name):
+        return client.get(reverse(name), course).content.decode()
+
+    funnel = get("rollout:dashboard_funnel_csv")
     assert funnel.startswith(CSV_BOM)
     assert "Total,5,4,3,2,1" in funnel and "Sucursal A,5,4,3,2,1" in funnel
-    heat = client.get(reverse("rollout:dashboard_heat_maps_csv")).content.decode()
+    heat = get("rollout:dashboard_heat_maps_csv")
     assert heat.startswith(CSV_BOM) and "Cuestionario,Unidad,Sucursal A" in heat
     assert ",1,4,25 %" in heat
-    trainers = client.get(reverse("rollout:dashboard_trainers_csv")).content.decode()
+    trainers = get("rollout:dashboard_trainers_csv")
     assert "Tere Instructora,1,5,2,1,50 %,0" in trainers
-    timeline = client.get(reverse("rollout:dashboard_timeline_csv")).content.decode()
+    timeline = get("rollout:dashboard_timeline_csv")
     assert f"{timezone.localdate().isoformat()},1," in timeline
 
 
