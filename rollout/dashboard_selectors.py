@@ -23,11 +23,21 @@ from datetime import date
 from fractions import Fraction
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+)
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
-from assessments.finals import graded_finals
+from assessments.finals import latest_graded_finals
 from assessments.models import AssessmentPage, BlueprintRow, ElementResult, Response
 from certificates.models import Certificate
 from certificates.renewal import valid_certificates
@@ -138,22 +148,33 @@ def people(scope: Scope, *, by_unit_only: bool = False) -> QuerySet:
     return found
 
 
-def _evaluated(standards) -> Exists:
-    return Exists(
-        Judgement.objects.filter(
-            candidate=OuterRef("pk"),
-            standard_id__in=standards,
-            method=Judgement.Method.EVALUATOR,
-        )
+def _evaluated(standards) -> Q:
+    """Has an evaluator's judgement of one of the standards."""
+    return Q(
+        pk__in=Judgement.objects.filter(
+            standard_id__in=standards, method=Judgement.Method.EVALUATOR
+        ).values("candidate_id")
     )
 
 
-def _certified(standards, today: date) -> Exists:
-    return Exists(
-        valid_certificates(today=today, standards=standards).filter(
-            holder=OuterRef("pk")
-        )
+def _certified(standards, today: date) -> Q:
+    """Holds a valid certificate of one of the standards."""
+    return Q(
+        pk__in=valid_certificates(today=today, standards=standards).values("holder_id")
     )
+
+
+def _knowledge(found: QuerySet, standards) -> Q:
+    """Their latest graded final is competent."""
+    return Q(
+        pk__in=latest_graded_finals(learners=found.values("pk"), standard_ids=standards)
+        .filter(competent=True)
+        .values("learner_id")
+    )
+
+
+def _flag(condition: Q) -> ExpressionWrapper:
+    return ExpressionWrapper(condition, output_field=BooleanField())
 
 
 # ---------------------------------------------------------------- funnel
@@ -188,20 +209,13 @@ def funnel(scope: Scope) -> Funnel:
         .annotate(n=Count("pk"))
         .values("n")
     )
+    found = people(scope)
     rows = (
-        people(scope)
-        .annotate(
+        found.annotate(
             done=Coalesce(Subquery(completions), 0),
-            knowledge=Coalesce(
-                Subquery(
-                    graded_finals(
-                        learner=OuterRef("pk"), standard_ids=standards
-                    ).values("competent")[:1]
-                ),
-                False,
-            ),
-            evaluated=_evaluated(standards),
-            certified=_certified(standards, scope.today),
+            knowledge=_flag(_knowledge(found, standards)),
+            evaluated=_flag(_evaluated(standards)),
+            certified=_flag(_certified(standards, scope.today)),
         )
         .order_by()
         .values("staff__unit_id", "done", "knowledge", "evaluated", "certified")
@@ -346,54 +360,62 @@ def _questionnaire_outcomes(found: QuerySet, standards) -> dict[int, dict]:
     number) is below its element's threshold frozen on the attempt: the rule
     of ``assessments.grading`` (``CriterionGrade.below_threshold``),
     read from the stored responses and element results. 2 queries."""
-    latest = (
-        found.annotate(
-            latest=Subquery(
-                graded_finals(learner=OuterRef("pk"), standard_ids=standards).values(
-                    "pk"
-                )[:1]
-            )
-        )
-        .filter(latest__isnull=False)
-        .values("latest")
-    )
+    latest = latest_graded_finals(
+        learners=found.values("pk"), standard_ids=standards
+    ).values("pk")
+    # Fractions are stored as text: read the text (no converter per row) and
+    # parse each distinct value once.
+    parsed: dict[str, Fraction] = {}
+
+    def fraction(text: str) -> Fraction:
+        value = parsed.get(text)
+        return value if value is not None else parsed.setdefault(text, Fraction(text))
+
     thresholds = {
-        (attempt_id, element_id): threshold
+        (attempt_id, element_id): fraction(threshold)
         for attempt_id, element_id, threshold in ElementResult.objects.filter(
             attempt_id__in=latest
-        ).values_list("attempt_id", "element_id", "threshold")
+        )
+        .annotate(text=Cast("threshold", TextField()))
+        .values_list("attempt_id", "element_id", "text")
     }
     grouped: dict[tuple, list] = defaultdict(list)
-    parsed: dict[str, Fraction] = {}
-    for row in (
+    for attempt_id, learner_id, criterion_id, element_id, text, n in (
         Response.objects.filter(attempt_id__in=latest, score__isnull=False)
+        .annotate(text=Cast("score", TextField()))
         .order_by()
         .values(
             "attempt_id",
             "attempt__learner_id",
             "version__criterion_id",
             "version__criterion__element_id",
-            "score",
+            "text",
         )
         .annotate(n=Count("pk"))
-    ):
-        score = row["score"]  # text: grouped as stored, parsed once
-        value = parsed.get(score) if isinstance(score, str) else score
-        if value is None:
-            value = parsed.setdefault(score, Fraction(score))
-        key = (
-            row["attempt_id"],
-            row["attempt__learner_id"],
-            row["version__criterion_id"],
-            row["version__criterion__element_id"],
+        .values_list(
+            "attempt_id",
+            "attempt__learner_id",
+            "version__criterion_id",
+            "version__criterion__element_id",
+            "text",
+            "n",
         )
-        grouped[key].append((value, row["n"]))
+    ):
+        grouped[(attempt_id, learner_id, criterion_id, element_id)].append((text, n))
+    # Many candidates share a pattern of scores: judge each pattern once.
+    judged: dict[tuple, bool] = {}
     outcomes: dict[int, dict] = defaultdict(dict)
     for (attempt_id, learner_id, criterion_id, element_id), scores in grouped.items():
         threshold = thresholds.get((attempt_id, element_id))
         if threshold is None:
             continue
-        outcomes[learner_id][criterion_id] = rules.criterion_failed(scores, threshold)
+        pattern = (threshold, *sorted(scores))
+        failed = judged.get(pattern)
+        if failed is None:
+            failed = judged[pattern] = rules.criterion_failed(
+                ((fraction(text), n) for text, n in scores), threshold
+            )
+        outcomes[learner_id][criterion_id] = failed
     return outcomes
 
 
@@ -556,7 +578,7 @@ def trainer_results(scope: Scope) -> list[TrainerRow]:
         cohorts = cohorts.filter(pk=scope.cohort.pk)
     found = people(scope)
     certified = found.filter(_certified(standards, scope.today)).values("pk")
-    evaluated = found.filter(_evaluated(standards)).values("pk")
+    evaluated = found.filter(_evaluated(standards)).values("pk")  # certified too
     led = Cohort.trainers.through.objects.filter(cohort__in=cohorts)
     if scope.trainer is not None:
         led = led.filter(user_id=scope.trainer.pk)
