@@ -82,6 +82,7 @@ bench: install-test
 	$(BIN)/python tests/bench/bench_bulk_zip.py
 	$$(command -v taskset >/dev/null && echo taskset -c 0) \
 		$(BIN)/python tests/bench/bench_roster.py
+	$(BIN)/python tests/bench/bench_dashboards.py
 
 messages: install
 	$(BIN)/python manage.py makemessages -l en -l es_MX --ignore=.venv --ignore=staticfiles

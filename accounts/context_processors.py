@@ -24,6 +24,7 @@ def navigation(request):
             }
         )
     if roles.is_trainer(user) or roles.is_hr(user):
+        items.append({"label": _("Tablero"), "url": reverse("rollout:dashboard")})
         items.append(
             {"label": _("Evaluaciones"), "url": reverse("evaluation:evaluation_list")}
         )

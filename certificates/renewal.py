@@ -48,14 +48,24 @@ def current_certificate(*, holder, standards) -> Certificate | None:
     )
 
 
+def valid_certificates(*, today: date, standards=None):
+    """Certificates valid on ``today``: not revoked and not expired (of these
+    standards, ids or a queryset, when given). The one home of "valid"."""
+    certificates = Certificate.objects.filter(
+        revoked_at__isnull=True, expires_on__gte=today
+    )
+    if standards is not None:
+        certificates = certificates.filter(standard__in=standards)
+    return certificates
+
+
 def holds_valid_certificate(*, holder, standard, today: date) -> bool:
     """A non-revoked certificate of the standard that has not expired: 1 query."""
-    return Certificate.objects.filter(
-        holder=holder,
-        standard=standard,
-        revoked_at__isnull=True,
-        expires_on__gte=today,
-    ).exists()
+    return (
+        valid_certificates(today=today, standards=[standard])
+        .filter(holder=holder)
+        .exists()
+    )
 
 
 _STANDING = {

@@ -198,6 +198,28 @@ def dashboard(*, user) -> list[CourseOutline]:
     return [outlines[course.pk] for course in courses]
 
 
+def learner_lesson_ids(course: CoursePage) -> list[int]:
+    """The lessons that count for a learner's progress in ``course``, as the
+    outlines count them (``CourseOutline.learner_lessons``): live lessons of
+    live modules that are not for trainers. 2 queries."""
+    modules = set(
+        ModulePage.objects.live()
+        .descendant_of(course)
+        .exclude(audience=ModulePage.Audience.TRAINERS)
+        .values_list("path", flat=True)
+    )
+    if not modules:
+        return []
+    step = ModulePage.steplen
+    return [
+        pk
+        for pk, path in LessonPage.objects.live()
+        .descendant_of(course)
+        .values_list("pk", "path")
+        if path[:-step] in modules
+    ]
+
+
 def lessons_by_criterion(criterion_ids: set[int]) -> dict[int, list]:
     """Live lessons for learners (not in trainer modules) tagged with these
     criteria, in tree order: 3 queries at most."""

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts import roles
 from assessments import certification
+from assessments.finals import graded_finals
 from assessments.models import AssessmentPage, Attempt, ElementResult
 from standards.models import Element
 
@@ -501,14 +502,8 @@ def observation_correct(*, observation: Observation, by, now=None) -> Observatio
 def knowledge_attempt(*, candidate, standard) -> Attempt | None:
     """The candidate's latest graded final questionnaire of the standard."""
     return (
-        Attempt.objects.filter(
-            learner=candidate,
-            status=Attempt.Status.SUBMITTED,
-            assessment__mode=AssessmentPage.Mode.FINAL,
-            element_results__element__standard=standard,
-        )
+        graded_finals(learner=candidate, standard_ids=[standard.pk])
         .select_related("assessment")
-        .order_by("-submitted_at", "-pk")
         .distinct()
         .first()
     )

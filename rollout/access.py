@@ -253,3 +253,34 @@ def roster_import_required(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+# ------------------------------------------------------------------ dashboards
+
+
+def can_read_dashboards(user) -> bool:
+    """HR and trainers (each within their units); superusers."""
+    return roles.is_hr(user) or roles.is_trainer(user)
+
+
+def can_set_targets(user) -> bool:
+    return roles.is_hr(user)
+
+
+def _required(allowed):
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not allowed(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+dashboards_required = _required(can_read_dashboards)
+targets_required = _required(can_set_targets)

@@ -11,9 +11,10 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts import roles
-from assessments.models import AssessmentPage, Attempt, ElementResult
-from courses.models import LessonCompletion, LessonPage, ModulePage
-from courses.selectors import Progress
+from assessments.finals import latest_graded_finals
+from assessments.models import AssessmentPage, ElementResult
+from courses.models import LessonCompletion, ModulePage
+from courses.selectors import Progress, learner_lesson_ids
 from evaluation.models import Judgement
 
 from . import access, qualification
@@ -91,24 +92,15 @@ def _members(cohort: Cohort) -> list[CohortMember]:
 
 
 def _learner_lesson_ids(cohort: Cohort) -> list[int]:
-    """Lessons that count for progress: live, in modules for learners."""
-    course = cohort.course
-    hidden = list(
-        ModulePage.objects.descendant_of(course)
-        .filter(audience=ModulePage.Audience.TRAINERS)
-        .values_list("path", flat=True)
-    )
-    lessons = LessonPage.objects.live().descendant_of(course)
-    for path in hidden:
-        lessons = lessons.exclude(path__startswith=path)
-    return list(lessons.values_list("pk", flat=True))
+    """Lessons that count for progress (courses.selectors.learner_lesson_ids)."""
+    return learner_lesson_ids(cohort.course)
 
 
 def _ready_for_evaluation(cohort: Cohort, people: list) -> list:
     """Members whose latest final questionnaire of a standard of the course
     was passed and who have no evaluator's judgement of it yet: the rule of
-    evaluation.services.knowledge_attempt, read for all members at once
-    (3 queries, however many members)."""
+    evaluation.services.knowledge_attempt (assessments.finals), read for all
+    members at once (1 query, and 2 per standard of the course)."""
     standard_ids = set(
         ElementResult.objects.filter(
             attempt__assessment__path__startswith=cohort.course.path,
@@ -118,37 +110,21 @@ def _ready_for_evaluation(cohort: Cohort, people: list) -> list:
     if not standard_ids or not people:
         return []
     ids = [person.pk for person in people]
-    latest: dict[tuple[int, int], tuple] = {}
-    attempts = (
-        Attempt.objects.filter(
-            learner_id__in=ids,
-            status=Attempt.Status.SUBMITTED,
-            assessment__mode=AssessmentPage.Mode.FINAL,
-            element_results__element__standard_id__in=standard_ids,
+    ready_ids: set[int] = set()
+    for standard_id in standard_ids:
+        passed = set(
+            latest_graded_finals(learners=ids, standard_ids=[standard_id])
+            .filter(competent=True)
+            .values_list("learner_id", flat=True)
         )
-        .values_list(
-            "pk",
-            "learner_id",
-            "competent",
-            "submitted_at",
-            "element_results__element__standard_id",
+        judged = set(
+            Judgement.objects.filter(
+                candidate_id__in=passed,
+                standard_id=standard_id,
+                method=Judgement.Method.EVALUATOR,
+            ).values_list("candidate_id", flat=True)
         )
-        .order_by("submitted_at", "pk")
-    )
-    for pk, learner_id, competent, submitted_at, standard_id in attempts:
-        latest[(learner_id, standard_id)] = (pk, competent, submitted_at)
-    judged = set(
-        Judgement.objects.filter(
-            candidate_id__in=ids,
-            standard_id__in=standard_ids,
-            method=Judgement.Method.EVALUATOR,
-        ).values_list("candidate_id", "standard_id")
-    )
-    ready_ids = {
-        learner_id
-        for (learner_id, standard_id), (_pk, competent, _at) in latest.items()
-        if competent and (learner_id, standard_id) not in judged
-    }
+        ready_ids |= passed - judged
     return [person for person in people if person.pk in ready_ids]
 
 

@@ -213,6 +213,40 @@ class Attendance(models.Model):
         return f"{self.session} · {self.person}: {self.present}"
 
 
+class Target(models.Model):
+    """HR's target for a unit (and everything below it): so many people
+    certified by a date."""
+
+    unit = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.CASCADE,
+        related_name="targets",
+        verbose_name=_("unidad"),
+    )
+    due_on = models.DateField(_("fecha"))
+    certified = models.PositiveIntegerField(_("personas certificadas"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["unit__path", "due_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "due_on"], name="one_target_per_unit_and_date"
+            ),
+            models.CheckConstraint(
+                condition=Q(certified__gt=0), name="target_is_positive"
+            ),
+        ]
+        verbose_name = _("meta")
+        verbose_name_plural = _("metas")
+
+    def __str__(self):
+        return f"{self.unit.code} · {self.due_on:%Y-%m-%d}: {self.certified}"
+
+
 class DeliverySignOff(models.Model):
     """A lead trainer observed a candidate multiplicador deliver a session and
     signed the lista de impartición: each item met or not, frozen against the

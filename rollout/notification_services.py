@@ -78,20 +78,21 @@ def session_reminders_enqueue(*, now: datetime | None = None) -> ReminderRun:
     return run
 
 
-def target_alerts_send(rows: Iterable[tuple]) -> int:
+def target_alerts_send(rows: Iterable) -> int:
     """E-mail the HR people whose units cover each unit behind its target, once
-    per unit per target. ``rows``: (unit, target, certified), as from
-    ``units_behind_target(today)``; ``target`` has ``pk``, ``number`` and
-    ``due_on``. Returns how many units were enqueued."""
+    per unit per target. ``rows``: as from
+    ``dashboard_selectors.units_behind_target(today)`` (``unit``, ``target``
+    with ``pk``, ``certified`` and ``due_on``, and the people ``certified``
+    now). Returns how many units were enqueued."""
     payload = [
         {
-            "unit": unit.pk,
-            "target": target.pk,
-            "due_on": target.due_on.isoformat(),
-            "number": int(target.number),
-            "certified": int(certified),
+            "unit": row.unit.pk,
+            "target": row.target.pk,
+            "due_on": row.target.due_on.isoformat(),
+            "number": int(row.target.certified),
+            "certified": int(row.certified),
         }
-        for unit, target, certified in rows
+        for row in rows
     ]
     if payload:
         transaction.on_commit(lambda: tasks.send_target_alerts.enqueue(payload))

@@ -545,6 +545,32 @@ def delete_all_certificates() -> None:
         Certificate.objects.filter(replaced_by__isnull=True).delete()
 
 
+# ---------------------------------------------------------------- rollout dashboards
+
+
+def graded_final(*, learner, assessment, right_elements=None, now=None):
+    """A final questionnaire taken through the real services: started, every
+    question answered (right for the elements whose codes are in
+    ``right_elements``, all of them by default; wrong for the others), submitted
+    and graded."""
+    from assessments.attempt_services import attempt_save_answer, attempt_start
+    from assessments.submission import attempt_submit
+
+    attempt = attempt_start(learner=learner, assessment=assessment, now=now)
+    for response in attempt.responses.select_related(
+        "version__criterion__element"
+    ).order_by("position"):
+        code = response.version.criterion.element.code
+        right = right_elements is None or code in right_elements
+        attempt_save_answer(
+            attempt=attempt,
+            position=response.position,
+            raw_answer=answer_for(response.version.payload, right=right),
+            now=now,
+        )
+    return attempt_submit(attempt=attempt, now=now)
+
+
 # ---------------------------------------------------------------- trainer qualification
 # (multiplicadores and the cascade: rollout.qualification)
 

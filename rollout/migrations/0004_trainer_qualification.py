@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('evaluation', '0005_trainer_qualification'),
-        ('rollout', '0003_roster_invitations'),
+        ('rollout', '0004_targets'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

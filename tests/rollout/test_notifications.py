@@ -24,7 +24,7 @@ from assessments.models import Attempt
 from assessments.signals import attempt_finalised
 from rollout import cohort_services as services
 from rollout import notification_services, notifications
-from rollout.models import OrgUnit, Session, UnitScope
+from rollout.models import OrgUnit, Session, Target, UnitScope
 from tests.factories import (
     CertificationSetup,
     HRFactory,
@@ -362,6 +362,10 @@ def test_attempt_finalised_is_sent_only_after_commit():
 # ---------------------------------------------------------------- targets
 
 
+def behind(unit, target, certified):
+    return SimpleNamespace(unit=unit, target=target, certified=certified)
+
+
 def test_target_alert_goes_to_hr_covering_the_unit_once():
     org = OrgUnit.add_root(code="ORG", name="Org", kind="organisation")
     branch_a = org.add_child(code="A", name="Sucursal A", kind="branch")
@@ -376,10 +380,10 @@ def test_target_alert_goes_to_hr_covering_the_unit_once():
     trainer = TrainerFactory()
     UnitScope.objects.create(user=trainer, unit=branch_a)
     notification_opt_out(user=hr_off, code=notifications.BEHIND_TARGET)
-    target = SimpleNamespace(pk=7, number=10, due_on=date(2025, 6, 30))
+    target = SimpleNamespace(pk=7, certified=10, due_on=date(2025, 6, 30))
     with on_commit(execute=True):
-        notification_services.target_alerts_send([(branch_a, target, 3)])
-        notification_services.target_alerts_send([(branch_a, target, 4)])
+        notification_services.target_alerts_send([behind(branch_a, target, 3)])
+        notification_services.target_alerts_send([behind(branch_a, target, 4)])
     assert recipients() == sorted([hr_org.email, hr_a.email])
     body = mail.outbox[0].body
     assert "Sucursal A" in body
@@ -388,6 +392,39 @@ def test_target_alert_goes_to_hr_covering_the_unit_once():
     # A new target of the same unit is a new alert.
     with on_commit(execute=True):
         notification_services.target_alerts_send(
-            [(branch_a, SimpleNamespace(pk=8, number=20, due_on=date(2025, 12, 1)), 4)]
+            [
+                behind(
+                    branch_a,
+                    SimpleNamespace(pk=8, certified=20, due_on=date(2025, 12, 1)),
+                    4,
+                )
+            ]
         )
     assert len(mail.outbox) == 4
+
+
+def test_the_daily_command_alerts_hr_of_a_unit_behind_its_real_target():
+    """``send_target_alerts`` end to end: a unit with a target due and nobody
+    certified alerts its HR once; a unit on track, or with a target not yet
+    due, alerts nobody; a second run sends nothing more."""
+    org = OrgUnit.add_root(code="ORG", name="Org", kind="organisation")
+    branch_a = org.add_child(code="A", name="Sucursal A", kind="branch")
+    org.refresh_from_db()
+    branch_b = org.add_child(code="B", name="Sucursal B", kind="branch")
+    hr_a, hr_b = HRFactory(), HRFactory()
+    UnitScope.objects.create(user=hr_a, unit=branch_a)
+    UnitScope.objects.create(user=hr_b, unit=branch_b)
+    today = timezone.localdate()
+    Target.objects.create(
+        unit=branch_a, due_on=today - timedelta(days=1), certified=5, created_by=hr_a
+    )
+    Target.objects.create(
+        unit=branch_b, due_on=today + timedelta(days=30), certified=5, created_by=hr_b
+    )
+    for _run in range(2):
+        out = StringIO()
+        with on_commit(execute=True):
+            call_command("send_target_alerts", stdout=out)
+    assert "1 unit(s) behind target" in out.getvalue()
+    assert recipients() == [hr_a.email]
+    assert "Certificadas hoy: 0; faltan 5." in mail.outbox[0].body
