@@ -1,6 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from . import navigation as registered
 from . import roles
 
 
@@ -23,8 +24,9 @@ def navigation(request):
                 "url": reverse("evaluation:my_evaluations"),
             }
         )
+    if user.is_authenticated:
+        items.extend(registered.entries_for(user))
     if roles.is_trainer(user) or roles.is_hr(user):
-        items.append({"label": _("Tablero"), "url": reverse("rollout:dashboard")})
         items.append(
             {"label": _("Evaluaciones"), "url": reverse("evaluation:evaluation_list")}
         )

@@ -28,9 +28,15 @@ from assessments.attempt_services import (
     attempt_start,
     attempt_submit,
 )
-from courses.models import CoursePage, Enrolment, LessonCompletion
+from courses.models import (
+    CoursePage,
+    Enrolment,
+    LessonCompletion,
+    LessonPage,
+    ModulePage,
+)
 from courses.services import lesson_complete
-from rollout import cohort_services
+from rollout import cohort_services, qualification_services, target_services
 from rollout.models import Cohort, OrgUnit, StaffProfile, UnitScope
 from rollout.roster import RosterRow
 from rollout.services import roster_import
@@ -117,9 +123,11 @@ def roster_rows() -> list[RosterRow]:
     index = 0
     for unit_code in STAGES:
         for _ in range(20):
+            # Shifted per branch, so no two people share a full name.
+            shift = 3 * (index // 20)
             first = FIRST_NAMES[index % len(FIRST_NAMES)]
-            last = SURNAMES[(index * 7) % len(SURNAMES)]
-            second = SURNAMES[(index * 3 + 5) % len(SURNAMES)]
+            last = SURNAMES[(index * 7 + shift) % len(SURNAMES)]
+            second = SURNAMES[(index * 3 + 5 + shift) % len(SURNAMES)]
             rows.append(
                 RosterRow(
                     line=index + 2,
@@ -184,19 +192,22 @@ def _missed_items(count: int) -> frozenset[str]:
 
 def _advance(person: Person, *, assessment, course, lessons, evaluator, start: date):
     """Take ``person`` through the funnel up to their stage, with dates from the
-    cohort's ``start`` on."""
+    cohort's ``start`` on (never later than yesterday)."""
     user, stage, i = person.user, person.stage, person.index
+    latest = timezone.localdate() - timedelta(days=1)
     Enrolment.objects.filter(user=user, course=course).update(
         enrolled_at=_at(start - timedelta(days=2))
     )
     if stage == Stage.ENROLLED:
         return
-    studied = _at(start + timedelta(days=7 + i % 5))
+    studied = _at(min(start + timedelta(days=7 + i % 5), latest - timedelta(days=3)))
     if stage == Stage.STUDYING:
         _study(user, lessons, share=0.2 + 0.1 * (i % 5), when=studied)
         return
     _study(user, lessons, share=1.0, when=studied)
-    final_at = _at(start + timedelta(days=14 + i % 7), 12)
+    final_at = _at(
+        min(start + timedelta(days=14 + i % 7), latest - timedelta(days=2)), 12
+    )
     if stage == Stage.COURSE_DONE:
         if i % 2:  # half of them tried the final and did not pass it yet
             _take_final(user, assessment, seed=400 + i, now=final_at, skip_every=2)
@@ -214,7 +225,7 @@ def _advance(person: Person, *, assessment, course, lessons, evaluator, start: d
         candidate=user,
         evaluator=evaluator,
         attempt=attempt,
-        now=final_at + timedelta(days=5 + i % 4),
+        now=min(final_at + timedelta(days=5 + i % 4), _at(latest, 17)),
         missed=_missed_items(3) if stage == Stage.NOT_YET_COMPETENT else frozenset(),
         feedback=(
             "Saludo y cierre muy bien logrados. Falta confirmar la solicitud "
@@ -315,7 +326,7 @@ def demo_rollout_create() -> list[str]:
         trainers=[lead],
         by=lead,
     )
-    modules = list(course.get_children().type(demo.ModulePage).specific())
+    modules = list(course.get_children().type(ModulePage).specific())
     people = [multiplicador, *staff["SUC-CENTRO"]]
     for person in people:
         cohort_services.cohort_enrol(cohort=first, person=person, by=lead)
@@ -335,7 +346,86 @@ def demo_rollout_create() -> list[str]:
             evaluator=lead,
             start=first.starts_on,
         )
-    return [FIRST_WAVE]
+    _qualify(multiplicador, lead=lead, course=course, on=first.ends_on)
+
+    # The second wave: `multiplicador` opens a cohort in Sucursal Norte, three
+    # weeks in, with sessions behind and ahead; `evaluadora` evaluates it.
+    UnitScope.objects.get_or_create(user=multiplicador, unit=units["SUC-NORTE"])
+    second = cohort_services.cohort_create(
+        course=course,
+        unit=units["SUC-NORTE"],
+        name=SECOND_WAVE,
+        starts_on=today - timedelta(days=21),
+        ends_on=today + timedelta(days=14),
+        capacity=25,
+        trainers=[multiplicador],
+        by=multiplicador,
+    )
+    people = staff["SUC-NORTE"]
+    for person in people:
+        cohort_services.cohort_enrol(cohort=second, person=person, by=multiplicador)
+    _attendance(
+        _sessions(second, by=multiplicador, days=[0, 7, 14, 22, 29], modules=modules),
+        people,
+        by=multiplicador,
+        today=today,
+    )
+    for i, (person, stage) in enumerate(
+        zip(people, _stage_list("SUC-NORTE"), strict=True)
+    ):
+        _advance(
+            Person(person, stage, i),
+            assessment=assessment,
+            course=course,
+            lessons=lessons,
+            evaluator=evaluator,
+            start=second.starts_on,
+        )
+    _targets(hr, units, today=today)
+    return [FIRST_WAVE, SECOND_WAVE]
+
+
+def _qualify(person, *, lead, course, on: date) -> None:
+    """The path from certified learner to multiplicador: the lead trainer opens
+    the trainers' module, ``person`` completes it, and the lead trainer observes
+    them delivering a session and signs the lista de impartición."""
+    qualification_services.candidate_open_trainers_module(candidate=person, by=lead)
+    for module in ModulePage.objects.child_of(course).filter(
+        audience=ModulePage.Audience.TRAINERS
+    ):
+        for lesson in LessonPage.objects.live().child_of(module):
+            lesson_complete(user=person, lesson=lesson)
+    version = qualification_services.current_version()
+    qualification_services.signoff_record(
+        candidate=person,
+        by=lead,
+        version=version,
+        marks={item["id"]: True for item in version.items},
+        comment=(
+            "Preparó la sala y el material con anticipación, condujo el juego de "
+            "roles con orden y cerró verificando lo aprendido. Puede impartir."
+        ),
+        observed_on=on,
+    )
+
+
+def _targets(hr, units, *, today: date) -> None:
+    """HR's targets: the organisation's plan over five months, and a branch
+    date already passed that Sucursal Norte has not reached."""
+    organisation = units["SUC-CENTRO"].get_parent().get_parent()
+    for days, certified in ((-42, 4), (-14, 10), (30, 25), (75, 40)):
+        target_services.target_set(
+            unit=organisation,
+            due_on=today + timedelta(days=days),
+            certified=certified,
+            by=hr,
+        )
+    target_services.target_set(
+        unit=units["SUC-NORTE"],
+        due_on=today - timedelta(days=3),
+        certified=8,
+        by=hr,
+    )
 
 
 def _stage_list(unit_code: str) -> list[str]:

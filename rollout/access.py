@@ -259,8 +259,9 @@ def roster_import_required(view):
 
 
 def can_read_dashboards(user) -> bool:
-    """HR and trainers (each within their units); superusers."""
-    return roles.is_hr(user) or roles.is_trainer(user)
+    """HR, lead trainers and multiplicadores (each within their units);
+    superusers."""
+    return roles.is_hr(user) or qualification.may_train(user)
 
 
 def can_set_targets(user) -> bool:

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from accounts import navigation as main_navigation
 from assessments.signals import attempt_finalised
 
 
@@ -11,9 +12,10 @@ class RolloutConfig(AppConfig):
 
     def ready(self):
         # Imported here: they need the models, which are not loaded before ready().
-        from . import notifications, receivers
+        from . import navigation, notifications, receivers
 
         notifications.register_kinds()
+        main_navigation.register(navigation.main_entries)
         attempt_finalised.connect(
             receivers.on_attempt_finalised, dispatch_uid="rollout.ready_for_evaluation"
         )

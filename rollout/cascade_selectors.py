@@ -18,8 +18,9 @@ User = get_user_model()
 
 
 def may_see(user) -> bool:
-    """HR and lead trainers, each within their units (and trainers' cohorts)."""
-    return roles.is_hr(user) or qualification.is_lead_trainer(user)
+    """HR, lead trainers and multiplicadores, each within their units (and
+    their own cohorts)."""
+    return roles.is_hr(user) or qualification.may_train(user)
 
 
 def cascade_for(*, user, today: date | None = None) -> tuple[Cascade, dict]:

@@ -137,7 +137,21 @@ def is_lead_trainer(user) -> bool:
     return roles.is_trainer(user)
 
 
+def _ever_signed_off(user) -> bool:
+    """One cheap query that rules out almost everyone (the navigation asks on
+    every page): without a passed sign-off nobody is a multiplicador."""
+    if not user.is_authenticated:
+        return False
+    cached = getattr(user, "_atiende_signed_off", None)
+    if cached is None:
+        cached = DeliverySignOff.objects.filter(candidate=user, passed=True).exists()
+        user._atiende_signed_off = cached
+    return cached
+
+
 def is_multiplicador(user, *, today: date | None = None) -> bool:
+    if not _ever_signed_off(user):
+        return False
     own = standing_of(user, today=today)
     return own is not None and own.multiplicador
 
@@ -146,8 +160,7 @@ def may_train(user) -> bool:
     """Lead the cohorts one is a trainer of and take their attendance."""
     if roles.is_trainer(user):
         return True  # no queries beyond the groups for lead trainers
-    own = standing_of(user)
-    return own is not None and own.multiplicador
+    return is_multiplicador(user)
 
 
 def may_open_cohorts(user, *, today: date | None = None) -> bool:
