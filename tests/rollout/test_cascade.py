@@ -215,7 +215,7 @@ def test_out_of_scope_hr_sees_an_empty_cascade(client, world):
     [
         ("anonymous", 302),
         ("learner", 403),
-        ("multiplicador", 403),
+        ("multiplicador", 200),
         ("evaluator", 403),
         ("trainer", 200),
         ("hr_in_scope", 200),
