@@ -92,13 +92,10 @@ def learner_lessons(course) -> list[LessonPage]:
     return lessons
 
 
-def _pass_final(user, assessment, *, seed: int, now=None):
-    """Complete the course's lessons and pass its final through the real services
-    (start, save every right answer, submit); None when no attempt may start."""
-    course = CoursePage.objects.ancestor_of(assessment).first()
-    course_enrol(user=user, course=course)
-    for lesson in learner_lessons(course):
-        lesson_complete(user=user, lesson=lesson)
+def take_final(user, assessment, *, seed: int, now=None, skip_every: int = 0):
+    """Start the final, save the right answer to each question (leaving one
+    blank every ``skip_every`` positions, 0: none) and submit, through the real
+    services; None when no attempt may start."""
     try:
         attempt = attempt_start(
             learner=user, assessment=assessment, rng=random.Random(seed), now=now
@@ -106,6 +103,8 @@ def _pass_final(user, assessment, *, seed: int, now=None):
     except AttemptNotAllowed:
         return None
     for response in attempt.responses.select_related("version").order_by("position"):
+        if skip_every and (response.position + seed) % skip_every == 0:
+            continue
         key = payloads.answer_key(response.version.payload)
         attempt_save_answer(
             attempt=attempt,
@@ -114,6 +113,15 @@ def _pass_final(user, assessment, *, seed: int, now=None):
             now=now,
         )
     return attempt_submit(attempt=attempt, now=now)
+
+
+def _pass_final(user, assessment, *, seed: int, now=None):
+    """Complete the course's lessons and pass its final."""
+    course = CoursePage.objects.ancestor_of(assessment).first()
+    course_enrol(user=user, course=course)
+    for lesson in learner_lessons(course):
+        lesson_complete(user=user, lesson=lesson)
+    return take_final(user, assessment, seed=seed, now=now)
 
 
 def _instruments():

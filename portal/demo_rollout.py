@@ -10,7 +10,6 @@ past dates to them. The few timestamps the services always stamp themselves
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -21,13 +20,6 @@ from django.utils import timezone
 from stdnum.mx import curp as curp_number
 
 from accounts import roles
-from assessments import payloads
-from assessments.attempt_services import (
-    AttemptNotAllowed,
-    attempt_save_answer,
-    attempt_start,
-    attempt_submit,
-)
 from courses.models import (
     CoursePage,
     Enrolment,
@@ -154,28 +146,6 @@ def _at(day: date, hour: int = 10) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, 0)))
 
 
-def _take_final(user, assessment, *, seed: int, now, skip_every: int = 0):
-    """Start, answer and submit the final at ``now``; a position left blank every
-    ``skip_every`` (0: none) so not everyone scores full marks."""
-    try:
-        attempt = attempt_start(
-            learner=user, assessment=assessment, rng=random.Random(seed), now=now
-        )
-    except AttemptNotAllowed:
-        return None
-    for response in attempt.responses.select_related("version").order_by("position"):
-        if skip_every and (response.position + seed) % skip_every == 0:
-            continue
-        key = payloads.answer_key(response.version.payload)
-        attempt_save_answer(
-            attempt=attempt,
-            position=response.position,
-            raw_answer=demo.right_answer(key),
-            now=now,
-        )
-    return attempt_submit(attempt=attempt, now=now)
-
-
 def _study(user, lessons, *, share: float, when: datetime) -> None:
     for lesson in lessons[: round(len(lessons) * share)]:
         lesson_complete(user=user, lesson=lesson)
@@ -210,9 +180,9 @@ def _advance(person: Person, *, assessment, course, lessons, evaluator, start: d
     )
     if stage == Stage.COURSE_DONE:
         if i % 2:  # half of them tried the final and did not pass it yet
-            _take_final(user, assessment, seed=400 + i, now=final_at, skip_every=2)
+            demo.take_final(user, assessment, seed=400 + i, now=final_at, skip_every=2)
         return
-    attempt = _take_final(
+    attempt = demo.take_final(
         user,
         assessment,
         seed=400 + i,
