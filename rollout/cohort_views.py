@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import roles
 
-from . import access, cascade_selectors, ics
+from . import access, ics
 from . import cohort_selectors as selectors
 from . import cohort_services as services
 from .cohort_forms import CohortForm, EnrolForm, SessionForm
@@ -63,7 +63,6 @@ def cohort_list(request):
         {
             "cohorts": selectors.cohort_list(user=request.user),
             "may_create": access.can_create_cohort(request.user),
-            "may_see_cascade": cascade_selectors.may_see(request.user),
         },
     )
 
