@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from courses.models import CoursePage, ModulePage
 
 from . import access, cohort_selectors, cohort_services
+from .dashboard_forms import PersonChoiceField
 from .models import OrgUnit
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -87,7 +88,8 @@ class SessionForm(forms.Form):
 
 
 class EnrolForm(forms.Form):
-    person = forms.ModelChoiceField(label=_("Persona"), queryset=None)
+    # People by name: imported staff have their CURP as username.
+    person = PersonChoiceField(label=_("Persona"), queryset=None)
 
     def __init__(self, *args, cohort, user, **kwargs):
         super().__init__(*args, **kwargs)

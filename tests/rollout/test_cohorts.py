@@ -199,6 +199,21 @@ def test_enrol_post_permissions(client, world):
     assert CohortMember.objects.filter(person=world.outsider).exists()
 
 
+def test_enrol_picker_names_people_not_usernames(client, world):
+    # Imported staff have their CURP as username: the trainer picks by name.
+    world.outsider.username = "pelj900215hjcrpn06"
+    world.outsider.first_name, world.outsider.last_name = "Juan", "Pérez López"
+    world.outsider.save()
+    client.force_login(world.trainer)
+    response = client.get(routes(world)["detail"])
+    option = f'<option value="{world.outsider.pk}">Juan Pérez López</option>'
+    assert option in response.text
+    assert "pelj900215hjcrpn06" not in response.text
+    # A number no id column holds is "not a valid choice", never a 500.
+    url = reverse("rollout:cohort_enrol", args=[world.cohort.pk])
+    assert client.post(url, {"person": "9" * 30}).status_code == 400
+
+
 def test_unknown_ids_are_404(client, world):
     client.force_login(world.hr)
     for name in ["cohort_detail", "session_create", "cohort_calendar"]:
