@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from courses.models import CoursePage, ModulePage
 
 from . import access, cohort_selectors, cohort_services
-from .dashboard_forms import PersonChoiceField
+from .form_fields import PeopleChoiceField, PersonChoiceField
 from .models import OrgUnit
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -35,7 +35,7 @@ class CohortForm(forms.Form):
         label=_("Fin"), widget=forms.DateInput(attrs={"type": "date"})
     )
     capacity = forms.IntegerField(label=_("Cupo"), min_value=1, initial=25)
-    trainers = forms.ModelMultipleChoiceField(
+    trainers = PeopleChoiceField(
         label=_("Instructores"), queryset=cohort_selectors.trainer_choices()
     )
 

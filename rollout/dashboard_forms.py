@@ -7,33 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import dashboard_selectors as selectors
 from .access import units_visible_to
-
-
-class IdChoiceField(forms.ModelChoiceField):
-    """A choice by id that refuses ids no database column holds (a 30-digit
-    number) with the usual "not a valid choice" instead of an overflow."""
-
-    def to_python(self, value):
-        if value not in self.empty_values:
-            try:
-                number = int(str(value))
-            except ValueError:
-                number = 0
-            if not 0 < number < 2**63:
-                raise forms.ValidationError(
-                    self.error_messages["invalid_choice"], code="invalid_choice"
-                )
-        return super().to_python(value)
-
-
-class UnitChoiceField(IdChoiceField):
-    def label_from_instance(self, unit):
-        return f"{'· ' * (unit.depth - 1)}{unit.name}"
-
-
-class PersonChoiceField(IdChoiceField):
-    def label_from_instance(self, person):
-        return person.get_full_name() or person.get_username()
+from .form_fields import IdChoiceField, PersonChoiceField, UnitChoiceField
 
 
 class DashboardFilterForm(forms.Form):

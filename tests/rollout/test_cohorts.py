@@ -251,6 +251,27 @@ def test_cohort_create_form_dates_out_of_order_is_400(client, world):
     assert Cohort.objects.count() == 1
 
 
+@pytest.mark.parametrize("trainer", ["9" * 30, "-1", "abc"])
+def test_cohort_create_form_refuses_trainer_ids_no_column_holds(client, world, trainer):
+    client.force_login(world.trainer)
+    page = client.get(reverse("rollout:cohort_create")).text
+    assert f">{world.trainer.get_full_name()}</option>" in page
+    response = client.post(
+        reverse("rollout:cohort_create"),
+        {
+            "name": "Grupo Este",
+            "course": world.course.pk,
+            "unit": world.unit.pk,
+            "starts_on": "2025-05-01",
+            "ends_on": "2025-05-10",
+            "capacity": 5,
+            "trainers": [trainer],
+        },
+    )
+    assert response.status_code == 400
+    assert Cohort.objects.count() == 1
+
+
 def test_session_form_outside_cohort_is_400_and_inside_is_created(client, world):
     client.force_login(world.trainer)
     url = reverse("rollout:session_create", args=[world.cohort.pk])
