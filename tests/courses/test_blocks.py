@@ -373,7 +373,7 @@ def test_every_block_renders_inside_a_lesson_page(client, settings, tmp_path):
             "value": {
                 "left_header": "Izq",
                 "right_header": "Der",
-                "rows": [{"left": "L1", "right": "R1"}],
+                "rows": [{"left": "L1", "right": "Derecha uno"}],
             },
         },
         {
@@ -414,7 +414,7 @@ def test_every_block_renders_inside_a_lesson_page(client, settings, tmp_path):
         "Recado.",
         "Cita breve.",
         "Nota",
-        "R1",
+        "Derecha uno",
         "Indeciso",
         "Paso único.",
         "Firme",
