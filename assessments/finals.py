@@ -46,3 +46,13 @@ def latest_graded_finals(*, learners, standard_ids) -> QuerySet:
         )
         .filter(recency=1)
     )
+
+
+def learners_whose_latest_final_passed(*, learners, standard_ids) -> QuerySet:
+    """Ids of ``learners`` whose latest graded final is competent. ``competent``
+    is tested outside the window: a filter on the windowed queryset would go
+    inside it, and an older passed final would count over a later failed one."""
+    latest = latest_graded_finals(learners=learners, standard_ids=standard_ids)
+    return Attempt.objects.filter(
+        pk__in=latest.values("pk"), competent=True
+    ).values_list("learner_id", flat=True)

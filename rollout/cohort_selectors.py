@@ -11,7 +11,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts import roles
-from assessments.finals import latest_graded_finals
+from assessments.finals import learners_whose_latest_final_passed
 from assessments.models import AssessmentPage, ElementResult
 from courses.models import LessonCompletion, ModulePage
 from courses.selectors import Progress, learner_lesson_ids
@@ -113,9 +113,7 @@ def _ready_for_evaluation(cohort: Cohort, people: list) -> list:
     ready_ids: set[int] = set()
     for standard_id in standard_ids:
         passed = set(
-            latest_graded_finals(learners=ids, standard_ids=[standard_id])
-            .filter(competent=True)
-            .values_list("learner_id", flat=True)
+            learners_whose_latest_final_passed(learners=ids, standard_ids=[standard_id])
         )
         judged = set(
             Judgement.objects.filter(

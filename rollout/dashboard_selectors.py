@@ -37,8 +37,16 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
-from assessments.finals import latest_graded_finals
-from assessments.models import AssessmentPage, BlueprintRow, ElementResult, Response
+from assessments.finals import (
+    latest_graded_finals,
+    learners_whose_latest_final_passed,
+)
+from assessments.models import (
+    AssessmentPage,
+    BlueprintRow,
+    ElementResult,
+    Response,
+)
 from certificates.models import Certificate
 from certificates.renewal import valid_certificates
 from courses.models import CoursePage, Enrolment, LessonCompletion
@@ -167,9 +175,9 @@ def _certified(standards, today: date) -> Q:
 def _knowledge(found: QuerySet, standards) -> Q:
     """Their latest graded final is competent."""
     return Q(
-        pk__in=latest_graded_finals(learners=found.values("pk"), standard_ids=standards)
-        .filter(competent=True)
-        .values("learner_id")
+        pk__in=learners_whose_latest_final_passed(
+            learners=found.values("pk"), standard_ids=standards
+        )
     )
 
 

@@ -1,13 +1,14 @@
 """Cohort services (refusals), the permission matrix of every route, flat
 query counts, the calendars and the /mi-avance/ panel."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from assessments.models import Attempt
 from courses.models import Enrolment
 from rollout import cohort_services as services
 from rollout.models import Attendance, Cohort, CohortMember, Session
@@ -356,9 +357,16 @@ def test_ready_for_evaluation_lists_members_who_passed_the_final():
     )
     passed = staff_of(world.unit, LearnerFactory())
     pending = staff_of(world.unit, LearnerFactory())
-    for person in (passed, pending):
+    relapsed = staff_of(world.unit, LearnerFactory())
+    for person in (passed, pending, relapsed):
         services.cohort_enrol(cohort=cohort, person=person, by=world.hr)
     competent_attempt(learner=passed, setup=setup)
+    # Passed once, then failed a later final: the latest one counts.
+    first = competent_attempt(learner=relapsed, setup=setup)
+    later = competent_attempt(learner=relapsed, setup=setup)
+    Attempt.objects.filter(pk=later.pk).update(
+        competent=False, submitted_at=first.submitted_at + timedelta(days=1)
+    )
     from django.test import Client
 
     client = Client()
