@@ -3,6 +3,8 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from .signals import lesson_completed
+
 from .models import (
     CoursePage,
     Enrolment,
@@ -48,6 +50,9 @@ def lesson_complete(*, user, lesson: LessonPage) -> LessonCompletion:
             )
     except IntegrityError:  # a concurrent click won the race; same outcome
         completion = LessonCompletion.objects.get(user=user, lesson=lesson)
+    transaction.on_commit(
+        lambda: lesson_completed.send(sender=LessonPage, user=user, lesson=lesson)
+    )
     return completion
 
 
