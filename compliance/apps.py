@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from accounts import navigation as main_navigation
 from assessments.signals import attempt_finalised
 from certificates import verification
 from courses.signals import lesson_completed
@@ -13,7 +14,9 @@ class ComplianceConfig(AppConfig):
 
     def ready(self):
         # Imported here: they need the models, which are not loaded before ready().
-        from . import receivers
+        from . import navigation, receivers
+
+        main_navigation.register(navigation.main_entries)
 
         attempt_finalised.connect(
             receivers.on_attempt_finalised, dispatch_uid="compliance.dc3_on_final"

@@ -13,6 +13,7 @@ at least 1).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from fractions import Fraction
 
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.mexican_ids import curp_error, rfc_error
 from certificates.models import CertificateSettings
 
+from .dc_data import Constancia, Course, DC3Document, Employer, Worker
 from .models import CourseDc3
 from .selectors import Candidate
 
@@ -53,18 +55,57 @@ def _name(user) -> str:
     return (user.get_full_name() or "").strip()
 
 
-def _worker_name(worker) -> str:
+def _surnames(worker) -> tuple[str, str]:
+    """(apellido paterno, apellido materno): the roster's second surname when
+    it has one; otherwise the account's last name split at its first space
+    ("Núñez Peña" -> "Núñez", "Peña")."""
     staff = getattr(worker, "staff", None)
-    second = staff.second_last_name if staff is not None else ""
-    return " ".join(part for part in (_name(worker), second) if part)
+    last = " ".join(worker.last_name.split())
+    if staff is not None and staff.second_last_name.strip():
+        return last, staff.second_last_name.strip()
+    paternal, _space, maternal = last.partition(" ")
+    return paternal, maternal
 
 
-def _instructor(candidate: Candidate, course_dc3: CourseDc3 | None) -> str:
+def dc3_document(snapshot: dict) -> DC3Document:
+    """The renderer's document from an issued DC-3's frozen snapshot."""
+    worker = Worker(**snapshot["worker"])
+    course_values = dict(snapshot["course"])
+    course_values["inicio"] = date.fromisoformat(course_values["inicio"])
+    course_values["fin"] = date.fromisoformat(course_values["fin"])
+    course = Course(**course_values)
+    return DC3Document(
+        constancia=Constancia(
+            folio=snapshot["folio"],
+            worker=worker,
+            course=course,
+            issued_on=date.fromisoformat(snapshot["issued_on"]),
+        ),
+        employer=Employer(**snapshot["employer"]),
+        verification_url=snapshot["verification_url"],
+    )
+
+
+def constancia(snapshot: dict) -> Constancia:
+    """One row of the list of constancias (DC-4) from a snapshot."""
+    return dc3_document(snapshot).constancia
+
+
+def employer_of(settings: CertificateSettings) -> Employer:
+    """The DC-4's employer from today's issuer settings."""
+    return Employer(
+        razon_social=settings.employer_name.strip(),
+        rfc=settings.employer_rfc,
+        representante_legal=settings.employer_representative.strip(),
+        representante_trabajadores=settings.workers_representative.strip(),
+    )
+
+
+def _instructor(trainers, course_dc3: CourseDc3 | None) -> str:
     """The cohort's trainers, or the course's online tutor without a cohort."""
-    if candidate.cohort is not None:
-        names = [_name(t) for t in candidate.cohort.trainers.all() if _name(t)]
-        if names:
-            return ", ".join(sorted(names))
+    names = sorted(_name(t) for t in trainers if _name(t))
+    if names:
+        return ", ".join(names)
     return course_dc3.online_tutor.strip() if course_dc3 else ""
 
 
@@ -74,8 +115,10 @@ def dc3_data_for(
     employer: CertificateSettings,
     course_dc3: CourseDc3 | None,
     lesson_minutes: int,
+    trainers=(),
 ) -> Dc3Data:
-    """The DC-3 of ``candidate`` as plain data, and what is missing for it."""
+    """The DC-3 of ``candidate`` as plain data, and what is missing for it;
+    ``trainers`` are the cohort's (the instructor who signs)."""
     worker = candidate.worker
     staff = getattr(worker, "staff", None)
     missing: list[str] = []
@@ -103,27 +146,32 @@ def dc3_data_for(
         if employer.training_by == employer.TrainingBy.INTERNAL
         else ""
     )
+    paternal, maternal = _surnames(worker)
     values = {
         "worker": {
-            "name": need(_worker_name(worker), _("nombre del trabajador")),
+            "apellido_paterno": need(paternal, _("apellido paterno del trabajador")),
+            "apellido_materno": maternal,
+            "nombres": need(worker.first_name.strip(), _("nombre del trabajador")),
             "curp": curp,
-            "occupation_code": need(
+            "ocupacion_clave": need(
                 occupation.code if occupation else "", _("ocupación específica")
             ),
-            "occupation_name": occupation.name if occupation else "",
-            "position": need(
+            "ocupacion_nombre": occupation.name if occupation else "",
+            "puesto": need(
                 staff.position.name if staff and staff.position else "",
                 _("puesto del trabajador"),
             ),
         },
         "employer": {
-            "name": need(employer.employer_name.strip(), _("razón social del patrón")),
+            "razon_social": need(
+                employer.employer_name.strip(), _("razón social del patrón")
+            ),
             "rfc": rfc,
-            "representative": need(
+            "representante_legal": need(
                 employer.employer_representative.strip(),
                 _("nombre del patrón o representante legal"),
             ),
-            "workers_representative": (
+            "representante_trabajadores": (
                 need(
                     employer.workers_representative.strip(),
                     _("representante de los trabajadores (Comisión Mixta)"),
@@ -133,14 +181,14 @@ def dc3_data_for(
             ),
         },
         "course": {
-            "title": need(candidate.course.title, _("nombre del curso")),
-            "hours": hours or need(0, _("duración del curso en horas")),
-            "starts_on": candidate.started_on.isoformat(),
-            "ends_on": candidate.ended_on.isoformat(),
-            "thematic_area_code": need(area.code if area else "", _("área temática")),
-            "thematic_area_name": area.name if area else "",
-            "agent_name": need(agent, _("nombre del agente capacitador")),
-            "agent_registration": (
+            "nombre": need(candidate.course.title, _("nombre del curso")),
+            "duracion_horas": hours or need(0, _("duración del curso en horas")),
+            "inicio": candidate.started_on.isoformat(),
+            "fin": candidate.ended_on.isoformat(),
+            "area_tematica_clave": need(area.code if area else "", _("área temática")),
+            "area_tematica_nombre": area.name if area else "",
+            "agente_capacitador": need(agent, _("nombre del agente capacitador")),
+            "agente_registro_stps": (
                 need(
                     employer.external_agent_registration.strip(),
                     _("registro STPS del agente capacitador externo"),
@@ -149,10 +197,10 @@ def dc3_data_for(
                 else ""
             ),
             "instructor": need(
-                _instructor(candidate, course_dc3),
+                _instructor(trainers, course_dc3),
                 _("nombre del instructor o tutor"),
             ),
-            "cohort": candidate.cohort.name if candidate.cohort else "",
         },
+        "cohort": candidate.cohort.name if candidate.cohort else "",
     }
     return Dc3Data(values=values, missing=tuple(missing))

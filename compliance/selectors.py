@@ -75,9 +75,7 @@ def candidates(*, course: CoursePage, people: QuerySet) -> list[Candidate]:
         attempt__assessment__mode=AssessmentPage.Mode.FINAL,
     ).values("element__standard_id")
     passed = dict(
-        latest_graded_finals(
-            learners=people.values("pk"), standard_ids=standard_ids
-        )
+        latest_graded_finals(learners=people.values("pk"), standard_ids=standard_ids)
         .filter(competent=True, assessment__path__startswith=course.path)
         .values_list("learner_id", "submitted_at")
     )
@@ -163,7 +161,9 @@ def lesson_minutes(course: CoursePage) -> int:
 
 
 def course_settings(course: CoursePage) -> CourseDc3 | None:
-    return CourseDc3.objects.select_related("thematic_area").filter(course=course).first()
+    return (
+        CourseDc3.objects.select_related("thematic_area").filter(course=course).first()
+    )
 
 
 def valid_dc3_worker_ids(course: CoursePage, worker_ids) -> set[int]:
@@ -189,7 +189,9 @@ class Dc3Filters:
 def dc3s_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
     """DC-3s of the workers in ``user``'s units (rollout.access)."""
     queryset = Dc3.objects.all() if queryset is None else queryset
-    return queryset.filter(worker__in=access.people_visible_to(user, User.objects.all()))
+    return queryset.filter(
+        worker__in=access.people_visible_to(user, User.objects.all())
+    )
 
 
 def dc3_search(*, user, filters: Dc3Filters, include_replaced: bool = False):
@@ -243,3 +245,24 @@ def dc3s_of_worker(*, user) -> list[Dc3]:
 
 def dc3_by_code(code: str) -> Dc3 | None:
     return Dc3.objects.filter(code=code).select_related("course").first()
+
+
+def cohort_trainers(cohort_ids) -> dict[int, list]:
+    """The trainers of each cohort (1 query)."""
+    found: dict[int, list] = {}
+    if not cohort_ids:
+        return found
+    rows = Cohort.trainers.through.objects.filter(
+        cohort_id__in=cohort_ids
+    ).select_related("user")
+    for row in rows:
+        found.setdefault(row.cohort_id, []).append(row.user)
+    return found
+
+
+def dc3_by_pk(pk: int) -> Dc3 | None:
+    return Dc3.objects.filter(pk=pk).select_related("course").first()
+
+
+def course_by_pk(pk: int) -> CoursePage | None:
+    return CoursePage.objects.filter(pk=pk).first()
