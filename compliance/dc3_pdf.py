@@ -89,24 +89,18 @@ def _field(
     role: str,
     height: float = FIELD_HEIGHT,
 ) -> None:
-    b.box(x, top - height, width, height, role="field")
-    b.text(
-        x + PAD,
-        top - PAD - CAPTION_SIZE * 0.8,
+    b.field(
+        x,
+        top,
+        width,
+        height,
         caption,
-        size=CAPTION_SIZE,
-        color=GREY,
-        role=f"{role}_label",
-    )
-    b.fitted(
-        x + PAD,
-        top - PAD - CAPTION_SIZE - 3,
         value,
-        max_width=width - 2 * PAD,
+        role=role,
+        caption_size=CAPTION_SIZE,
         max_size=VALUE_MAX,
         min_size=VALUE_MIN,
-        font=FONT_BOLD,
-        role=role,
+        pad=PAD,
     )
 
 
@@ -324,16 +318,13 @@ def layout(doc: DC3Document) -> DocumentLayout:
         "subject_area",
     )
     y -= FIELD_HEIGHT
-    agent = course.agente_capacitador
-    if course.agente_registro_stps.strip():
-        agent = f"{agent} · Registro STPS: {course.agente_registro_stps.strip()}"
     _field(
         b,
         LEFT,
         y,
         WIDTH,
         "Nombre del agente capacitador o número de registro ante la STPS",
-        agent,
+        course.agent_text,
         "agent",
     )
     y -= FIELD_HEIGHT + 8

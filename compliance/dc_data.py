@@ -144,6 +144,13 @@ class Course:
         if self.fin < self.inicio:
             raise ValueError(f"Course: fin {self.fin} before inicio {self.inicio}")
 
+    @property
+    def agent_text(self) -> str:
+        """The agent as printed: its name, and an external agent's STPS number."""
+        registro = self.agente_registro_stps.strip()
+        agent = self.agente_capacitador.strip()
+        return f"{agent} · Registro STPS: {registro}" if registro else agent
+
 
 @dataclass(frozen=True)
 class Constancia:

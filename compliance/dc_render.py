@@ -308,8 +308,8 @@ def _draw_text(canvas: Canvas, run: TextRun) -> None:
     canvas.setFillColor(_color(run.color))
     text = canvas.beginText(x, run.y)
     text.setFont(run.font, run.size)
-    if run.horizontal_scale != 100:
-        text.setHorizScale(run.horizontal_scale)
+    # Always set: reportlab carries the scale over to the next text object.
+    text.setHorizScale(run.horizontal_scale)
     text.textOut(run.text)
     canvas.drawText(text)
 
@@ -373,6 +373,7 @@ class Builder:
         max_size: float,
         min_size: float,
         max_lines: int = 2,
+        floor: float = 5.0,
         font: str = FONT_REGULAR,
         align: str = "left",
         color: str = INK,
@@ -385,6 +386,7 @@ class Builder:
             max_size=max_size,
             min_size=min_size,
             max_lines=max_lines,
+            floor=floor,
             font=font,
         )
         baseline = top - fit.size * 0.8
@@ -402,6 +404,43 @@ class Builder:
             )
             baseline -= fit.size * 1.15
         return fit
+
+    def field(
+        self,
+        x: float,
+        top: float,
+        width: float,
+        height: float,
+        caption: str,
+        value: str,
+        *,
+        role: str,
+        caption_size: float = 6.5,
+        max_size: float = 10.0,
+        min_size: float = 7.0,
+        pad: float = 4.0,
+    ) -> TextFit:
+        """A framed form field: a small grey caption at the top, the value in
+        bold under it, fitted to the field's width (two lines at most)."""
+        self.box(x, top - height, width, height, role="field")
+        self.text(
+            x + pad,
+            top - pad - caption_size * 0.8,
+            caption,
+            size=caption_size,
+            color=GREY,
+            role=f"{role}_label",
+        )
+        return self.fitted(
+            x + pad,
+            top - pad - caption_size - 3,
+            value,
+            max_width=width - 2 * pad,
+            max_size=max_size,
+            min_size=min_size,
+            font=FONT_BOLD,
+            role=role,
+        )
 
     def rule(self, x1, y1, x2, y2, width: float = 0.6, color: str = INK) -> None:
         self.rules.append(RuleLine(x1, y1, x2, y2, width, color))
