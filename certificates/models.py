@@ -1,8 +1,8 @@
 """Issued certificates, the organisation's certificate settings and bulk jobs."""
 
 from django.conf import settings
-from django.db import models
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone

@@ -74,11 +74,17 @@ def candidates(*, course: CoursePage, people: QuerySet) -> list[Candidate]:
         attempt__assessment__path__startswith=course.path,
         attempt__assessment__mode=AssessmentPage.Mode.FINAL,
     ).values("element__standard_id")
-    passed = dict(
-        latest_graded_finals(learners=people.values("pk"), standard_ids=standard_ids)
-        .filter(competent=True, assessment__path__startswith=course.path)
-        .values_list("learner_id", "submitted_at")
-    )
+    # "competent" is read, not filtered on: a filter beside the window would be
+    # applied before it, and an older passed final would count.
+    passed = {
+        learner_id: submitted_at
+        for learner_id, submitted_at, competent in latest_graded_finals(
+            learners=people.values("pk"), standard_ids=standard_ids
+        )
+        .filter(assessment__path__startswith=course.path)
+        .values_list("learner_id", "submitted_at", "competent")
+        if competent
+    }
     if not passed:
         return []
     lesson_ids = learner_lesson_ids(course)

@@ -3,8 +3,6 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .signals import lesson_completed
-
 from .models import (
     CoursePage,
     Enrolment,
@@ -12,6 +10,7 @@ from .models import (
     LessonPage,
     TrainerModuleAccess,
 )
+from .signals import lesson_completed
 
 
 def course_for_lesson(lesson: LessonPage) -> CoursePage | None:
