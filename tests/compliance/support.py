@@ -23,8 +23,8 @@ from tests.factories import (
     ModulePageFactory,
     TrainerFactory,
     UserFactory,
-    complete_lessons,
     competent_attempt,
+    complete_lessons,
 )
 
 

@@ -4,6 +4,7 @@ missing data; the folio, code and snapshot; re-issue."""
 from datetime import datetime, timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
@@ -14,8 +15,9 @@ from compliance import services
 from compliance.models import Dc3
 from courses.models import LessonCompletion
 from courses.services import lesson_complete
-from rollout.models import StaffProfile
+from rollout.models import Cohort, CohortMember, Session, StaffProfile
 from tests.compliance.support import EMPLOYER_RFC, World, set_employer
+from tests.factories import competent_attempt, complete_lessons
 
 pytestmark = pytest.mark.django_db
 
@@ -31,9 +33,6 @@ def test_final_then_last_lesson_issues_the_dc3(
     complete_first = world.lessons[:1]
     for lesson in complete_first:
         lesson_complete(user=world.worker, lesson=lesson)
-    attempt = world.earn.__self__.setup  # noqa: F841 (clarity: same setup)
-    from tests.factories import competent_attempt
-
     attempt = competent_attempt(learner=world.worker, setup=world.setup)
     attempt_finalised.send(sender=type(attempt), attempt=attempt)
     assert not Dc3.objects.exists()  # one lesson still to do
@@ -47,8 +46,6 @@ def test_final_then_last_lesson_issues_the_dc3(
 
 
 def test_lessons_then_final_issues_the_dc3(world, django_capture_on_commit_callbacks):
-    from tests.factories import complete_lessons, competent_attempt
-
     complete_lessons(world.worker, world.lessons)
     assert not Dc3.objects.exists()
     attempt = competent_attempt(learner=world.worker, setup=world.setup)
@@ -71,8 +68,6 @@ def test_lessons_then_final_issues_the_dc3(world, django_capture_on_commit_callb
 
 
 def test_a_failed_final_or_missing_lessons_issue_nothing(world):
-    from tests.factories import competent_attempt
-
     attempt = competent_attempt(learner=world.worker, setup=world.setup)
     attempt_finalised.send(sender=type(attempt), attempt=attempt)
     assert not Dc3.objects.exists()  # no lesson done
@@ -118,8 +113,6 @@ def test_missing_data_never_produces_a_dc3(world, change, expected):
     world.worker.refresh_from_db()
     assert services.dc3_issue_for(worker=world.worker, course=world.course) is None
     assert not Dc3.objects.exists()
-    from django.contrib.auth import get_user_model
-
     [item] = services.review(
         course=world.course,
         people=get_user_model().objects.filter(pk=world.worker.pk),
@@ -166,8 +159,6 @@ def test_employer_settings_are_validated():
 
 
 def test_cohort_dates_and_trainer_are_printed(world):
-    from rollout.models import Cohort, CohortMember, Session
-
     trainer = world.hr_in
     cohort = Cohort.objects.create(
         name="Grupo 1",
