@@ -79,7 +79,7 @@ class World:
             parent=self.org, code="SUR", name="Sur", kind=OrgUnit.Kind.BRANCH
         )
         self.occupation = Occupation.objects.get(code="07")
-        self.position = Position.objects.create(name="Cajera")
+        self.position = Position.objects.get_or_create(name="Cajera")[0]
         self.worker = self.new_worker(
             curp_prefix, first_name="Ana", last_name="Gómez Mar"
         )
