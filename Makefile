@@ -80,6 +80,7 @@ bench: install-test
 	$(BIN)/python tests/bench/bench_grading.py
 	$(BIN)/python tests/bench/bench_pdf.py
 	$(BIN)/python tests/bench/bench_bulk_zip.py
+	$(BIN)/python tests/bench/bench_dc3.py
 	$$(command -v taskset >/dev/null && echo taskset -c 0) \
 		$(BIN)/python tests/bench/bench_roster.py
 	$(BIN)/python tests/bench/bench_dashboards.py

@@ -25,6 +25,9 @@ TRAINER_MODEL_PERMISSIONS = [
     # are made by the services (a draw, a re-grade), never edited by hand.
     ("assessments", "view_questionversion"),
     ("assessments", "view_regraderecord"),
+    # What the DC-3 of a course prints (área temática, hours, agent, tutor).
+    *[("compliance", f"{action}_coursedc3") for action in ("add", "change", "view")],
+    ("compliance", "view_thematicarea"),
 ]
 HR_MODEL_PERMISSIONS = [
     ("wagtailadmin", "access_admin"),
@@ -43,9 +46,16 @@ HR_MODEL_PERMISSIONS = [
     # The organisation's units, positions and who is given which unit.
     *[
         ("rollout", f"{action}_{model}")
-        for model in ("orgunit", "position", "unitscope")
+        for model in ("orgunit", "position", "unitscope", "occupation")
         for action in ("add", "change", "view")
     ],
+    # The DC-3 catalogues and constancias.
+    *[
+        ("compliance", f"{action}_{model}")
+        for model in ("thematicarea", "coursedc3")
+        for action in ("add", "change", "view")
+    ],
+    ("compliance", "view_dc3"),
 ]
 # Learners get no permission at all: no admin access.
 TRAINER_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page"]

@@ -1,6 +1,7 @@
 """Issued certificates, the organisation's certificate settings and bulk jobs."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -9,7 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
+from accounts.mexican_ids import normalise, rfc_error
 from standards.formatting import whole_percent
+
+# Above this many workers the DC-3 carries the signature of the workers'
+# representative on the Comisión Mixta (LFT art. 153-E).
+COMISION_MIXTA_ABOVE = 50
 
 
 @register_setting(icon="doc-full")
@@ -44,6 +50,48 @@ class CertificateSettings(BaseSiteSetting):
     serial_prefix = models.CharField(
         _("prefijo del folio"), max_length=12, default="ATI"
     )
+    # The employer as the DC-3 and the DC-4 print it (DATOS DE LA EMPRESA).
+    employer_name = models.CharField(
+        _("razón social"), max_length=250, blank=True, default=""
+    )
+    employer_rfc = models.CharField(
+        _("RFC del patrón"),
+        max_length=13,
+        blank=True,
+        default="",
+        help_text=_("12 caracteres (persona moral) o 13 (persona física)."),
+    )
+    employer_representative = models.CharField(
+        _("patrón o representante legal"), max_length=200, blank=True, default=""
+    )
+    workers_count = models.PositiveIntegerField(
+        _("número de trabajadores"), null=True, blank=True
+    )
+    workers_representative = models.CharField(
+        _("representante de los trabajadores (Comisión Mixta)"),
+        max_length=200,
+        blank=True,
+        default="",
+        help_text=_("Obligatorio cuando la empresa tiene más de 50 trabajadores."),
+    )
+
+    class TrainingBy(models.TextChoices):
+        INTERNAL = "internal", _("interna")
+        EXTERNAL = "external", _("agente capacitador externo")
+
+    training_by = models.CharField(
+        _("capacitación"),
+        max_length=10,
+        choices=TrainingBy.choices,
+        default=TrainingBy.INTERNAL,
+    )
+    external_agent_registration = models.CharField(
+        _("registro STPS del agente externo"),
+        max_length=40,
+        blank=True,
+        default="",
+        help_text=_("Obligatorio cuando la capacitación la da un agente externo."),
+    )
 
     panels = [
         MultiFieldPanel(
@@ -59,10 +107,47 @@ class CertificateSettings(BaseSiteSetting):
             heading=_("Firma"),
         ),
         FieldPanel("serial_prefix"),
+        MultiFieldPanel(
+            [
+                FieldPanel("employer_name"),
+                FieldPanel("employer_rfc"),
+                FieldPanel("employer_representative"),
+                FieldPanel("workers_count"),
+                FieldPanel("workers_representative"),
+                FieldPanel("training_by"),
+                FieldPanel("external_agent_registration"),
+            ],
+            heading=_("Patrón (DC-3 y DC-4)"),
+        ),
     ]
 
     class Meta:
         verbose_name = _("constancias: datos del emisor")
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        self.employer_rfc = normalise(self.employer_rfc)
+        if self.employer_rfc and (problem := rfc_error(self.employer_rfc)):
+            errors["employer_rfc"] = problem
+        if self.needs_workers_representative and not self.workers_representative:
+            errors["workers_representative"] = _(
+                "Con más de %(count)s trabajadores, la DC-3 lleva la firma del "
+                "representante de los trabajadores en la Comisión Mixta."
+            ) % {"count": COMISION_MIXTA_ABOVE}
+        if (
+            self.training_by == self.TrainingBy.EXTERNAL
+            and not self.external_agent_registration.strip()
+        ):
+            errors["external_agent_registration"] = _(
+                "Indica el número de registro ante la STPS del agente externo."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def needs_workers_representative(self) -> bool:
+        return (self.workers_count or 0) > COMISION_MIXTA_ABOVE
 
 
 class SerialCounter(models.Model):

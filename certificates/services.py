@@ -100,6 +100,13 @@ def _next_serial(prefix: str, year: int) -> str:
     return f"{prefix}-{year}-{counter.last:06d}"
 
 
+def serial_next(*, prefix: str, year: int) -> str:
+    """The next sequential serial of ``prefix`` and ``year`` (for other
+    documents, such as the DC-3): the certificates' counter under a row lock;
+    call inside a transaction."""
+    return _next_serial(prefix, year)
+
+
 def _course_of(judgement: Judgement) -> CoursePage | None:
     """The course whose final the judgement's questionnaire was."""
     if judgement.attempt_id is None:

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from . import selectors
+from . import selectors, verification
 
 RATE_WINDOW_SECONDS = 60
 PDF_MAGIC = b"%PDF"
@@ -162,6 +162,9 @@ def verify(request, code: str):
         return redirect(reverse("certificates:verify", args=[canonical]))
     certificate = selectors.certificate_by_code(canonical)
     if certificate is None:
+        # Not a certificate: perhaps another verifiable document (a DC-3).
+        if other := verification.other_document_url(canonical):
+            return redirect(other)
         return _not_found(request)
 
     upload_form = UploadForm()

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("standards.urls")),
     path("", include("assessments.urls")),
     path("", include("courses.urls")),
+    path("", include("compliance.urls")),
     path("", include("certificates.urls")),
     path("", include("evaluation.urls")),
     path("", include("rollout.urls")),

@@ -10,6 +10,7 @@ from .models import (
     LessonPage,
     TrainerModuleAccess,
 )
+from .signals import lesson_completed
 
 
 def course_for_lesson(lesson: LessonPage) -> CoursePage | None:
@@ -48,6 +49,9 @@ def lesson_complete(*, user, lesson: LessonPage) -> LessonCompletion:
             )
     except IntegrityError:  # a concurrent click won the race; same outcome
         completion = LessonCompletion.objects.get(user=user, lesson=lesson)
+    transaction.on_commit(
+        lambda: lesson_completed.send(sender=LessonPage, user=user, lesson=lesson)
+    )
     return completion
 
 

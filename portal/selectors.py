@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 from assessments import learner_selectors
 from assessments.models import AssessmentPage, Attempt
 from certificates import selectors as certificate_selectors
+from compliance import selectors as compliance_selectors
 from courses import selectors as course_selectors
 from evaluation.models import ElementVerdict, EvaluationPlan, Judgement
 from rollout import cohort_selectors
@@ -104,4 +105,5 @@ def dashboard(*, user) -> dict:
         "judgements": judgements,
         "certificates": certificate_selectors.certificates_for_holder(user=user),
         "cohorts": cohort_selectors.learner_cohorts(user=user),
+        "dc3s": compliance_selectors.dc3s_of_worker(user=user),
     }

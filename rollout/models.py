@@ -46,6 +46,23 @@ class Position(models.Model):
         return self.name
 
 
+class Occupation(models.Model):
+    """An ocupación específica of the Catálogo Nacional de Ocupaciones (SINCO),
+    as the DC-3 prints it; HR edits the catalogue (only its top-level areas are
+    shipped)."""
+
+    code = models.CharField(_("clave"), max_length=10, unique=True)
+    name = models.CharField(_("nombre"), max_length=250)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("ocupación")
+        verbose_name_plural = _("ocupaciones (catálogo)")
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
 class StaffProfile(models.Model):
     """A staff member as the roster knows them."""
 
@@ -69,6 +86,14 @@ class StaffProfile(models.Model):
         blank=True,
         related_name="staff",
         verbose_name=_("puesto"),
+    )
+    occupation = models.ForeignKey(
+        Occupation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("ocupación específica"),
     )
     hired_on = models.DateField(_("fecha de ingreso"), null=True, blank=True)
     # When the invitation to set a password was last sent: the sending task skips

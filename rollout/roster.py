@@ -22,8 +22,8 @@ import openpyxl
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
-from stdnum import exceptions as stdnum_exceptions
-from stdnum.mx import curp as stdnum_curp
+
+from accounts.mexican_ids import curp_error
 
 # 20,000 rows of CSV are about 2.5 MB; an XLSX of as many rows about 1.5 MB.
 MAX_BYTES = 8 * 1024 * 1024
@@ -121,30 +121,6 @@ def normalise_header(value) -> str:
 
 
 # ------------------------------------------------------------------ cells
-
-
-def curp_error(value: str) -> str | None:
-    """Which CURP check fails, in words, or None for a valid CURP."""
-    try:
-        stdnum_curp.validate(value)
-    except stdnum_exceptions.InvalidLength:
-        return _("La CURP debe tener 18 caracteres.")
-    except stdnum_exceptions.InvalidFormat:
-        return _(
-            "La CURP no tiene el formato correcto (4 letras, 6 dígitos de fecha, "
-            "sexo, estado, 3 consonantes, homoclave y dígito verificador)."
-        )
-    except stdnum_exceptions.InvalidChecksum:
-        return _("El dígito verificador de la CURP no corresponde.")
-    except stdnum_exceptions.InvalidComponent:
-        try:
-            stdnum_curp.get_birth_date(value)
-        except stdnum_exceptions.ValidationError:
-            return _("La fecha de nacimiento de la CURP no es válida.")
-        return _("La clave de estado o las iniciales de la CURP no son válidas.")
-    except stdnum_exceptions.ValidationError:
-        return _("La CURP no es válida.")
-    return None
 
 
 def parse_date(value) -> date | None:

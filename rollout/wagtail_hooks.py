@@ -15,7 +15,7 @@ from wagtail.snippets.views.snippets import (
 )
 
 from . import services
-from .models import OrgUnit, Position, UnitScope
+from .models import Occupation, OrgUnit, Position, UnitScope
 
 
 class OrgUnitForm(WagtailAdminModelForm):
@@ -69,6 +69,14 @@ class PositionViewSet(SnippetViewSet):
     search_fields = ["name"]
 
 
+class OccupationViewSet(SnippetViewSet):
+    model = Occupation
+    icon = "list-ul"
+    menu_label = _("Ocupaciones")
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
 class UnitScopeViewSet(SnippetViewSet):
     model = UnitScope
     icon = "lock"
@@ -81,7 +89,7 @@ class RolloutGroup(SnippetViewSetGroup):
     menu_label = _("Despliegue")
     menu_icon = "group"
     menu_order = 260
-    items = (OrgUnitViewSet, PositionViewSet, UnitScopeViewSet)
+    items = (OrgUnitViewSet, PositionViewSet, OccupationViewSet, UnitScopeViewSet)
 
 
 register_snippet(RolloutGroup)

@@ -19,6 +19,7 @@ LAYERS = [
     {"evaluation"},
     {"certificates"},
     {"rollout"},
+    {"compliance"},
     {"portal"},
 ]
 LEVEL = {app: level for level, apps in enumerate(LAYERS) for app in apps}

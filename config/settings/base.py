@@ -13,6 +13,7 @@ ALLOWED_HOSTS: list[str] = []
 
 INSTALLED_APPS = [
     "portal",
+    "compliance",
     "rollout",
     "certificates",
     "evaluation",

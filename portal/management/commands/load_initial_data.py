@@ -9,6 +9,7 @@ from evaluation.content_loader import EvaluationDataError
 
 from ... import content
 from ...demo import demo_evaluations_create, demo_units_create, demo_users_create
+from ...demo_dc3 import demo_dc3_data_create, demo_dc3_issue
 from ...demo_rollout import demo_rollout_create
 
 
@@ -62,6 +63,7 @@ class Command(BaseCommand):
             )
             units = demo_units_create()
             self.stdout.write(f"Demo units created: {', '.join(units) or 'none'}")
+            demo_dc3_data_create()
             certificates = demo_evaluations_create()
             self.stdout.write(
                 "Demo certificates: "
@@ -70,6 +72,8 @@ class Command(BaseCommand):
                     or "none issued (egresada and evaluadora already hold one)"
                 )
             )
+            folios = demo_dc3_issue()
+            self.stdout.write(f"Demo DC-3: {', '.join(folios) or 'none'}")
             if settings.ATIENDE_DEMO_ROLLOUT:
                 cohorts = demo_rollout_create()
                 self.stdout.write(
