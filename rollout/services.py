@@ -75,8 +75,8 @@ def _occupations(rows: list[RosterRow]) -> dict[str, int]:
 def roster_check(*, rows: Iterable[RosterRow], actor=None) -> list[RosterRow]:
     """The rows with the errors that need the database added: an unknown unit or
     occupation code, a unit outside the ``actor``'s units, a person (by CURP) who
-    belongs to a unit outside them, an e-mail already used by someone else. ``actor=None`` (the
-    command) acts on every unit. A fixed number of queries."""
+    belongs to a unit outside them, an e-mail already used by someone else.
+    ``actor=None`` (the command) acts on every unit. A fixed number of queries."""
     rows = list(rows)
     paths = access.ALL if actor is None else access.units_of(actor)
     units = dict(
