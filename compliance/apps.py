@@ -5,6 +5,7 @@ from accounts import navigation as main_navigation
 from assessments.signals import attempt_finalised
 from certificates import verification
 from courses.signals import lesson_completed
+from rollout import cohort_links
 
 
 class ComplianceConfig(AppConfig):
@@ -17,6 +18,7 @@ class ComplianceConfig(AppConfig):
         from . import navigation, receivers
 
         main_navigation.register(navigation.main_entries)
+        cohort_links.register(navigation.cohort_links)
 
         attempt_finalised.connect(
             receivers.on_attempt_finalised, dispatch_uid="compliance.dc3_on_final"

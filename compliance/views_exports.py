@@ -58,7 +58,9 @@ def _missing(user, filters) -> list:
 @require_http_methods(["GET"])
 def dc3_zip(request):
     """The DC-3s of the list's filters (per cohort: its filter) in one ZIP with
-    ``manifiesto.csv``; built in a temporary file, streamed from it."""
+    ``manifiesto.csv``; built in a temporary file, streamed from it. A cohort
+    outside HR's units answers 404, like its page."""
+    access.require_cohort_in_scope(request.user, request.GET.get("cohort"))
     form = Dc3FilterForm(request.GET or None, user=request.user)
     if form.is_bound and not form.is_valid():
         return HttpResponse(

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import roles
 
-from . import access, ics
+from . import access, cohort_links, ics
 from . import cohort_selectors as selectors
 from . import cohort_services as services
 from .cohort_forms import CohortForm, EnrolForm, SessionForm
@@ -89,6 +89,7 @@ def cohort_create(request):
 
 def _detail(request, cohort, *, enrol_form=None, status=200):
     context = selectors.cohort_detail(cohort=cohort, user=request.user)
+    context["extra_links"] = cohort_links.links_for(request.user, cohort)
     if context["may_manage"]:
         context["enrol_form"] = enrol_form or EnrolForm(
             cohort=cohort, user=request.user

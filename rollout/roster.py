@@ -6,8 +6,8 @@ objects, each with the errors found in the row itself: the CURP (python-stdnum's
 date, and duplicates of a CURP or an e-mail within the file. Whatever the file
 holds, it never raises: a file that cannot be read gives ``file_errors``.
 
-Checks that need the database (unknown unit, a unit outside the importer's
-scope) are made by ``services.roster_check``.
+Checks that need the database (unknown unit or occupation code, a unit outside
+the importer's scope) are made by ``services.roster_check``.
 """
 
 from __future__ import annotations
@@ -47,6 +47,9 @@ HEADERS = {
     "unidad": "unit_code",
     "clave de unidad": "unit_code",
     "fecha de ingreso": "hired_on",
+    "ocupacion": "occupation_code",
+    "ocupacion especifica": "occupation_code",
+    "clave de ocupacion": "occupation_code",
 }
 REQUIRED = ("curp", "first_name", "last_name", "email", "unit_code")
 # The e-mail column must be there, but a cell may be empty: some front-line staff
@@ -61,6 +64,7 @@ COLUMN_NAMES = {
     "position": "puesto",
     "unit_code": "unidad",
     "hired_on": "fecha de ingreso",
+    "occupation_code": "ocupación",
 }
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
 
@@ -79,6 +83,7 @@ class RosterRow:
     position: str = ""
     unit_code: str = ""
     hired_on: date | None = None
+    occupation_code: str = ""  # a code of rollout.Occupation; empty: unchanged
     errors: tuple[str, ...] = ()
 
     def with_errors(self, *more: str) -> RosterRow:

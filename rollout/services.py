@@ -18,7 +18,7 @@ from accounts import roles
 from courses.models import Enrolment
 
 from . import access, invitations, tasks
-from .models import OrgUnit, Position, StaffProfile
+from .models import Occupation, OrgUnit, Position, StaffProfile
 from .roster import RosterRow
 
 User = get_user_model()
@@ -60,14 +60,23 @@ class RosterReport:
 
 
 BATCH_SIZE = 1000
-PROFILE_FIELDS = ("second_last_name", "unit", "position", "hired_on")
+PROFILE_FIELDS = ("second_last_name", "unit", "position", "hired_on", "occupation")
+
+
+def _occupations(rows: list[RosterRow]) -> dict[str, int]:
+    """The ids of the catalogue's occupations named in the rows (one query, none
+    when no row names one)."""
+    codes = {r.occupation_code for r in rows if r.occupation_code}
+    if not codes:
+        return {}
+    return dict(Occupation.objects.filter(code__in=codes).values_list("code", "pk"))
 
 
 def roster_check(*, rows: Iterable[RosterRow], actor=None) -> list[RosterRow]:
-    """The rows with the errors that need the database added: an unknown unit, a
-    unit outside the ``actor``'s units, a person (by CURP) who belongs to a unit
-    outside them, an e-mail already used by someone else. ``actor=None`` (the
-    command) acts on every unit. A fixed number of queries."""
+    """The rows with the errors that need the database added: an unknown unit or
+    occupation code, a unit outside the ``actor``'s units, a person (by CURP) who
+    belongs to a unit outside them, an e-mail already used by someone else.
+    ``actor=None`` (the command) acts on every unit. A fixed number of queries."""
     rows = list(rows)
     paths = access.ALL if actor is None else access.units_of(actor)
     units = dict(
@@ -80,6 +89,7 @@ def roster_check(*, rows: Iterable[RosterRow], actor=None) -> list[RosterRow]:
             "curp", "unit__path"
         )
     )
+    occupations = _occupations(rows)
     email_owners: dict[str, set] = {}
     for email, curp in User.objects.filter(
         email__in={r.email for r in rows if r.email}
@@ -96,6 +106,11 @@ def roster_check(*, rows: Iterable[RosterRow], actor=None) -> list[RosterRow]:
             more.append(
                 _("La unidad «%(code)s» no está entre tus unidades.")
                 % {"code": row.unit_code}
+            )
+        if row.occupation_code and row.occupation_code not in occupations:
+            more.append(
+                _("La ocupación «%(code)s» no está en el catálogo.")
+                % {"code": row.occupation_code}
             )
         current = existing.get(row.curp)
         if current is not None and not access.unit_path_in_scope(paths, current):
@@ -216,6 +231,7 @@ def roster_import(
         )
     )
     positions = _positions({r.position for r in rows if r.position})
+    occupations = _occupations(rows)
     profiles = {
         p.curp: p
         for p in StaffProfile.objects.select_related("user").filter(
@@ -240,6 +256,8 @@ def roster_import(
             "position_id": positions.get(row.position) if row.position else None,
             "hired_on": row.hired_on,
         }
+        if row.occupation_code:  # an empty cell leaves the occupation as it is
+            values["occupation_id"] = occupations[row.occupation_code]
         profile = profiles.get(row.curp)
         if profile is None:
             user = accounts[row.curp]

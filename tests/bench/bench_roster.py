@@ -42,6 +42,8 @@ sys.path.insert(0, str(ROOT))
 
 TARGET_SECONDS = 30.0
 UNITS = ("SUC-CENTRO", "SUC-NORTE", "REG-CENTRO")
+# Codes of the shipped catalogue; every 10th person leaves the cell empty.
+OCCUPATIONS = ("07", "08")
 POSITIONS = ("Cajera", "Cajero", "Ejecutivo de atención", "Recepción", "Supervisora")
 STATES = ("AS", "BC", "CH", "DF", "GT", "JC", "MC", "NL", "PL", "QT", "SP", "YN")
 CONSONANTS = "BCDFGHJKLMNPQRSTVWXZ"
@@ -81,7 +83,7 @@ def roster_csv(people: list[str], *, changed_every: int = 0) -> bytes:
     out = io.StringIO()
     out.write(
         "CURP,Nombre,Primer apellido,Segundo apellido,Correo,Puesto,Unidad,"
-        "Fecha de ingreso\n"
+        "Fecha de ingreso,Ocupación\n"
     )
     for i, value in enumerate(people):
         changed = bool(changed_every) and i % changed_every == 0
@@ -92,7 +94,8 @@ def roster_csv(people: list[str], *, changed_every: int = 0) -> bytes:
         out.write(
             f"{value},{FIRST[i % len(FIRST)]},{LAST[i % len(LAST)]},"
             f"{LAST[(i * 3) % len(LAST)]},{email},{position},"
-            f"{UNITS[i % len(UNITS)]},2020-{1 + i % 12:02d}-{1 + i % 28:02d}\n"
+            f"{UNITS[i % len(UNITS)]},2020-{1 + i % 12:02d}-{1 + i % 28:02d},"
+            f"{OCCUPATIONS[i % len(OCCUPATIONS)] if i % 10 else ''}\n"
         )
     return out.getvalue().encode()
 
@@ -102,7 +105,10 @@ def setup_database() -> None:
     from django.core.management import call_command
     from django.db import connection
 
+    from compliance.catalogues import load_catalogues
+    from compliance.models import ThematicArea
     from portal.demo import demo_units_create, demo_users_create
+    from rollout.models import Occupation
 
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:  # a throwaway database
@@ -110,6 +116,8 @@ def setup_database() -> None:
     call_command("migrate", verbosity=0, interactive=False)
     call_command("flush", verbosity=0, interactive=False)
     call_command("load_initial_data", verbosity=0)
+    # The flush emptied the catalogues that a data migration ships.
+    load_catalogues(ThematicArea, Occupation)
     demo_users_create()
     demo_units_create()
 
@@ -228,6 +236,12 @@ def main() -> int:
         enrolled = Enrolment.objects.filter(user__staff__curp__in=people).count()
         if created != args.rows or enrolled != args.rows:
             print(f"WRONG: {created} profiles, {enrolled} enrolments")
+            failed = True
+        with_occupation = StaffProfile.objects.filter(
+            curp__in=people, occupation__isnull=False
+        ).count()
+        if with_occupation != args.rows - len(people[::10]):
+            print(f"WRONG: {with_occupation} people with an occupation")
             failed = True
         assert f'data-count="created">{args.rows}<' in text
 

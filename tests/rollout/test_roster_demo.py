@@ -31,3 +31,9 @@ def test_rh_imports_the_sample_roster(client, initial_data):
         )
     )
     assert units == {"SUC-CENTRO", "SUC-NORTE"}
+    occupations = set(
+        StaffProfile.objects.filter(user__email__endswith="@example.com").values_list(
+            "occupation__code", flat=True
+        )
+    )
+    assert occupations == {"07"}, "the sample's codes are in the shipped catalogue"

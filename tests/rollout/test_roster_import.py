@@ -7,14 +7,16 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from stdnum.mx import curp
 
 from accounts import roles
 from portal.demo_dc3 import DEMO_STAFF
 from rollout import access, services
-from rollout.models import OrgUnit, StaffProfile, UnitScope
+from rollout.models import Occupation, OrgUnit, StaffProfile, UnitScope
 from rollout.roster import parse_roster
 from tests.factories import HRFactory, LearnerFactory, TrainerFactory, UserFactory
 
@@ -277,3 +279,95 @@ def test_admin_creates_a_unit_under_a_parent(client, tree):
     assert created.get_parent() == tree["b"]
     edit = f"/admin/snippets/rollout/orgunit/edit/{created.pk}/"
     assert client.get(edit).status_code == 200
+
+
+OCC_HEADER = f"{HEADER},ocupación"
+
+
+def occ_rows(*lines):
+    parsed = parse_roster("p.csv", ("\n".join((OCC_HEADER, *lines)) + "\n").encode())
+    assert not parsed.file_errors
+    return parsed.rows
+
+
+def occupation_of(curp_value):
+    return StaffProfile.objects.get(curp=curp_value).occupation
+
+
+def test_occupation_is_set_on_create_and_update_and_kept_when_empty(tree):
+    services.roster_import(
+        rows=occ_rows(
+            f"{ANA},Ana,Gómez,,ana@example.com,,SUC-A,,07",
+            f"{JUAN},Juan,Pérez,,juan@example.com,,SUC-B,,",
+        )
+    )
+    assert occupation_of(ANA) == Occupation.objects.get(code="07")
+    assert occupation_of(JUAN) is None
+
+    report = services.roster_import(
+        rows=occ_rows(
+            f"{ANA},Ana,Gómez,,ana@example.com,,SUC-A,,",
+            f"{JUAN},Juan,Pérez,,juan@example.com,,SUC-B,,08",
+        )
+    )
+    assert (report.updated, report.unchanged) == (1, 1)
+    assert occupation_of(ANA).code == "07", "an empty cell leaves it unchanged"
+    assert occupation_of(JUAN).code == "08"
+
+    # A file without the column leaves it unchanged too.
+    services.roster_import(rows=rows(f"{ANA},Ana,Gómez,,ana@example.com,,SUC-A,"))
+    assert occupation_of(ANA).code == "07"
+
+
+def test_unknown_occupation_is_a_row_error_and_saves_nothing(tree):
+    bad = occ_rows(
+        f"{ANA},Ana,Gómez,,ana@example.com,,SUC-A,,07",
+        f"{JUAN},Juan,Pérez,,juan@example.com,,SUC-B,,99-X",
+    )
+    checked = services.roster_check(rows=bad)
+    assert checked[0].errors == ()
+    assert checked[1].errors == ("La ocupación «99-X» no está en el catálogo.",)
+    with pytest.raises(services.RosterInvalid):
+        services.roster_import(rows=bad)
+    assert not roster_profiles().exists()
+
+
+def test_occupation_check_queries_do_not_grow_with_rows(tree):
+    def lines(count):
+        people = [
+            valid_curp(f"GOMA8501{day:02d}MDFRRN0") for day in range(1, count + 1)
+        ]
+        return occ_rows(
+            *(
+                f"{p},Ana,Gómez,,a{i}@example.com,,SUC-A,,{('07', 'ZZ')[i % 2]}"
+                for i, p in enumerate(people)
+            )
+        )
+
+    counts = []
+    for count in (2, 20):
+        with CaptureQueriesContext(connection) as queries:
+            checked = services.roster_check(rows=lines(count))
+        counts.append(len(queries))
+        assert sum(1 for row in checked if row.errors) == count // 2
+    assert counts[0] == counts[1]
+
+
+def test_preview_shows_the_unknown_occupation(client, tree):
+    client.force_login(scoped(HRFactory(), tree["a"]))
+    response = upload(
+        client, f"{OCC_HEADER}\n{ANA},Ana,Gómez,,ana@example.com,,SUC-A,,NOPE\n"
+    )
+    content = response.content.decode()
+    assert "La ocupación «NOPE» no está en el catálogo." in content
+    assert "Guardar el personal" not in content
+
+
+def test_command_sets_the_occupation(tree, tmp_path):
+    path = tmp_path / "personal.csv"
+    path.write_text(f"{OCC_HEADER}\n{ANA},Ana,Gómez,,ana@example.com,,SUC-A,,07\n")
+    call_command("import_roster", str(path), "--commit", stdout=StringIO())
+    assert occupation_of(ANA).code == "07"
+    path.write_text(f"{OCC_HEADER}\n{ANA},Ana,Gómez,,ana@example.com,,SUC-A,,X1\n")
+    with pytest.raises(CommandError):
+        call_command("import_roster", str(path), stdout=StringIO(), stderr=StringIO())

@@ -162,3 +162,35 @@ def test_row_limit():
     lines = [HEADER] + [f"{ANA},A,B,,a{i}@e.mx,,U,"[:60] for i in range(MAX_ROWS + 1)]
     parsed = parse_roster("p.csv", csv_bytes(*lines))
     assert parsed.file_errors and f"{MAX_ROWS:,}" in parsed.file_errors[0]
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["ocupación", "Ocupacion", "OCUPACIÓN ESPECÍFICA", "clave de ocupación"],
+)
+def test_the_optional_occupation_column(header):
+    data = csv_bytes(
+        f"{HEADER},{header}",
+        f"{ANA},Ana,Gómez,,ana@example.com,,SUC-A,, 07 ",
+        f"{JUAN},Juan,Pérez,,juan@example.com,,SUC-B,,",
+    )
+    parsed = parse_roster("p.csv", data)
+    assert parsed.ok
+    assert [row.occupation_code for row in parsed.rows] == ["07", ""]
+    assert "occupation_code" in parsed.columns
+
+
+def test_without_the_occupation_column_rows_have_no_code():
+    parsed = parse_roster("p.csv", csv_bytes(HEADER, f"{ANA},Ana,Gómez,,,,SUC-A,"))
+    assert parsed.ok and parsed.rows[0].occupation_code == ""
+
+
+def test_xlsx_occupation_column():
+    data = xlsx_bytes(
+        [
+            ["CURP", "Nombre", "Primer apellido", "Correo", "Unidad", "Ocupación"],
+            [ANA, "Ana", "Gómez", "ana@example.com", "SUC-A", "07"],
+        ]
+    )
+    parsed = parse_roster("p.xlsx", data)
+    assert parsed.ok and parsed.rows[0].occupation_code == "07"
