@@ -58,7 +58,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
-from importlib import resources
 from numbers import Rational
 from typing import Literal
 
@@ -72,6 +71,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from standards.formatting import SPANISH_MONTHS, whole_percent
+from standards.pdf_fonts import VeraFonts, wrap
 
 __all__ = [
     "CertificateDocument",
@@ -344,28 +344,11 @@ class NameFit:
 
 FONT_REGULAR = "AtiendeVera"
 FONT_BOLD = "AtiendeVera-Bold"
-_FONT_FILES = {FONT_REGULAR: "Vera.ttf", FONT_BOLD: "VeraBd.ttf"}
-
-_FONTS: dict[str, TTFont] = {}
-_FONTS_LOCK = threading.Lock()
+_VERA = VeraFonts(FONT_REGULAR, FONT_BOLD)
 
 
 def _fonts() -> dict[str, TTFont]:
-    """Register the Vera fonts that ship with reportlab once per process (parsing a
-    TTF costs ~ms). The files are taken from the reportlab package itself, not by
-    name from reportlab's search path, which looks in system font folders first."""
-    if not _FONTS:
-        with _FONTS_LOCK:
-            if not _FONTS:
-                fonts = {}
-                folder = resources.files("reportlab") / "fonts"
-                for name, filename in _FONT_FILES.items():
-                    with resources.as_file(folder / filename) as path:
-                        # asciiReadable given: subsets must not depend on settings.
-                        fonts[name] = TTFont(name, str(path), asciiReadable=1)
-                    pdfmetrics.registerFont(fonts[name])
-                _FONTS.update(fonts)  # one step: never seen half-filled
-    return _FONTS
+    return _VERA.load()
 
 
 def _width(text: str, font: str, size: float) -> float:
@@ -525,18 +508,7 @@ def _fit_line(
 
 
 def _wrap(text: str, font: str, size: float, max_width: float) -> list[str]:
-    lines: list[str] = []
-    current = ""
-    for word in text.split(" "):
-        candidate = f"{current} {word}" if current else word
-        if current and _width(candidate, font, size) > max_width:
-            lines.append(current)
-            current = word
-        else:
-            current = candidate
-    if current:
-        lines.append(current)
-    return lines
+    return wrap(text, lambda line: _width(line, font, size), max_width)
 
 
 # ------------------------------------------------------------------- layout

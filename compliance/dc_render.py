@@ -27,7 +27,6 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from importlib import resources
 
 from reportlab.lib.colors import Color, HexColor
 from reportlab.pdfbase import pdfmetrics
@@ -35,6 +34,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from certificates.pdf import QRBox, RuleLine, TextRun, qr_rectangles
+from standards.pdf_fonts import VeraFonts
+from standards.pdf_fonts import wrap as wrap_by_width
 
 __all__ = [
     "FONT_BOLD",
@@ -55,9 +56,7 @@ __all__ = [
 
 FONT_REGULAR = "AtiendeDC-Vera"
 FONT_BOLD = "AtiendeDC-Vera-Bold"
-_FONT_FILES = {FONT_REGULAR: "Vera.ttf", FONT_BOLD: "VeraBd.ttf"}
-_FONTS: dict[str, TTFont] = {}
-_FONTS_LOCK = threading.Lock()
+_VERA = VeraFonts(FONT_REGULAR, FONT_BOLD)
 
 INK = "#1E1E1E"
 GREY = "#5A5A5A"
@@ -116,17 +115,7 @@ class TextFit:
 
 
 def _fonts() -> dict[str, TTFont]:
-    if not _FONTS:
-        with _FONTS_LOCK:
-            if not _FONTS:
-                fonts = {}
-                folder = resources.files("reportlab") / "fonts"
-                for name, filename in _FONT_FILES.items():
-                    with resources.as_file(folder / filename) as path:
-                        fonts[name] = TTFont(name, str(path), asciiReadable=1)
-                    pdfmetrics.registerFont(fonts[name])
-                _FONTS.update(fonts)
-    return _FONTS
+    return _VERA.load()
 
 
 @functools.lru_cache(maxsize=8192)
@@ -175,18 +164,7 @@ _STEP = 0.5
 
 def wrap(text: str, font: str, size: float, max_width: float) -> list[str]:
     """Greedy word wrap; a single word wider than max_width keeps its own line."""
-    lines: list[str] = []
-    current = ""
-    for word in text.split(" "):
-        candidate = f"{current} {word}" if current else word
-        if current and text_width(candidate, font, size) > max_width:
-            lines.append(current)
-            current = word
-        else:
-            current = candidate
-    if current:
-        lines.append(current)
-    return lines
+    return wrap_by_width(text, lambda line: text_width(line, font, size), max_width)
 
 
 def _sizes(high: float, low: float) -> list[float]:

@@ -24,14 +24,12 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from fractions import Fraction
-from importlib import resources
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     KeepTogether,
@@ -43,6 +41,7 @@ from reportlab.platypus import (
 )
 
 from standards.formatting import SPANISH_MONTHS, whole_percent
+from standards.pdf_fonts import VeraFonts
 
 __all__ = [
     "EvidenceLine",
@@ -247,24 +246,12 @@ DEFAULT_LABELS = Labels()
 
 FONT_REGULAR = "PortfolioVera"
 FONT_BOLD = "PortfolioVera-Bold"
-_FONT_FILES = {FONT_REGULAR: "Vera.ttf", FONT_BOLD: "VeraBd.ttf"}
-_FONTS: dict[str, TTFont] = {}
+_VERA = VeraFonts(FONT_REGULAR, FONT_BOLD)
 _LOCK = threading.Lock()  # reportlab keeps per-document state on font objects
 
 
 def _fonts() -> dict[str, TTFont]:
-    """The Vera fonts from the reportlab package itself, registered once."""
-    if not _FONTS:
-        with _LOCK:
-            if not _FONTS:
-                fonts = {}
-                folder = resources.files("reportlab") / "fonts"
-                for name, filename in _FONT_FILES.items():
-                    with resources.as_file(folder / filename) as path:
-                        fonts[name] = TTFont(name, str(path), asciiReadable=1)
-                    pdfmetrics.registerFont(fonts[name])
-                _FONTS.update(fonts)
-    return _FONTS
+    return _VERA.load()
 
 
 # ---------------------------------------------------------------- formatting
