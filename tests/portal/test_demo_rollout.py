@@ -4,13 +4,15 @@ HR, the lead trainer and `multiplicador`."""
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.management import call_command
 from django.utils import timezone
 
+from compliance.models import CourseDc3, ThematicArea
 from portal.demo_rollout import FIRST_WAVE, SECOND_WAVE, demo_rollout_create
 from rollout import qualification
 from rollout.cascade_selectors import cascade_for
 from rollout.dashboard_selectors import Scope, funnel, units_behind_target
-from rollout.models import Attendance, Cohort, StaffProfile
+from rollout.models import Attendance, Cohort, Occupation, StaffProfile
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +82,18 @@ def test_running_it_again_creates_nothing(rollout):
     staff, cohorts = StaffProfile.objects.count(), Cohort.objects.count()
     assert demo_rollout_create() == []
     assert (StaffProfile.objects.count(), Cohort.objects.count()) == (staff, cohorts)
+
+
+def test_load_initial_data_brings_back_the_catalogues_after_a_flush(initial_data):
+    """Live-server tests flush the database, migrations' data included: the
+    command reloads the shipped occupations and áreas temáticas (the sample
+    roster names occupation 07)."""
+    StaffProfile.objects.update(occupation=None)
+    Occupation.objects.all().delete()
+    ThematicArea.objects.exclude(
+        pk__in=CourseDc3.objects.values("thematic_area")
+    ).delete()
+    assert not ThematicArea.objects.filter(code="1000").exists()
+    call_command("load_initial_data", verbosity=0)
+    assert Occupation.objects.filter(code="07").exists()
+    assert ThematicArea.objects.filter(code="1000").exists()

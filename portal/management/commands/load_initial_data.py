@@ -4,8 +4,11 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.role_permissions import sync_roles
 from assessments.question_services import QuestionDataError
+from compliance.catalogues import load_catalogues
+from compliance.models import ThematicArea
 from courses import content_loader
 from evaluation.content_loader import EvaluationDataError
+from rollout.models import Occupation
 
 from ... import content
 from ...demo import demo_evaluations_create, demo_units_create, demo_users_create
@@ -44,6 +47,9 @@ class Command(BaseCommand):
         )
         home = content_loader.home_page()
         sync_roles(apps)
+        # Also loaded by a migration; again here, as the roles are, so a
+        # flushed database (live-server tests) gets the catalogues back.
+        load_catalogues(ThematicArea, Occupation)
         try:
             report = content.course_load(home=home)
         except content_loader.ContentError as error:
