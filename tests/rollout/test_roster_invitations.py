@@ -289,6 +289,7 @@ def test_a_large_preview_lists_errors_and_only_a_page_of_valid_rows(client, tree
     # The 2 repeated CURPs in full, and one page of the 113 valid rows.
     assert len(lines) == 2 + per_page
     assert "Guardar el personal" not in response.text
+    assert 'href="?page=2"' in response.text  # the link to the next page
     last = client.get(reverse("rollout:roster_preview"), {"page": 3})
     assert len(re.findall(r'data-line="(\d+)"', last.text)) == 2 + 113 - 2 * per_page
 
