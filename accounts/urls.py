@@ -28,7 +28,7 @@ urlpatterns = [
     path(
         "password/reset/enviado/",
         auth_views.PasswordResetDoneView.as_view(
-            template_name="accounts/password_reset_done.html"
+            template_name="accounts/check_email.html", extra_context={"about": "reset"}
         ),
         name="password_reset_done",
     ),

@@ -91,7 +91,7 @@ def signup(request):
 def signup_sent(request):
     if not settings.ATIENDE_ALLOW_SIGNUP:
         raise Http404
-    return render(request, "accounts/signup_sent.html")
+    return render(request, "accounts/check_email.html", {"about": "signup"})
 
 
 def permission_denied(request, exception=None):

@@ -259,9 +259,10 @@ RATELIMIT_USE_CACHE = "ratelimit"
 RATELIMIT_IP_META_KEY = "accounts.client_ip.client_ip"
 # Public certificate verification.
 ATIENDE_VERIFICATION_RATE_LIMIT = "30/m"
-# Sign-up and password-reset requests from one client address.
-ATIENDE_SIGNUP_RATE_LIMIT = "10/h"
-ATIENDE_PASSWORD_RESET_RATE_LIMIT = "10/h"
+# Sign-up and password-reset requests from one client address (valid forms
+# only: a typo costs nothing; an office behind one address needs room).
+ATIENDE_SIGNUP_RATE_LIMIT = "20/h"
+ATIENDE_PASSWORD_RESET_RATE_LIMIT = "20/h"
 # E-mails the sign-up and password-reset forms send to one address, from any
 # client: nobody can flood someone else's mailbox through them.
 ATIENDE_EMAIL_PER_ADDRESS_RATE_LIMIT = "3/h"
