@@ -17,7 +17,7 @@ from datetime import datetime
 
 from axes.handlers.database import AxesDatabaseHandler
 from axes.handlers.proxy import AxesProxyHandler
-from axes.helpers import get_cool_off, get_lockout_parameters
+from axes.helpers import get_client_username, get_cool_off, get_lockout_parameters
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Max, Sum
@@ -48,6 +48,17 @@ class LockoutHandler(AxesDatabaseHandler):
             count = attempts.aggregate(total=Sum("failures_since_start"))["total"]
             scaled = max(scaled, (count or 0) * limit // _own_limit(parameters))
         return scaled
+
+    def reset_user_attempts(self, request, credentials=None) -> int:
+        """On a successful sign-in (AXES_RESET_ON_SUCCESS), forget that account's
+        failures at this address, and nothing else: clearing everything the
+        address did would let anyone holding one valid account wipe the count
+        of the accounts they are guessing."""
+        count, _ = AccessAttempt.objects.filter(
+            username=get_client_username(request, credentials),
+            ip_address=request.axes_ip_address,
+        ).delete()
+        return count
 
 
 def lockout_response(request, original_response=None, credentials=None):

@@ -122,6 +122,17 @@ def test_a_successful_sign_in_resets_the_count(client, demo_password):
     assert fail(client, "aprendiz", 5)[-1] == 429
 
 
+def test_another_accounts_sign_in_clears_nothing(client, settings, demo_password):
+    """Signing in to one's own account between guesses at another's (same
+    address) neither lifts that lock nor resets the address's count."""
+    settings.ATIENDE_LOGIN_CLIENT_FAILURE_LIMIT = 9
+    fail(client, "aprendiz", 5)
+    assert sign_in(client, "instructor", demo_password).status_code == 302
+    client.logout()
+    assert sign_in(client, "aprendiz", demo_password).status_code == 429
+    assert fail(client, "rh", 3) == [200, 200, 429]  # 5 + 1 + 3 reach 9
+
+
 def test_the_lock_ends_after_the_cool_off(client, demo_password):
     """After AXES_COOLOFF_TIME (15 minutes) without failures the account signs in
     from the same address again."""
