@@ -56,7 +56,10 @@ ALLOWED_WHILE = {
     VERIFY: _ALWAYS_ALLOWED | {"accounts:two_factor_verify"},
     ENROL: _ALWAYS_ALLOWED | {"accounts:two_factor_enrol"},
 }
-STEP_URL_NAME = {VERIFY: "accounts:two_factor_verify", ENROL: "accounts:two_factor_enrol"}
+STEP_URL_NAME = {
+    VERIFY: "accounts:two_factor_verify",
+    ENROL: "accounts:two_factor_enrol",
+}
 
 
 def required(user) -> bool:
@@ -130,9 +133,7 @@ def session_device_removed(request) -> str:
     session owes now (set up a new one, when required)."""
     request.session.pop(DEVICE_KEY, None)
     request.session.pop(DEVICE_ID_SESSION_KEY, None)
-    return _set_state(
-        request.session, ENROL if required(request.user) else NOT_NEEDED
-    )
+    return _set_state(request.session, ENROL if required(request.user) else NOT_NEEDED)
 
 
 def step_url(state: str, next_url: str | None = None) -> str:

@@ -40,7 +40,5 @@ urlpatterns = [
     path("verificacion/", views_2fa.verify, name="two_factor_verify"),
     path("segundo-factor/", views_2fa.manage, name="two_factor_manage"),
     path("segundo-factor/activar/", views_2fa.enrol, name="two_factor_enrol"),
-    path(
-        "segundo-factor/codigos/", views_2fa.recovery_codes, name="two_factor_codes"
-    ),
+    path("segundo-factor/codigos/", views_2fa.recovery_codes, name="two_factor_codes"),
 ]

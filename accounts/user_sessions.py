@@ -103,7 +103,9 @@ def user_session_end(*, session: UserSession) -> None:
 
 def user_sessions_end_others(*, user, current_key: str | None) -> int:
     """End every session of ``user`` but ``current_key``; how many were listed."""
-    others = list(UserSession.objects.filter(user=user).exclude(session_key=current_key))
+    others = list(
+        UserSession.objects.filter(user=user).exclude(session_key=current_key)
+    )
     for other in others:
         user_session_end(session=other)
     return len(others)
@@ -203,8 +205,8 @@ def active_sessions(*, user, current_key: str | None) -> list[ActiveSession]:
 
 @lru_cache(maxsize=512)
 def describe_user_agent(user_agent: str) -> str:
-    """"Chrome 120 · Windows 10", "Mobile Safari 17 · iOS 17.0 · iPhone": the
-    parts ua-parser recognises (an empty string when it knows none)."""
+    """E.g. "Chrome 120 · Windows 10", "Mobile Safari 17 · iOS 17.0 · iPhone" (the
+    parts ua-parser recognises; an empty string when it knows none)."""
     if not user_agent:
         return ""
     result = parse_user_agent(user_agent)

@@ -1,6 +1,6 @@
-""""Mis sesiones": a person's signed-in sessions, ending any other one or all of
-them; the password change, which ends the others; the attempt page's keep-alive
-ping. Thin: the rules are in ``user_sessions``."""
+"""The "Mis sesiones" page (a person's signed-in sessions; ending any other one
+or all of them), the password change, which ends the others, and the attempt
+page's keep-alive ping. Thin: the rules are in ``user_sessions``."""
 
 from __future__ import annotations
 

@@ -146,10 +146,9 @@ SESSION_COOKIE_AGE = ATIENDE_SESSION_IDLE_MINUTES * 60
 # Staff share workstations: by default the session also ends when the browser
 # closes (a session cookie). ATIENDE_SHARED_WORKSTATIONS=false keeps it until the
 # idle limit, for sites where each person has their own device.
-SESSION_EXPIRE_AT_BROWSER_CLOSE = (
-    os.environ.get("ATIENDE_SHARED_WORKSTATIONS", "true").strip().lower()
-    not in {"0", "false", "no", "off"}
-)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = os.environ.get(
+    "ATIENDE_SHARED_WORKSTATIONS", "true"
+).strip().lower() not in {"0", "false", "no", "off"}
 # Two-factor sign-in (django-otp, TOTP plus recovery codes): required for every
 # staff role and superusers (accounts.two_factor.required), optional for learners.
 # Production keeps it on; only dev may turn it off (ATIENDE_REQUIRE_STAFF_2FA).
