@@ -136,9 +136,15 @@ def session_device_removed(request) -> str:
     return _set_state(request.session, ENROL if required(request.user) else NOT_NEEDED)
 
 
+def with_next(url: str, next_url: str | None) -> str:
+    """``url`` that goes on to ``next_url`` once done (home: nothing to add)."""
+    if not next_url or next_url == "/":
+        return url
+    return f"{url}?{urlencode({'next': next_url})}"
+
+
 def step_url(state: str, next_url: str | None = None) -> str:
-    url = reverse(STEP_URL_NAME[state])
-    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+    return with_next(reverse(STEP_URL_NAME[state]), next_url)
 
 
 class TwoFactorMiddleware:

@@ -35,15 +35,11 @@ def _next_url(request) -> str:
     return "/"
 
 
-def _with_next(url: str, next_url: str) -> str:
-    return url if next_url == "/" else f"{url}?next={quote(next_url)}"
-
-
 def _show_codes(request, codes: list[str], next_url: str):
     """The codes are kept in the session only until the page that shows them
     is opened once."""
     request.session[CODES_KEY] = codes
-    return redirect(_with_next(reverse("accounts:two_factor_codes"), next_url))
+    return redirect(two_factor.with_next(reverse("accounts:two_factor_codes"), next_url))
 
 
 @never_cache
