@@ -119,6 +119,13 @@ def session_state(request) -> str:
     return _set_state(session, state_for(user))
 
 
+def session_reassess(request) -> str:
+    """Decide again what the session owes, as at sign-in (the person's app was
+    set up or removed elsewhere since)."""
+    request.session.pop(DEVICE_KEY, None)
+    return _set_state(request.session, state_for(request.user))
+
+
 def session_verified(request, device) -> None:
     """A code from ``device`` passed: the session is fully signed in. The key
     changes, as at any raise of privilege (no session fixation)."""

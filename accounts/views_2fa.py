@@ -39,7 +39,8 @@ def _show_codes(request, codes: list[str], next_url: str):
     """The codes are kept in the session only until the page that shows them
     is opened once."""
     request.session[CODES_KEY] = codes
-    return redirect(two_factor.with_next(reverse("accounts:two_factor_codes"), next_url))
+    codes_url = reverse("accounts:two_factor_codes")
+    return redirect(two_factor.with_next(codes_url, next_url))
 
 
 @never_cache
@@ -51,7 +52,7 @@ def verify(request):
     state = two_factor.session_state(request)
     if state == two_factor.VERIFY and services.totp_device(request.user) is None:
         # The app was removed (an administrator reset it) since the sign-in.
-        state = two_factor.session_device_removed(request)
+        state = two_factor.session_reassess(request)
     if state != two_factor.VERIFY:
         if state == two_factor.ENROL:
             return redirect(two_factor.step_url(state, next_url))
@@ -97,7 +98,11 @@ def enrol(request):
     user = request.user
     next_url = _next_url(request)
     if services.totp_device(user) is not None:
-        if two_factor.session_state(request) == two_factor.VERIFY:
+        state = two_factor.session_state(request)
+        if state == two_factor.ENROL:
+            # Set up meanwhile in another tab or session: its code is owed now.
+            state = two_factor.session_reassess(request)
+        if state == two_factor.VERIFY:
             return redirect(two_factor.step_url(two_factor.VERIFY, next_url))
         messages.info(request, _("Ya tienes configurada tu aplicación."))
         return redirect("accounts:two_factor_manage")

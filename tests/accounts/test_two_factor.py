@@ -495,3 +495,25 @@ def test_force_login_counts_as_signed_in_completely(client):
     give_app(user)
     client.force_login(user)
     assert client.get(PAGE).status_code == 200
+
+
+def test_an_app_set_up_in_another_session_is_asked_for(client):
+    """A trainer held at set-up who set the app up in another session is asked
+    for its code here (no loop between the set-up and manage pages)."""
+    user = TrainerFactory()
+    sign_in_password(client, user)
+    assert client.get(PAGE)["Location"].startswith(ENROL_URL)
+    device = give_app(user)
+    response = client.get(ENROL_URL)
+    assert response["Location"] == VERIFY_URL
+    client.post(VERIFY_URL, {"code": fresh_code(device)})
+    assert client.get(PAGE).status_code == 200
+
+
+def test_an_app_reset_while_at_the_code_step_leads_to_set_up(client):
+    user = TrainerFactory()
+    give_app(user)
+    sign_in_password(client, user)
+    TOTPDevice.objects.filter(user=user).delete()
+    response = client.get(VERIFY_URL)
+    assert response["Location"] == ENROL_URL
