@@ -3,14 +3,9 @@ limit (ATIENDE_SESSION_IDLE_MINUTES), browser-close sessions for shared
 workstations (ATIENDE_SHARED_WORKSTATIONS) and the staff's second factor, which
 only dev may turn off."""
 
-import json
-import subprocess
-import sys
-import textwrap
-
 import pytest
 
-from tests.config.test_settings import BASE_DIR, PRODUCTION_ENV, _clean_env
+from tests.config.test_settings import PRODUCTION_ENV, _load, _run
 
 NAMES = [
     "ATIENDE_SESSION_IDLE_MINUTES",
@@ -18,36 +13,14 @@ NAMES = [
     "SESSION_EXPIRE_AT_BROWSER_CLOSE",
     "ATIENDE_REQUIRE_STAFF_2FA",
 ]
-PROBE = textwrap.dedent(
-    f"""
-    import json
-    import django
-    from django.conf import settings
-    django.setup()
-    print(json.dumps({{name: getattr(settings, name) for name in {NAMES!r}}}))
-    """
-)
 
 
-def _run(module: str, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-c", PROBE],
-        cwd=BASE_DIR,
-        env=_clean_env(DJANGO_SETTINGS_MODULE=module, **env),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-def _load(module: str, **env: str) -> dict:
-    result = _run(module, **env)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
+def _read(module: str, **env: str) -> dict:
+    return {name: _load(module, **env)[name] for name in NAMES}
 
 
 def test_production_defaults_suit_shared_workstations():
-    loaded = _load("config.settings.production", **PRODUCTION_ENV)
+    loaded = _read("config.settings.production", **PRODUCTION_ENV)
     assert loaded == {
         "ATIENDE_SESSION_IDLE_MINUTES": 30,
         "SESSION_COOKIE_AGE": 1800,
@@ -57,7 +30,7 @@ def test_production_defaults_suit_shared_workstations():
 
 
 def test_the_environment_sets_the_idle_limit_and_browser_close_but_not_2fa():
-    loaded = _load(
+    loaded = _read(
         "config.settings.production",
         **PRODUCTION_ENV,
         ATIENDE_SESSION_IDLE_MINUTES="15",
@@ -70,8 +43,8 @@ def test_the_environment_sets_the_idle_limit_and_browser_close_but_not_2fa():
 
 
 def test_dev_may_turn_the_staff_second_factor_off():
-    assert _load("config.settings.dev")["ATIENDE_REQUIRE_STAFF_2FA"] is True
-    off = _load("config.settings.dev", ATIENDE_REQUIRE_STAFF_2FA="false")
+    assert _read("config.settings.dev")["ATIENDE_REQUIRE_STAFF_2FA"] is True
+    off = _read("config.settings.dev", ATIENDE_REQUIRE_STAFF_2FA="false")
     assert off["ATIENDE_REQUIRE_STAFF_2FA"] is False
 
 
