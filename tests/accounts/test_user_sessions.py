@@ -339,3 +339,21 @@ def test_odd_user_agents_and_addresses_are_recorded_safely():
     assert row.user_agent == "xy" + "z" * 298
     assert row.ip_address is None
     assert client.get(SESSIONS_URL).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "engine",
+    ["django.contrib.sessions.backends.cache", "django.contrib.sessions.backends.db"],
+)
+def test_the_list_and_ending_work_with_cache_sessions(settings, engine):
+    """With sessions in the cache (Redis when REDIS_URL is set) the list and
+    ending a session work the same."""
+    settings.SESSION_ENGINE = engine
+    user = LearnerFactory()
+    desk, phone = signed_in(user), signed_in(user, user_agent=IPHONE)
+    listed = desk.get(SESSIONS_URL).context["sessions"]
+    assert [s.current for s in listed] == [True, False]
+    desk.post(reverse("accounts:session_end", args=[listed[1].pk]))
+    assert not is_signed_in(phone)
+    assert is_signed_in(desk)
+    assert Session.objects.exists() is (engine.endswith(".db"))

@@ -8,7 +8,8 @@
   const element = document.querySelector("[data-session-keepalive]");
   if (!element) return;
   const url = element.dataset.sessionKeepalive;
-  const every = Number(element.dataset.sessionKeepaliveSeconds) * 1000;
+  // (setInterval takes at most 2^31 - 1 ms; beyond, it would fire at once.)
+  const every = Math.min(Number(element.dataset.sessionKeepaliveSeconds) * 1000, 2 ** 31 - 1);
   if (!url || !(every > 0)) return;
   const remaining = Number(element.dataset.remainingSeconds);
   const stopAt = remaining >= 0 ? Date.now() + remaining * 1000 : Infinity;
