@@ -420,29 +420,29 @@ def test_new_recovery_codes_need_a_code_and_replace_the_old(client):
     assert len(new) == 10 and not new & set(old)
 
 
-def test_learner_turns_it_off_with_a_code(client):
-    user = LearnerFactory()
+@pytest.mark.parametrize(
+    ("make", "then"),
+    [(LearnerFactory, MANAGE_URL), (TrainerFactory, ENROL_URL)],
+    ids=["learner-turns-it-off", "staff-replace-their-phone"],
+)
+def test_removing_the_app_takes_a_code(client, make, then):
+    """A learner turns the second factor off; staff, who must use one, replace
+    their phone: they set up the new one at once, before anything else."""
+    user = make()
     give_app(user)
     codes = two_factor_services.recovery_codes_generate(user=user)
     sign_in(client, user)
     response = client.post(MANAGE_URL, {"action": "remove", "code": codes[0]})
-    assert response["Location"] == MANAGE_URL
+    assert response["Location"] == then
     assert not TOTPDevice.objects.filter(user=user).exists()
     assert not StaticDevice.objects.filter(user=user).exists()
+    if then == ENROL_URL:
+        assert client.get(PAGE)["Location"].startswith(ENROL_URL)
+        return
     assert client.get(PAGE).status_code == 200
     other = Client()
     sign_in_password(other, user)
     assert other.get(PAGE).status_code == 200  # no code asked any more
-
-
-def test_staff_replacing_their_phone_must_set_up_the_new_one(client):
-    user = TrainerFactory()
-    give_app(user)
-    codes = two_factor_services.recovery_codes_generate(user=user)
-    sign_in(client, user)
-    response = client.post(MANAGE_URL, {"action": "remove", "code": codes[1]})
-    assert response["Location"] == ENROL_URL
-    assert client.get(PAGE)["Location"].startswith(ENROL_URL)
 
 
 @pytest.mark.parametrize("action", ["remove", "codes", "otra", ""])
