@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 
+from accounts.audit import AuditedRecords
+
 
 def private_storage():
     """DC-3 PDFs concern a person: stored where no URL reaches them."""
@@ -143,6 +145,8 @@ class Dc3(models.Model):
     )
     pdf_sha256 = models.CharField(_("SHA-256 del PDF"), max_length=64, blank=True)
     render_error = models.TextField(blank=True)
+    # Issue and replacement; the PDF is the rendering task's (see Certificate).
+    history = AuditedRecords(excluded_fields=["pdf", "pdf_sha256", "render_error"])
 
     class Meta:
         ordering = ["-issued_at", "-pk"]

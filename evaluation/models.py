@@ -19,6 +19,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 from wagtail.search import index
 
+from accounts.audit import AuditedRecords
 from assessments.fields import FractionField
 
 # --- instruments --------------------------------------------------------------
@@ -77,6 +78,11 @@ class Instrument(index.Indexed, ClusterableModel):
     # Set by the content loader: a hash of the data it wrote, so a later load can
     # tell that a person edited the instrument since, and leave it alone.
     loaded_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    # Edits of the instrument and (InstrumentItem.history) of its items. Like
+    # question versions, InstrumentVersion rows are frozen copies made when an
+    # observation starts, never edited: their created_at and the observation
+    # that froze them are their record.
+    history = AuditedRecords(excluded_fields=["loaded_fingerprint"])
 
     panels = [
         FieldPanel("code"),
@@ -139,6 +145,9 @@ class InstrumentItem(Orderable):
     critical = models.BooleanField(
         _("crítico"), default=False, help_text=_("Sin cumplirlo no hay competencia.")
     )
+    # The admin's inline editor saves every item of the instrument on each save:
+    # only the items that changed get a history row.
+    history = AuditedRecords(skip_unchanged=True)
 
     panels = [
         FieldPanel("criterion"),
@@ -257,6 +266,8 @@ class LeadEvaluator(models.Model):
     )
     designated_at = models.DateTimeField(_("designado"), auto_now_add=True)
     note = models.TextField(_("motivo"), blank=True)
+    # A role assignment (who may evaluate without a certificate).
+    history = AuditedRecords()
 
     class Meta:
         constraints = [
@@ -400,6 +411,7 @@ class Observation(models.Model):
     candidate_signed_name = models.CharField(max_length=200, blank=True)
     candidate_signed_at = models.DateTimeField(null=True, blank=True)
     candidate_signed_ip = models.GenericIPAddressField(null=True, blank=True)
+    history = AuditedRecords()
 
     class Meta:
         ordering = ["plan", "started_at"]
@@ -428,6 +440,8 @@ class ObservationAnswer(models.Model):
     reason = models.TextField(blank=True)
     note = models.TextField(blank=True)
     saved_at = models.DateTimeField()
+    # Each item's outcome as it changed while the record was open.
+    history = AuditedRecords()
 
     class Meta:
         ordering = ["observation", "pk"]
@@ -481,6 +495,7 @@ class EvidenceFile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    history = AuditedRecords()
 
     class Meta:
         ordering = ["observation", "uploaded_at"]
@@ -552,6 +567,9 @@ class Judgement(models.Model):
         related_name="judgements",
         verbose_name=_("cuestionario"),
     )
+    # Its verdicts per element (ElementVerdict) are written with it, in the same
+    # transaction, and never changed: the judgement's own history row dates them.
+    history = AuditedRecords()
 
     class Meta:
         ordering = ["-decided_at"]
