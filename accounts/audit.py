@@ -28,7 +28,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import wraps
 
 from django.db import models
 from django.db.models import Q
@@ -46,18 +47,40 @@ _reason: ContextVar[str] = ContextVar("atiende_audit_reason", default="")
 
 
 @contextmanager
-def acting_as(user, reason: str = ""):
+def acting_as(user):
     """Record ``user`` (None: the system) as the author of the changes made in
-    the block, and ``reason`` as their change reason. Services that are told who
-    acts (``by=``) wrap their writes in it, so that a command or a task records
-    the same author a request would."""
-    actor_token = _actor.set(user)
-    reason_token = _reason.set(reason)
+    the block. Services that are told who acts (``by=``) run in it
+    (``authored``), so that a command or a task records the same author a
+    request would."""
+    token = _actor.set(user)
     try:
         yield
     finally:
-        _actor.reset(actor_token)
-        _reason.reset(reason_token)
+        _actor.reset(token)
+
+
+@contextmanager
+def because(reason: str):
+    """Record ``reason`` as the change reason of the changes made in the block
+    (their author stays whoever acts)."""
+    token = _reason.set(reason)
+    try:
+        yield
+    finally:
+        _reason.reset(token)
+
+
+def authored(service):
+    """A service whose ``by=`` keyword names who acts (None: the system):
+    the changes it makes are recorded as theirs, whoever runs it (a request, a
+    command, a task)."""
+
+    @wraps(service)
+    def wrapper(*args, **kwargs):
+        with acting_as(kwargs.get("by")):
+            return service(*args, **kwargs)
+
+    return wrapper
 
 
 def _history_user(instance=None, request=None, **kwargs):
@@ -135,9 +158,9 @@ class AuditedRecords(HistoricalRecords):
             self._remember(type(instance), instance)
 
     def get_change_reason_for_object(self, instance, history_type, using):
-        return super().get_change_reason_for_object(
-            instance, history_type, using
-        ) or (_reason.get() or None)
+        return super().get_change_reason_for_object(instance, history_type, using) or (
+            _reason.get() or None
+        )
 
     def m2m_changed(self, instance, action, attr, pk_set, reverse, **kwargs):
         """A change of the relation from the other side (``group.user_set``)
@@ -170,7 +193,6 @@ class AuditedRecords(HistoricalRecords):
             super().m2m_changed(tracked, "post_add", attr, None, False)
 
 
-
 def record_bulk(model, objects: Iterable, *, update: bool = False) -> None:
     """History rows for objects written in bulk (no signals), authored by the
     current actor, with their many-to-many values as they are now."""
@@ -199,7 +221,8 @@ def record_bulk(model, objects: Iterable, *, update: bool = False) -> None:
         own = m2m_field.m2m_field_name()
         m2m_history = HistoricalRecords.m2m_models[m2m_field]
         current: dict[int, list] = {}
-        for link in through.objects.filter(**{f"{own}_id__in": [o.pk for o in objects]}):
+        links = through.objects.filter(**{f"{own}_id__in": [o.pk for o in objects]})
+        for link in links:
             current.setdefault(getattr(link, f"{own}_id"), []).append(link)
         names = [f.attname for f in through._meta.fields]
         m2m_history.objects.bulk_create(
@@ -235,7 +258,6 @@ class Tracked:
     related: tuple[str, ...] = ()
     # How a row is named in the list; the historical object's str by default.
     describe: Callable[[object], str] | None = None
-    rules: list[Rule] = field(default_factory=list)
     name: str = ""  # the list's name for the model; its verbose name by default
 
     @property
@@ -261,7 +283,8 @@ class Tracked:
             return None
         if user.is_superuser:
             return Q()
-        allowed = [q for rule in self.rules if (q := rule(user)) is not None]
+        rules = _rules.get(self.key, [])
+        allowed = [q for rule in rules if (q := rule(user)) is not None]
         if not allowed:
             return None
         combined = allowed[0]
@@ -271,6 +294,9 @@ class Tracked:
 
 
 _tracked: dict[str, Tracked] = {}
+# Kept apart from _tracked: an app may grant access to a model that a lower app
+# tracks before that app's ready() has run (ready() goes top layer first).
+_rules: dict[str, list[Rule]] = {}
 
 
 def track(
@@ -290,9 +316,9 @@ def track(
 def allow(model, rule: Rule) -> None:
     """Let the users ``rule`` admits read ``model``'s history (beside
     superusers, who read everything)."""
-    entry = _tracked[model._meta.label_lower]
-    if rule not in entry.rules:
-        entry.rules.append(rule)
+    rules = _rules.setdefault(model._meta.label_lower, [])
+    if rule not in rules:
+        rules.append(rule)
 
 
 def tracked_models() -> list[Tracked]:
@@ -347,3 +373,10 @@ def forbid_hard_delete(*models_: type[models.Model]) -> None:
             weak=False,
             dispatch_uid=f"atiende.no_hard_delete.{model._meta.label_lower}",
         )
+
+
+def person(user) -> str:
+    """How the trail names a person (a related user of a history row)."""
+    if user is None:
+        return "—"
+    return user.get_full_name().strip() or user.get_username()

@@ -12,10 +12,11 @@ class RolloutConfig(AppConfig):
 
     def ready(self):
         # Imported here: they need the models, which are not loaded before ready().
-        from . import navigation, notifications, receivers
+        from . import audit_trail, navigation, notifications, receivers
 
         notifications.register_kinds()
         main_navigation.register(navigation.main_entries)
+        audit_trail.register()
         attempt_finalised.connect(
             receivers.on_attempt_finalised, dispatch_uid="rollout.ready_for_evaluation"
         )

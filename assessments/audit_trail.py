@@ -1,0 +1,21 @@
+"""The question bank in the audit trail: trainers (its authors) read who
+changed a question's stem, answers and key."""
+
+from django.db.models import Q
+
+from accounts import audit, roles
+
+from .models import Question
+
+
+def trainers(user) -> Q | None:
+    return Q() if roles.is_trainer(user) else None
+
+
+def register() -> None:
+    audit.track(
+        Question,
+        section=audit.Section.CONTENT,
+        describe=lambda record: f"{record.code}: {record.stem[:70]}",
+    )
+    audit.allow(Question, trainers)
