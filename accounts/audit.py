@@ -15,8 +15,8 @@ about one app lives here:
   ``track``s its audited models with the section they belong to, and ``allow``s
   who besides superusers may read their history (a rule per role, possibly
   scoped to units by a higher app). Apps register in ``AppConfig.ready()``.
-- ``forbid_hard_delete``: what certifies someone is never deleted; revocation
-  and replacement withdraw it.
+- ``Undeletable``: what certifies someone is never deleted; revocation and
+  replacement withdraw it.
 
 Bulk writes (``bulk_create``, ``bulk_update``, ``QuerySet.update``) send no
 signals, so a service that changes audited rows that way records them itself
@@ -350,29 +350,48 @@ def can_read_trail(user) -> bool:
 class HardDeleteRefused(models.ProtectedError):
     """A record that certifies someone cannot be deleted (revoke or replace it)."""
 
+    def __init__(self, model, objects):
+        super().__init__(
+            _(
+                "%(name)s certifica a alguien y no se puede eliminar; se revoca o "
+                "se reemplaza."
+            )
+            % {"name": str(model._meta.verbose_name).capitalize()},
+            objects,
+        )
+
+
+class UndeletableQuerySet(models.QuerySet):
+    def delete(self):
+        raise HardDeleteRefused(self.model, self)
+
 
 def _refuse_delete(sender, instance, **kwargs):
-    raise HardDeleteRefused(
-        _(
-            "%(name)s certifica a alguien y no se puede eliminar; se revoca o se "
-            "reemplaza."
-        )
-        % {"name": str(sender._meta.verbose_name).capitalize()},
-        [instance],
-    )
+    raise HardDeleteRefused(sender, [instance])
 
 
-def forbid_hard_delete(*models_: type[models.Model]) -> None:
-    """Refuse every delete of these models: ``Model.delete()``,
-    ``QuerySet.delete()`` and cascades all send ``pre_delete`` first, inside
-    the deleting transaction, so raising there rolls it back."""
-    for model in models_:
+class Undeletable(models.Model):
+    """A model whose rows certify someone: never hard-deleted; revocation or
+    replacement withdraws them. ``delete()`` on a row or a queryset raises
+    before anything is touched (as PROTECT does), and ``pre_delete`` refuses
+    any other way Django deletes (a cascade from a model that points here)."""
+
+    objects = UndeletableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
         pre_delete.connect(
             _refuse_delete,
-            sender=model,
+            sender=cls,
             weak=False,
-            dispatch_uid=f"atiende.no_hard_delete.{model._meta.label_lower}",
+            dispatch_uid=f"atiende.no_hard_delete.{cls.__module__}.{cls.__qualname__}",
         )
+
+    def delete(self, *args, **kwargs):
+        raise HardDeleteRefused(type(self), [self])
 
 
 def person(user) -> str:

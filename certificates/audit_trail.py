@@ -1,6 +1,6 @@
 """Certificates in the audit trail: issue, revocation and re-issue. HR read
-them (as on the HR screens, every certificate); a certificate is never
-deleted: it is revoked, or replaced by its re-issue."""
+them (as on the HR screens, every certificate). A certificate is never
+deleted (``Undeletable``): it is revoked, or replaced by its re-issue."""
 
 from django.db.models import Q
 
@@ -23,4 +23,3 @@ def register() -> None:
         ),
     )
     audit.allow(Certificate, hr)
-    audit.forbid_hard_delete(Certificate)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
-from accounts.audit import AuditedRecords
+from accounts.audit import AuditedRecords, Undeletable
 from accounts.mexican_ids import normalise, rfc_error
 from standards.formatting import whole_percent
 
@@ -161,7 +161,7 @@ class SerialCounter(models.Model):
         return f"{self.name}: {self.last}"
 
 
-class Certificate(models.Model):
+class Certificate(Undeletable):
     class Status(models.TextChoices):
         VALID = "vigente", _("vigente")
         EXPIRED = "vencido", _("vencido")

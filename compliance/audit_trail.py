@@ -1,6 +1,6 @@
 """DC-3 constancias in the audit trail: issue and replacement. HR read those
-of the workers of their units (as on the DC-3 screens); a DC-3 is never
-deleted: a re-issue replaces it."""
+of the workers of their units (as on the DC-3 screens). A DC-3 is never
+deleted (``Undeletable``): a re-issue replaces it."""
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -28,4 +28,3 @@ def register() -> None:
         ),
     )
     audit.allow(Dc3, hr_of_units)
-    audit.forbid_hard_delete(Dc3)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 
-from accounts.audit import AuditedRecords
+from accounts.audit import AuditedRecords, Undeletable
 
 
 def private_storage():
@@ -85,7 +85,7 @@ class CourseDc3(models.Model):
         return str(self.course)
 
 
-class Dc3(models.Model):
+class Dc3(Undeletable):
     """An issued DC-3: what it prints is frozen in ``snapshot`` at issue."""
 
     class Status(models.TextChoices):

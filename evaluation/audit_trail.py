@@ -8,8 +8,8 @@ what in evaluation:
   lead-evaluator designations: trainers and HR, who follow every evaluation.
 
 Judgements (with their verdicts per element) and observation records (with
-their answers and evidence files) certify someone: ``forbid_hard_delete``
-refuses to delete them; a correction is a new record, a new evaluation a new
+their answers and evidence files) certify someone: they are ``Undeletable``
+(models.py); a correction is a new record, a new evaluation a new
 judgement."""
 
 from django.db.models import Q
@@ -19,7 +19,6 @@ from accounts import audit, roles
 
 from . import access
 from .models import (
-    ElementVerdict,
     EvidenceFile,
     Instrument,
     InstrumentItem,
@@ -108,6 +107,3 @@ def register() -> None:
     for model in (Judgement, Observation, ObservationAnswer, EvidenceFile):
         audit.allow(model, overseers)
     audit.allow(LeadEvaluator, overseers)
-    audit.forbid_hard_delete(
-        Judgement, ElementVerdict, Observation, ObservationAnswer, EvidenceFile
-    )

@@ -19,7 +19,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 from wagtail.search import index
 
-from accounts.audit import AuditedRecords
+from accounts.audit import AuditedRecords, Undeletable
 from assessments.fields import FractionField
 
 # --- instruments --------------------------------------------------------------
@@ -379,7 +379,7 @@ class PlanChange(models.Model):
 # --- observation records ---------------------------------------------------------
 
 
-class Observation(models.Model):
+class Observation(Undeletable):
     """One filled-in instrument (guía or lista de cotejo) of a plan. Frozen once
     both evaluator and candidate signed; a correction is a new record that
     replaces it."""
@@ -426,7 +426,7 @@ class Observation(models.Model):
         return self.status == self.Status.SIGNED
 
 
-class ObservationAnswer(models.Model):
+class ObservationAnswer(Undeletable):
     class Outcome(models.TextChoices):
         MET = "met", _("cumple")
         NOT_MET = "not_met", _("no cumple")
@@ -476,7 +476,7 @@ def _evidence_path(instance, filename):
     return f"evidence/{instance.observation.uuid}/{instance.token}{instance.suffix}"
 
 
-class EvidenceFile(models.Model):
+class EvidenceFile(Undeletable):
     """A photo or scan (of the filled-in service record, say) attached to an
     observation: private storage, served only through an access check, hashed."""
 
@@ -517,7 +517,7 @@ class EvidenceFile(models.Model):
 # --- judgement --------------------------------------------------------------------
 
 
-class Judgement(models.Model):
+class Judgement(Undeletable):
     class Method(models.TextChoices):
         QUESTIONNAIRE = "questionnaire", _("cuestionario calificado")
         EVALUATOR = "evaluator", _("juicio de un evaluador")
@@ -601,7 +601,7 @@ class Judgement(models.Model):
         return self.attempt.started_at if self.attempt_id else self.decided_at
 
 
-class ElementVerdict(models.Model):
+class ElementVerdict(Undeletable):
     judgement = models.ForeignKey(
         Judgement, on_delete=models.CASCADE, related_name="verdicts"
     )

@@ -539,7 +539,7 @@ def delete_all_certificates() -> None:
     """Remove every certificate and bulk job (e.g. the demo learner's, when the
     session loaded the demo data), for tests that count certificates: newest
     links of re-issue chains first. Certificates are never deleted by the
-    application (accounts.audit.forbid_hard_delete refuses it), so this test
+    application (accounts.audit.Undeletable refuses it), so this test
     helper deletes the rows with SQL, past the model's signals."""
     from certificates.models import BulkDownload, Certificate
 
