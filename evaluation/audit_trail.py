@@ -12,7 +12,6 @@ their answers and evidence files) certify someone: they are ``Undeletable``
 (models.py); a correction is a new record, a new evaluation a new
 judgement."""
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts import audit, roles
@@ -27,14 +26,6 @@ from .models import (
     Observation,
     ObservationAnswer,
 )
-
-
-def trainers(user) -> Q | None:
-    return Q() if roles.is_trainer(user) else None
-
-
-def overseers(user) -> Q | None:
-    return Q() if access.oversees(user) else None
 
 
 def _verdict(record) -> str:
@@ -102,8 +93,15 @@ def register() -> None:
         related=("user", "standard"),
         describe=lambda record: f"{audit.person(record.user)} · {record.standard.code}",
     )
+    trainers = audit.readable_by(roles.is_trainer)
+    overseers = audit.readable_by(access.oversees)
     for model in (Instrument, InstrumentItem):
         audit.allow(model, trainers)
-    for model in (Judgement, Observation, ObservationAnswer, EvidenceFile):
+    for model in (
+        Judgement,
+        Observation,
+        ObservationAnswer,
+        EvidenceFile,
+        LeadEvaluator,
+    ):
         audit.allow(model, overseers)
-    audit.allow(LeadEvaluator, overseers)
