@@ -74,7 +74,7 @@ def _filtered(history_model, condition: Q, filters: TrailFilters):
         queryset = queryset.filter(history_user_id__in=authors.values("pk"))
     if filters.since:
         queryset = queryset.filter(history_date__gte=_day_start(filters.since))
-    if filters.until:
+    if filters.until and filters.until < date.max:  # the last day has no next
         queryset = queryset.filter(
             history_date__lt=_day_start(filters.until + timedelta(days=1))
         )
@@ -130,7 +130,7 @@ def change_for(*, user, key: str, history_id: int):
     """The change, if ``user`` may read it (None otherwise, or when there is
     no such change): (tracked, record)."""
     tracked = audit.tracked(key)
-    if tracked is None:
+    if tracked is None or not 0 < history_id < 2**63:  # past a 64-bit id: none
         return None
     condition = tracked.visible_filter(user)
     if condition is None:

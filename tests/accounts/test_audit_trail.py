@@ -291,6 +291,7 @@ def test_filters_by_model_author_and_dates(client):
         {"p": "999999999999999999999999"},
         {"p": "dos"},
         {"who": "nul\x00byte"},
+        {"since": "0001-01-01", "until": "9999-12-31"},
     ],
 )
 def test_bad_filters_get_a_message_never_an_error(client, params):
@@ -303,6 +304,8 @@ def test_a_change_that_does_not_exist_is_404(client):
     client.force_login(UserFactory(is_superuser=True, is_staff=True))
     assert client.get(change_url("assessments.question", 999999999)).status_code == 404
     assert client.get(change_url("no.such", 1)).status_code == 404
+    too_big = change_url("assessments.question", 1).replace("/1/", "/" + "9" * 30 + "/")
+    assert client.get(too_big).status_code == 404
 
 
 def _page_queries(client, who):
