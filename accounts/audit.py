@@ -31,6 +31,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import wraps
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.signals import post_init, pre_delete
@@ -197,7 +198,7 @@ def record_bulk(model, objects: Iterable, *, update: bool = False) -> None:
     """History rows for objects written in bulk (no signals), authored by the
     current actor, with their many-to-many values as they are now."""
     objects = list(objects)
-    if not objects:
+    if not objects or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return
     manager = model.history
     history_model = manager.model
