@@ -8,6 +8,10 @@ PORT ?= 8000
 PUBLIC_URL ?= http://$(HOST):$(PORT)
 RUN_ENV := ATIENDE_PUBLIC_BASE_URL=$(PUBLIC_URL) WAGTAILADMIN_BASE_URL=$(PUBLIC_URL)
 WORKER_LOG := var/log/worker.log
+# The task worker of the configured backend (`make worker`, and beside `make run`):
+# with REDIS_URL an RQ worker, whose scheduler runs the deferred tasks (attempt
+# deadlines, render retries), as many as needed on any machine; else the database's.
+WORKER_COMMAND = $(if $(REDIS_URL),rqworker --with-scheduler default,db_worker --queue-name "*")
 PROD_ENV := DJANGO_SETTINGS_MODULE=config.settings.production \
 	DJANGO_SECRET_KEY=throwaway-check-deploy-key-0123456789-abcdefghijklmnopqrstuvwxyz \
 	DJANGO_ALLOWED_HOSTS=atiende.example.org
@@ -59,12 +63,12 @@ run: install
 	$(RUN_ENV) $(BIN)/python manage.py load_initial_data --demo
 	@mkdir -p $(dir $(WORKER_LOG))
 	@echo "Serving $(PUBLIC_URL)/ (background task worker running alongside, log in $(WORKER_LOG))"
-	@$(RUN_ENV) $(BIN)/python manage.py db_worker --queue-name "*" >$(WORKER_LOG) 2>&1 & \
+	@$(RUN_ENV) $(BIN)/python manage.py $(WORKER_COMMAND) >$(WORKER_LOG) 2>&1 & \
 	worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 worker: install
-	$(RUN_ENV) $(BIN)/python manage.py db_worker --queue-name "*"
+	$(RUN_ENV) $(BIN)/python manage.py $(WORKER_COMMAND)
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -5,6 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
+from .redis_url import *  # noqa: F403
 
 
 def _required(name: str) -> str:
@@ -45,15 +46,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# Beyond one machine: Redis for cache and sessions when REDIS_URL is set.
-if redis_url := os.environ.get("REDIS_URL"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": redis_url,
-        }
-    }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+# Load balancers probe the health endpoint over plain HTTP on each app server.
+SECURE_REDIRECT_EXEMPT = [r"^salud/$"]
+ATIENDE_HEALTH_TOKEN = os.environ.get("ATIENDE_HEALTH_TOKEN", "").strip()
 
 if email_url := os.environ.get("DJANGO_EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

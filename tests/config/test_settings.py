@@ -46,6 +46,13 @@ REPORTED = [
     "ATIENDE_PUBLIC_BASE_URL",
     "WAGTAILADMIN_BASE_URL",
     "DATABASES",
+    "CACHES",
+    "SESSION_ENGINE",
+    "TASKS",
+    "RQ_QUEUES",
+    "RQ",
+    "INSTALLED_APPS",
+    "SECURE_REDIRECT_EXEMPT",
 ]
 
 PROBE = textwrap.dedent(
