@@ -34,3 +34,5 @@ STORAGES = {
 MEDIA_ROOT = BASE_DIR / "var" / "load" / "media"  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 ATIENDE_DEMO_ALLOWED = False
+# Outermost, so that it counts the whole request (tests/load/middleware.py).
+MIDDLEWARE = ["tests.load.middleware.RequestCostMiddleware", *MIDDLEWARE]  # noqa: F405
