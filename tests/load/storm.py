@@ -385,26 +385,29 @@ def create_learners(*, count: int, run: str, label: str) -> list[Learner]:
 
 def right_tokens(attempt_uuid: str) -> dict[int, object]:
     """The answers that earn full marks, as the form's tokens (a learner who
-    knows the material). Runs in a thread of this process: closes its
-    connection after."""
-    from django.db import connections
-
+    knows the material)."""
     from assessments import payloads
     from assessments.models import Response
     from assessments.question_types import registry
 
+    found = {}
+    for response in Response.objects.filter(attempt__uuid=attempt_uuid).select_related(
+        "version"
+    ):
+        payload = response.version.payload
+        kind = registry.get(payload["type"])
+        answer = kind.right_answer(payloads.answer_key(payload))
+        found[response.position] = kind.encode(display=response.display, answer=answer)
+    return found
+
+
+def in_thread(function, *args):
+    """Run ``function`` in a thread of its own (asyncio.to_thread), closing the
+    database connection the thread opened."""
+    from django.db import connections
+
     try:
-        found = {}
-        for response in Response.objects.filter(
-            attempt__uuid=attempt_uuid
-        ).select_related("version"):
-            payload = response.version.payload
-            kind = registry.get(payload["type"])
-            answer = kind.right_answer(payloads.answer_key(payload))
-            found[response.position] = kind.encode(
-                display=response.display, answer=answer
-            )
-        return found
+        return function(*args)
     finally:
         connections.close_all()
 
@@ -568,7 +571,7 @@ async def start(stats, learner, begin_url, step, expected_questions) -> bool:
 async def answers_for(learner: Learner, rng: random.Random) -> dict[int, object]:
     if learner.knows:
         uuid_text = learner.attempt_path.rstrip("/").rsplit("/", 1)[1]
-        return await asyncio.to_thread(right_tokens, uuid_text)
+        return await asyncio.to_thread(in_thread, right_tokens, uuid_text)
     return {q.position: random_tokens(q, rng) for q in learner.questions}
 
 
