@@ -24,7 +24,16 @@ urlpatterns = [
         ),
         name="password_change_done",
     ),
+    path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password/reset/enviado/",
+        auth_views.PasswordResetDoneView.as_view(
+            template_name="accounts/check_email.html", extra_context={"about": "reset"}
+        ),
+        name="password_reset_done",
+    ),
     path("signup/", views.signup, name="signup"),
+    path("signup/enviado/", views.signup_sent, name="signup_sent"),
     path(
         "activar/<uidb64>/<token>/",
         views.SetPasswordView.as_view(),

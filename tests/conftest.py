@@ -4,6 +4,7 @@ import os
 import shutil
 
 import pytest
+from django.core.cache import caches
 from django.core.management import call_command
 
 # Live-server browser tests run Django's sync ORM from Playwright's event loop.
@@ -40,6 +41,13 @@ def initial_data(django_db_setup, django_db_blocker):
     test session through the real command."""
     with django_db_blocker.unblock():
         call_command("load_initial_data", demo=True, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate-limit counters live in a process-wide cache: each test starts with
+    none, as the database starts without sign-in failures."""
+    caches["ratelimit"].clear()
 
 
 @pytest.fixture
