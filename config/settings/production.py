@@ -50,23 +50,6 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REDIRECT_EXEMPT = [r"^salud/$"]
 ATIENDE_HEALTH_TOKEN = os.environ.get("ATIENDE_HEALTH_TOKEN", "").strip()
 
-# Rate-limit counters shared by every worker and server through Redis; without
-# it they stay in each process's memory (exact with a single process only).
-if ratelimit_redis := os.environ.get("REDIS_URL"):
-    CACHES = {  # noqa: F405
-        **CACHES,  # noqa: F405
-        "ratelimit": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": ratelimit_redis,
-            "KEY_PREFIX": "ratelimit",
-        },
-    }
-    SILENCED_SYSTEM_CHECKS = [  # noqa: F405
-        check
-        for check in SILENCED_SYSTEM_CHECKS  # noqa: F405
-        if not check.startswith("django_ratelimit.")
-    ]
-
 # Reverse proxies in front of the site that append to X-Forwarded-For (nginx,
 # a load balancer): the client's address is read behind this many of them.
 try:

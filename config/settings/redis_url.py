@@ -12,10 +12,12 @@ import os
 
 from .base import CACHES as _BASE_CACHES
 from .base import INSTALLED_APPS as _BASE_APPS
+from .base import SILENCED_SYSTEM_CHECKS as _BASE_SILENCED
 
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 
 if REDIS_URL:
+    # The rate-limit counters ("ratelimit") included: shared by every process.
     CACHES = {
         alias: {
             "BACKEND": "django_redis.cache.RedisCache",
@@ -24,6 +26,10 @@ if REDIS_URL:
         }
         for alias in _BASE_CACHES
     }
+    # django-ratelimit's checks refuse only a local-memory counter cache: back on.
+    SILENCED_SYSTEM_CHECKS = [
+        check for check in _BASE_SILENCED if not check.startswith("django_ratelimit.")
+    ]
     # Sessions live in the cache only: Redis must not evict them (deploy.md).
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
     INSTALLED_APPS = [*_BASE_APPS, "django_rq", "django_tasks_rq"]

@@ -25,7 +25,7 @@ def _details(response) -> dict:
 def _dead_cache(settings) -> None:
     settings.CACHES = {
         **settings.CACHES,
-        "ratelimit": {
+        "broken": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": DEAD_REDIS,
             "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
@@ -77,6 +77,7 @@ def test_a_superuser_sees_every_check(client, settings, superuser):
     assert set(body["checks"]) == {
         "Database(alias='default')",
         "Cache(alias='default')",
+        "Cache(alias='ratelimit')",
         "Storage(alias='default')",
         "Storage(alias='private')",
         "TaskQueue(alias='default')",
@@ -90,7 +91,7 @@ def test_a_superuser_sees_which_check_failed(client, settings, superuser):
     response = client.get(URL)
     assert response.status_code == 503
     checks = _details(response)["checks"]
-    assert checks["Cache(alias='ratelimit')"]["status"].startswith("Unexpected Result")
+    assert checks["Cache(alias='broken')"]["status"].startswith("Unexpected Result")
     assert checks["Cache(alias='default')"]["status"] == "ok"
 
 

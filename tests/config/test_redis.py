@@ -46,6 +46,10 @@ def test_redis_url_moves_cache_sessions_and_tasks_to_redis(module, env):
     loaded = _load(module, REDIS_URL=SOME_REDIS, **env)
     assert loaded["CACHES"]["default"]["BACKEND"] == "django_redis.cache.RedisCache"
     assert loaded["CACHES"]["default"]["LOCATION"] == SOME_REDIS
+    # Every alias, the rate-limit counters' included, each under its own prefix.
+    assert loaded["CACHES"]["ratelimit"]["LOCATION"] == SOME_REDIS
+    prefixes = {cache["KEY_PREFIX"] for cache in loaded["CACHES"].values()}
+    assert len(prefixes) == len(loaded["CACHES"])
     assert loaded["SESSION_ENGINE"] == "django.contrib.sessions.backends.cache"
     assert loaded["TASKS"]["default"]["BACKEND"] == "django_tasks_rq.RQBackend"
     assert loaded["RQ_QUEUES"] == {"default": {"URL": SOME_REDIS}}
