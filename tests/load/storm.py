@@ -530,7 +530,9 @@ async def post(stats: Stats, learner: Learner, step: str, url: str, *, expect, *
 
 
 def _csrf(learner: Learner) -> str:
-    return learner.client.cookies.get("csrftoken", "")
+    from django.conf import settings
+
+    return learner.client.cookies.get(settings.CSRF_COOKIE_NAME, "")
 
 
 def _status(response, code: int) -> str:
