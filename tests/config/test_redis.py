@@ -185,6 +185,9 @@ class OwnQueue:
                 for member in client.smembers(key):
                     if self.name.encode() in member:
                         client.srem(key, member)
+        # RQ lists the "default" queue once a job went there; unlist it if empty.
+        if not client.exists("rq:queue:default"):
+            client.srem("rq:queues", "rq:queue:default")
 
 
 @pytest.fixture
