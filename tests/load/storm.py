@@ -969,8 +969,10 @@ def run(args, base: str, processes: Processes) -> int:
         "machine = share of all cores busy, everyone's work included):"
     )
     for name, (elapsed, server, worker, client, busy) in cpu.items():
+        # A server given with --server is not this script's child: not measured.
+        served = "not measured" if args.server else f"{server:.1f}"
         print(
-            f"  {name}: {elapsed:.1f} s wall; server {server:.1f}, task worker "
+            f"  {name}: {elapsed:.1f} s wall; server {served}, task worker "
             f"{worker:.1f}, this client {client:.1f}; machine {busy:.0%} busy"
         )
     reconciliations["storm"] = reconcile(storm_learners)
