@@ -1,10 +1,12 @@
-"""E-mail notifications: who turned which kind off, and what was already sent.
+"""E-mail notifications (who turned which kind off, and what was already sent)
+and the record of signed-in sessions.
 
-The kinds themselves are not rows: apps register them in code
+Notification kinds are not rows: apps register them in code
 (``accounts.notifications``), so a kind's code is stored as a plain string."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -56,3 +58,36 @@ class NotificationSent(models.Model):
 
     def __str__(self):
         return f"{self.kind} → {self.recipient} ({self.key})"
+
+
+class UserSession(models.Model):
+    """One signed-in session of a person, as "Mis sesiones" lists it.
+
+    The session itself lives in the configured engine (database sessions, or
+    Redis through the cache engine), which cannot be asked "whose sessions are
+    these?". This row mirrors the key with who, from where and when, kept up to
+    date by accounts.user_sessions; ending a session deletes it from the engine.
+    (django-user-sessions would give this list by replacing the session engine
+    with its own database one, which rules out Redis sessions.)"""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="sign_in_sessions",
+    )
+    session_key = models.CharField(max_length=40, unique=True)
+    ip_address = models.GenericIPAddressField(_("dirección IP"), null=True)
+    user_agent = models.CharField(_("navegador"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("inicio de sesión"), default=timezone.now)
+    last_seen = models.DateTimeField(_("última actividad"), default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["user", "-last_seen"], name="user_session_recent"),
+            models.Index(fields=["last_seen"], name="user_session_last_seen"),
+        ]
+        verbose_name = _("sesión iniciada")
+        verbose_name_plural = _("sesiones iniciadas")
+
+    def __str__(self):
+        return f"{self.user} · {self.last_seen:%Y-%m-%d %H:%M}"
