@@ -8,6 +8,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Cuentas y roles")
 
     def ready(self):
-        # Imported here: they need the models. Importing connects their
-        # user_logged_in / user_logged_out receivers.
-        from . import two_factor, user_sessions  # noqa: F401
+        # Imported here: they need the models, which are not loaded before ready().
+        # Importing two_factor and user_sessions connects their user_logged_in /
+        # user_logged_out receivers.
+        from . import audit_trail, two_factor, user_sessions  # noqa: F401
+
+        audit_trail.register()

@@ -1,13 +1,38 @@
-"""E-mail notifications (who turned which kind off, and what was already sent)
-and the record of signed-in sessions.
+"""E-mail notifications (who turned which kind off, and what was already sent),
+the record of signed-in sessions, and the audit trail of Django's users and groups.
 
 Notification kinds are not rows: apps register them in code
 (``accounts.notifications``), so a kind's code is stored as a plain string."""
 
+import simple_history
 from django.conf import settings
+from django.contrib.auth.models import Group, User
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .audit import AuditedRecords
+
+# Roles are Django groups, so the audit trail of roles is the history of users
+# (with their groups and direct permissions) and of groups (with their
+# permissions). The user model is Django's own: its history tables live here.
+# Passwords are never copied into history; a sign-in (which only stamps
+# ``last_login``) writes no history row.
+simple_history.register(
+    User,
+    app="accounts",
+    records_class=AuditedRecords,
+    m2m_fields=["groups", "user_permissions"],
+    excluded_fields=["password", "last_login"],
+    skip_unchanged=True,
+)
+simple_history.register(
+    Group,
+    app="accounts",
+    records_class=AuditedRecords,
+    m2m_fields=["permissions"],
+    skip_unchanged=True,
+)
 
 
 class NotificationOptOut(models.Model):

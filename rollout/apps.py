@@ -13,10 +13,11 @@ class RolloutConfig(AppConfig):
 
     def ready(self):
         # Imported here: they need the models, which are not loaded before ready().
-        from . import navigation, notifications, qualification, receivers
+        from . import audit_trail, navigation, notifications, qualification, receivers
 
         notifications.register_kinds()
         main_navigation.register(navigation.main_entries)
+        audit_trail.register()
         # Multiplicadores see their units' people and attendance: like the staff
         # roles, they sign in with a second factor.
         two_factor_rules.register(qualification.is_multiplicador)
