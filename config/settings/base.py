@@ -236,6 +236,11 @@ CACHES = {
     },
 }
 
+# Beyond one machine, dev and production read REDIS_URL (settings/redis_url.py).
+# Shows the health checks' details (/salud/) to a caller that sends it as a bearer
+# token; empty: none accepted (superusers signed in see them anyway).
+ATIENDE_HEALTH_TOKEN = ""
+
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = "Atiende <no-responder@atiende.local>"
 

@@ -5,6 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
+from .redis_url import *  # noqa: F403
 
 
 def _required(name: str) -> str:
@@ -45,32 +46,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# Beyond one machine: Redis for cache and sessions when REDIS_URL is set.
-if redis_url := os.environ.get("REDIS_URL"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": redis_url,
-        }
-    }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
-
-# Rate-limit counters shared by every worker and server through Redis; without
-# it they stay in each process's memory (exact with a single process only).
-if ratelimit_redis := os.environ.get("REDIS_URL"):
-    CACHES = {  # noqa: F405
-        **CACHES,  # noqa: F405
-        "ratelimit": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": ratelimit_redis,
-            "KEY_PREFIX": "ratelimit",
-        },
-    }
-    SILENCED_SYSTEM_CHECKS = [  # noqa: F405
-        check
-        for check in SILENCED_SYSTEM_CHECKS  # noqa: F405
-        if not check.startswith("django_ratelimit.")
-    ]
+# Load balancers probe the health endpoint over plain HTTP on each app server.
+SECURE_REDIRECT_EXEMPT = [r"^salud/$"]
+ATIENDE_HEALTH_TOKEN = os.environ.get("ATIENDE_HEALTH_TOKEN", "").strip()
 
 # Reverse proxies in front of the site that append to X-Forwarded-For (nginx,
 # a load balancer): the client's address is read behind this many of them.
