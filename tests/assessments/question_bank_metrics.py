@@ -13,11 +13,14 @@ Figures:
   by characters;
 - key over 1.5 x: items whose key is more than 1.5 times as long as the longest
   distractor (situational: the longest option below full credit);
+- key-is-shortest rate: the same share for the strictly shortest option (the
+  opposite cue);
 - cue strategy score per element: the mean score of a learner who always picks the
   longest option (single, situational), always answers "Verdadero" (true/false) and,
   in multiple response, marks the options at least as long as the item's average
   option; matching and ordering give length no role and are left out;
-- multiple-response correct counts, as "correct of options";
+- multiple-response correct counts, as "correct of options", and the mean length
+  of the correct options over the mean length of the wrong ones;
 - the true/false split (answer True : answer False).
 """
 
@@ -86,6 +89,7 @@ def _length(option: Mapping[str, object]) -> int:
 class LengthCue:
     code: str
     key_is_longest: bool  # a full-credit option is strictly the longest
+    key_is_shortest: bool  # a full-credit option is strictly the shortest
     key_ratio: Fraction  # longest full-credit option / longest distractor
 
 
@@ -97,6 +101,7 @@ def length_cue(entry: Entry) -> LengthCue:
     return LengthCue(
         code=str(entry["code"]),
         key_is_longest=longest_key > longest_other,
+        key_is_shortest=min(keys) < min(others),
         key_ratio=Fraction(longest_key, longest_other),
     )
 
@@ -160,6 +165,17 @@ def multiple_counts(entries: Iterable[Entry]) -> Counter[tuple[int, int]]:
     )
 
 
+def multiple_length_ratio(entries: Iterable[Entry]) -> Fraction:
+    """Mean length of the correct options of multiple-response items over the
+    mean length of their wrong options (1 = no cue either way)."""
+    right, wrong = [], []
+    for entry in active(entries):
+        if entry["type"] == "multiple":
+            for option in entry["options"]:
+                (right if credit(option) else wrong).append(_length(option))
+    return Fraction(sum(right), len(right)) / Fraction(sum(wrong), len(wrong))
+
+
 def true_false_split(entries: Iterable[Entry]) -> tuple[int, int]:
     answers = [bool(e["answer"]) for e in active(entries) if e["type"] == "true_false"]
     return answers.count(True), answers.count(False)
@@ -168,6 +184,7 @@ def true_false_split(entries: Iterable[Entry]) -> tuple[int, int]:
 def report(entries: list[dict], elements: Mapping[str, str]) -> str:
     cues = length_cues(entries)
     longest = [c.code for c in cues if c.key_is_longest]
+    shortest = [c.code for c in cues if c.key_is_shortest]
     over = [c.code for c in cues if c.key_ratio > LONG_KEY_RATIO]
     true, false = true_false_split(entries)
     counts = multiple_counts(entries)
@@ -176,6 +193,8 @@ def report(entries: list[dict], elements: Mapping[str, str]) -> str:
         f"types: {dict(Counter(e['type'] for e in active(entries)))}",
         f"key is strictly the longest: {len(longest)} of {len(cues)} "
         f"single + situational ({len(longest) / len(cues):.0%})",
+        f"key is strictly the shortest: {len(shortest)} of {len(cues)} "
+        f"({len(shortest) / len(cues):.0%})",
         f"key over 1.5x the longest distractor: {len(over)} {over}",
         f"full-credit option position: {dict(sorted(key_positions(entries).items()))}",
         "longest-option / 'Verdadero' strategy score per element: "
@@ -186,6 +205,8 @@ def report(entries: list[dict], elements: Mapping[str, str]) -> str:
         f"true/false: {true} True, {false} False",
         "multiple response (correct of options): "
         + ", ".join(f"{c}/{n}: {k}" for (c, n), k in sorted(counts.items())),
+        "multiple response, correct / wrong option length: "
+        f"{float(multiple_length_ratio(entries)):.2f}",
     ]
     return "\n".join(lines)
 

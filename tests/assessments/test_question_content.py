@@ -23,6 +23,7 @@ from tests.assessments.question_bank_metrics import (
     key_positions,
     length_cues,
     multiple_counts,
+    multiple_length_ratio,
     read_entries,
     true_false_split,
 )
@@ -31,9 +32,10 @@ ENTRIES = read_entries()
 ACTIVE = active(ENTRIES)
 
 # Limits (assessments/content/README.md, "Reglas de redacción").
-MAX_KEY_IS_LONGEST = Fraction(40, 100)
+MAX_KEY_IS_LONGEST = MAX_KEY_IS_SHORTEST = Fraction(40, 100)
 MAX_SHARE_OF_ONE_KEY_POSITION = Fraction(40, 100)
 TRUE_SHARE = (Fraction(40, 100), Fraction(60, 100))
+MULTIPLE_LENGTH_RATIO = (Fraction(85, 100), Fraction(115, 100))
 MAX_CUE_STRATEGY_SCORE = Fraction(1, 2)
 
 # Items per criterion before the rewrite of issue 14: replacing items is fine,
@@ -64,16 +66,22 @@ def texts(entry):
 
 def test_option_length_does_not_point_at_the_key():
     """Across single-choice and situational items the key (the full-credit option)
-    is strictly the longest option in at most 40 % of them, and in no item is it
-    more than 1.5 times as long as the longest distractor."""
+    is strictly the longest option in at most 40 % of them (and strictly the
+    shortest in at most 40 %, so the cue is not merely reversed), and in no item is
+    it more than 1.5 times as long as the longest distractor. In multiple response
+    the correct options are, on average, within 15 % of the wrong ones' length."""
     cues = length_cues(ENTRIES)
     longest = [cue.code for cue in cues if cue.key_is_longest]
+    shortest = [cue.code for cue in cues if cue.key_is_shortest]
     too_long = [cue.code for cue in cues if cue.key_ratio > LONG_KEY_RATIO]
 
     assert Fraction(len(longest), len(cues)) <= MAX_KEY_IS_LONGEST, (
         f"the key is the longest option in {len(longest)} of {len(cues)}: {longest}"
     )
+    assert Fraction(len(shortest), len(cues)) <= MAX_KEY_IS_SHORTEST, shortest
     assert too_long == [], f"key over 1.5x the longest distractor: {too_long}"
+    low, high = MULTIPLE_LENGTH_RATIO
+    assert low <= multiple_length_ratio(ENTRIES) <= high
 
 
 def test_the_key_is_not_parked_in_one_position():
