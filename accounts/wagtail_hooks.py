@@ -1,9 +1,12 @@
+"""Admin screens of accounts: the audit trail ("Historial de cambios", shown to
+whoever may read some of it) and the sign-in lock-outs (superusers only)."""
+
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from . import admin_views
+from . import admin_views, audit, audit_views
 
 
 @hooks.register("register_admin_urls")
@@ -14,6 +17,18 @@ def register_lockout_urls():
             "bloqueos/desbloquear/",
             admin_views.lockout_unlock,
             name="accounts_lockout_unlock",
+        ),
+    ]
+
+
+@hooks.register("register_admin_urls")
+def register_audit_urls():
+    return [
+        path("historial/", audit_views.trail, name="accounts_audit_trail"),
+        path(
+            "historial/<str:key>/<int:history_id>/",
+            audit_views.change,
+            name="accounts_audit_change",
         ),
     ]
 
@@ -30,4 +45,19 @@ def register_lockouts_menu_item():
         reverse("accounts_lockouts"),
         icon_name="lock",
         order=900,
+    )
+
+
+class AuditMenuItem(MenuItem):
+    def is_shown(self, request):
+        return audit.can_read_trail(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_audit_menu_item():
+    return AuditMenuItem(
+        _("Historial de cambios"),
+        reverse("accounts_audit_trail"),
+        icon_name="history",
+        order=290,
     )

@@ -1,10 +1,12 @@
 """Settings shared by every mode. Safe defaults: DEBUG off, no secret key here."""
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 import xstatic.pkg.bootstrap
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 SITE_DIR = BASE_DIR / "site"
@@ -44,6 +46,10 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "django_ratelimit",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "simple_history",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -60,6 +66,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Second factor and session activity (accounts.two_factor, accounts.user_sessions).
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.two_factor.TwoFactorMiddleware",
+    "accounts.user_sessions.SessionActivityMiddleware",
+    # The audit trail records the signed-in user as the author of each change.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -132,6 +144,33 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
+
+# Sessions (README "Sesiones y segundo factor"). A session ends after this many
+# minutes without a request: SESSION_COOKIE_AGE is the idle limit, and
+# accounts.user_sessions slides the expiry at most once a minute (cheaper than
+# SESSION_SAVE_EVERY_REQUEST). The attempt page pings while its clock runs, so a
+# timed final is never cut by it.
+_idle = os.environ.get("ATIENDE_SESSION_IDLE_MINUTES", "30").strip()
+if not _idle.isdigit() or not 5 <= int(_idle) <= 24 * 60:
+    raise ImproperlyConfigured(
+        "ATIENDE_SESSION_IDLE_MINUTES must be a whole number from 5 to 1440."
+    )
+ATIENDE_SESSION_IDLE_MINUTES = int(_idle)
+SESSION_COOKIE_AGE = ATIENDE_SESSION_IDLE_MINUTES * 60
+# Staff share workstations: by default the session also ends when the browser
+# closes (a session cookie). ATIENDE_SHARED_WORKSTATIONS=false keeps it until the
+# idle limit, for sites where each person has their own device.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = os.environ.get(
+    "ATIENDE_SHARED_WORKSTATIONS", "true"
+).strip().lower() not in {"0", "false", "no", "off"}
+# Two-factor sign-in (django-otp, TOTP plus recovery codes): required for every
+# staff role and superusers (accounts.two_factor.required), optional for learners.
+# Production keeps it on; only dev may turn it off (ATIENDE_REQUIRE_STAFF_2FA).
+ATIENDE_REQUIRE_STAFF_2FA = True
+OTP_TOTP_ISSUER = "Atiende"
+# Django's admin lists devices without their secret keys.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
 # Self-registration creates learners; set False to have HR create every account.
 ATIENDE_ALLOW_SIGNUP = True
 

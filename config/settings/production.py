@@ -96,3 +96,7 @@ if email_url := os.environ.get("DJANGO_EMAIL_HOST"):
 LOGGING["root"]["level"] = os.environ.get("DJANGO_LOG_LEVEL", "INFO")  # noqa: F405
 
 ATIENDE_DEMO_ALLOWED = False
+
+# Staff always sign in with a second factor in production, whatever the
+# environment says (base.py explains the setting).
+ATIENDE_REQUIRE_STAFF_2FA = True
