@@ -63,9 +63,10 @@ TRAINER_COLLECTION_PERMISSIONS = [
     ("wagtailimages", "add_image"),
     ("wagtailimages", "change_image"),
     ("wagtailimages", "choose_image"),
-    ("wagtaildocs", "add_document"),
-    ("wagtaildocs", "change_document"),
-    ("wagtaildocs", "choose_document"),
+    # Documents are courses.PrivateDocument (private storage, WAGTAILDOCS_DOCUMENT_MODEL).
+    ("courses", "add_privatedocument"),
+    ("courses", "change_privatedocument"),
+    ("courses", "choose_privatedocument"),
 ]
 
 
@@ -127,9 +128,7 @@ def sync_roles(apps) -> None:
             )
     root_collection = Collection.objects.filter(depth=1).first()
     if root_collection is not None:
-        for app_label, codename in TRAINER_COLLECTION_PERMISSIONS:
+        for perm in permissions(TRAINER_COLLECTION_PERMISSIONS):
             GroupCollectionPermission.objects.get_or_create(
-                group=trainers,
-                collection=root_collection,
-                permission=permission(app_label, codename),
+                group=trainers, collection=root_collection, permission=perm
             )

@@ -9,7 +9,6 @@ never straight from an attempt.
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +18,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 from wagtail.search import index
 
+from accounts.private_files import private_storage
 from assessments.fields import FractionField
 
 # --- instruments --------------------------------------------------------------
@@ -451,11 +451,6 @@ EVIDENCE_SUFFIXES = {
     "image/png": ".png",
     "application/pdf": ".pdf",
 }
-
-
-def private_storage():
-    """Evidence is stored where no URL reaches it (STORAGES["private"])."""
-    return storages["private"]
 
 
 def _evidence_path(instance, filename):

@@ -32,8 +32,8 @@ TRAINER_PAGE_MINIMUM = {"add_page", "change_page", "publish_page"}
 TRAINER_COLLECTION_MINIMUM = {
     ("wagtailimages", "add_image"),
     ("wagtailimages", "choose_image"),
-    ("wagtaildocs", "add_document"),
-    ("wagtaildocs", "choose_document"),
+    ("courses", "add_privatedocument"),
+    ("courses", "choose_privatedocument"),
 }
 
 
