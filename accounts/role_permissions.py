@@ -63,7 +63,7 @@ TRAINER_COLLECTION_PERMISSIONS = [
     ("wagtailimages", "add_image"),
     ("wagtailimages", "change_image"),
     ("wagtailimages", "choose_image"),
-    # Documents are courses.PrivateDocument (private storage, WAGTAILDOCS_DOCUMENT_MODEL).
+    # Documents: courses.PrivateDocument (WAGTAILDOCS_DOCUMENT_MODEL).
     ("courses", "add_privatedocument"),
     ("courses", "change_privatedocument"),
     ("courses", "choose_privatedocument"),

@@ -10,7 +10,6 @@ from wagtail.admin.panels import FieldPanel
 
 from accounts.private_files import UnguessableName, private_storage
 
-
 # DC-3 PDFs concern a person: stored where no URL reaches them, under random
 # names. (Earlier migrations name compliance.models.private_storage: keep the
 # import.)
