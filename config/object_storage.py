@@ -55,6 +55,8 @@ def _connection(env: Mapping[str, str]) -> dict:
         "addressing_style": env.get("AWS_S3_ADDRESSING_STYLE", "").strip() or None,
         # Every stored name is unique already; never replace an object silently.
         "file_overwrite": False,
+        # Presigned URLs with SigV4 (X-Amz-Expires): AWS and MinIO both take it.
+        "signature_version": "s3v4",
     }
     key = env.get("AWS_ACCESS_KEY_ID", "").strip()
     secret = env.get("AWS_SECRET_ACCESS_KEY", "").strip()
