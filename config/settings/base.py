@@ -227,3 +227,5 @@ ATIENDE_PRIVATE_FILES_ACCEL = ""
 ATIENDE_PRIVATE_FILES_ACCEL_PREFIX = "/private-files/"
 # On object storage: seconds a presigned download URL stays valid.
 ATIENDE_PRIVATE_URL_EXPIRY = 60
+# Where `manage.py backup` writes its archives when no --output is given.
+ATIENDE_BACKUP_DIR = BASE_DIR / "backups"

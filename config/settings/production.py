@@ -78,6 +78,7 @@ ATIENDE_PRIVATE_FILES_ACCEL_PREFIX = os.environ.get(
 )
 ATIENDE_PRIVATE_URL_EXPIRY = private_url_expiry(os.environ)
 STORAGES = storages_from_environment(os.environ, STORAGES)  # noqa: F405
+ATIENDE_BACKUP_DIR = os.environ.get("ATIENDE_BACKUP_DIR", ATIENDE_BACKUP_DIR)  # noqa: F405
 
 LOGGING["root"]["level"] = os.environ.get("DJANGO_LOG_LEVEL", "INFO")  # noqa: F405
 
