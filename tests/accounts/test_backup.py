@@ -38,20 +38,23 @@ ADMIN_URL = os.environ.get(
 )
 
 
-def child(*args, database_url: str, root: Path) -> dict:
-    """Run backup_child.py with its own database and folders under ``root``."""
+def child(script: Path, *args, database_url: str, root: Path) -> dict:
+    """Run ``script`` (backup settings) with its own database and its media and
+    private folders under ``root``; return the JSON it prints last."""
     env = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("DJANGO_", "DATABASE_URL", "ATIENDE_"))
     }
     env.update(
+        DJANGO_SETTINGS_MODULE="tests.accounts.backup_settings",
+        PYTHONPATH=str(BASE_DIR),
         DATABASE_URL=database_url,
         ATIENDE_TEST_MEDIA_ROOT=str(root / "media"),
         ATIENDE_TEST_PRIVATE_ROOT=str(root / "private"),
     )
     result = subprocess.run(
-        [sys.executable, str(CHILD), *map(str, args)],
+        [sys.executable, str(script), *map(str, args)],
         cwd=BASE_DIR,
         env=env,
         capture_output=True,
@@ -135,9 +138,12 @@ def roundtrip(initial_data, django_db_blocker, tmp_path_factory):
             target_url = url_of({**connection.settings_dict, "NAME": scratch})
         schema = backup.schema()
     try:
-        source = child("source", archive, database_url=source_url, root=root / "source")
+        source = child(
+            CHILD, "source", archive, database_url=source_url, root=root / "source"
+        )
         tamper(archive, tampered, "private/certificates/")
         restored = child(
+            CHILD,
             "restore",
             archive,
             tampered,
@@ -218,20 +224,30 @@ def test_the_manifest_hashes_every_member_and_records_schema_date_version(
 # ------------------------------------------------ refusals on hand-made archives
 
 
-def make_archive(path: Path, members: dict[str, bytes], manifest=None) -> Path:
+def make_archive(
+    path: Path,
+    members: dict[str, bytes],
+    *,
+    vendor: str = "sqlite",
+    also_listed: dict | None = None,
+    not_listed: dict[str, bytes] | None = None,
+) -> Path:
+    """A hand-made archive: ``members`` listed in its manifest with their
+    hashes, plus manifest entries without a member (``also_listed``) and
+    members without a manifest entry (``not_listed``)."""
     listed = {
         name: {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
         for name, data in members.items()
     }
-    if manifest is None:
-        manifest = {
-            "format": backup.FORMAT,
-            "database": {"vendor": "sqlite", "member": "database/db.sqlite3"},
-            "members": listed,
-        }
+    manifest = {
+        "format": backup.FORMAT,
+        "database": {"vendor": vendor, "member": "database/db.sqlite3"},
+        "members": {**listed, **(also_listed or {})},
+    }
     with tarfile.open(path, "w:gz") as archive:
         for name, data in {
             **members,
+            **(not_listed or {}),
             "manifest.json": json.dumps(manifest).encode(),
         }.items():
             info = tarfile.TarInfo(name)
@@ -240,34 +256,24 @@ def make_archive(path: Path, members: dict[str, bytes], manifest=None) -> Path:
     return path
 
 
+DB_ONLY = {"database/db.sqlite3": b"db"}
+
+
 def test_an_unlisted_member_is_refused(tmp_path):
-    path = make_archive(tmp_path / "a.tar.gz", {"database/db.sqlite3": b"db"})
-    with tarfile.open(path, "r:gz") as archive:
-        members = {i.name: archive.extractfile(i).read() for i in archive}
-    manifest = json.loads(members.pop("manifest.json"))
-    extra = make_archive(
-        tmp_path / "b.tar.gz",
-        {**members, "private/certificates/extra.pdf": b"%PDF"},
-        manifest=manifest,
+    path = make_archive(
+        tmp_path / "a.tar.gz",
+        DB_ONLY,
+        not_listed={"private/certificates/extra.pdf": b"%PDF"},
     )
     with pytest.raises(BackupError, match="not in the manifest"):
-        verify_archive(extra)
+        verify_archive(path)
 
 
 def test_a_missing_member_is_refused(tmp_path):
-    manifest = {
-        "format": backup.FORMAT,
-        "database": {"vendor": "sqlite", "member": "database/db.sqlite3"},
-        "members": {
-            "database/db.sqlite3": {
-                "sha256": hashlib.sha256(b"db").hexdigest(),
-                "size": 2,
-            },
-            "private/x.pdf": {"sha256": "0" * 64, "size": 1},
-        },
-    }
     path = make_archive(
-        tmp_path / "a.tar.gz", {"database/db.sqlite3": b"db"}, manifest=manifest
+        tmp_path / "a.tar.gz",
+        DB_ONLY,
+        also_listed={"private/x.pdf": {"sha256": "0" * 64, "size": 1}},
     )
     with pytest.raises(BackupError, match="lacks 1 member"):
         verify_archive(path)
@@ -275,9 +281,7 @@ def test_a_missing_member_is_refused(tmp_path):
 
 @pytest.mark.parametrize("name", ["../evil.py", "/etc/cron.d/x", "config/urls.py"])
 def test_members_outside_the_known_folders_are_refused(tmp_path, name):
-    path = make_archive(
-        tmp_path / "a.tar.gz", {"database/db.sqlite3": b"db", name: b"x"}
-    )
+    path = make_archive(tmp_path / "a.tar.gz", {**DB_ONLY, name: b"x"})
     with pytest.raises(BackupError, match="Unexpected member"):
         verify_archive(path)
 
@@ -305,19 +309,7 @@ def test_not_an_archive_or_no_manifest_is_refused(tmp_path):
 
 @pytest.mark.django_db
 def test_an_archive_of_another_engine_is_refused(tmp_path):
-    manifest = {
-        "format": backup.FORMAT,
-        "database": {"vendor": "oracle", "member": "database/db.sqlite3"},
-        "members": {
-            "database/db.sqlite3": {
-                "sha256": hashlib.sha256(b"db").hexdigest(),
-                "size": 2,
-            }
-        },
-    }
-    path = make_archive(
-        tmp_path / "a.tar.gz", {"database/db.sqlite3": b"db"}, manifest=manifest
-    )
+    path = make_archive(tmp_path / "a.tar.gz", DB_ONLY, vendor="oracle")
     with pytest.raises(BackupError, match="holds a oracle database"):
         restore_backup(path)
 
@@ -386,31 +378,7 @@ def test_postgresql_round_trip_through_pg_dump_and_pg_restore(
     script = tmp_path / "pg_child.py"
     script.write_text(PG_CHILD)
 
-    def run(mode, url, root):
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if not key.startswith(("DJANGO_", "DATABASE_URL", "ATIENDE_"))
-        }
-        env.update(
-            DJANGO_SETTINGS_MODULE="tests.accounts.backup_settings",
-            DATABASE_URL=url,
-            PYTHONPATH=str(BASE_DIR),
-            ATIENDE_TEST_MEDIA_ROOT=str(root / "media"),
-            ATIENDE_TEST_PRIVATE_ROOT=str(root / "private"),
-        )
-        result = subprocess.run(
-            [sys.executable, str(script), mode, str(archive)],
-            cwd=BASE_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert result.returncode == 0, result.stderr[-3000:]
-        return json.loads(result.stdout.strip().splitlines()[-1])
-
-    run("backup", source_url, tmp_path / "a")
+    child(script, "backup", archive, database_url=source_url, root=tmp_path / "a")
     manifest = verify_archive(archive)
     assert manifest["database"] == {
         "vendor": "postgresql",
@@ -418,7 +386,9 @@ def test_postgresql_round_trip_through_pg_dump_and_pg_restore(
     }
     with tarfile.open(archive, "r:gz") as opened:
         assert opened.extractfile("database/db.pgdump").read(5) == b"PGDMP"
-    restored = run("restore", target_url, tmp_path / "b")
+    restored = child(
+        script, "restore", archive, database_url=target_url, root=tmp_path / "b"
+    )
     assert restored == {
         "rows": [["ATI-1", "255044462d"], ["ATÍ-ñ", "00ff"]],
         "pdf": "%PDF-1.4 a",
