@@ -63,10 +63,9 @@ TRAINER_COLLECTION_PERMISSIONS = [
     ("wagtailimages", "add_image"),
     ("wagtailimages", "change_image"),
     ("wagtailimages", "choose_image"),
-    # Documents: courses.PrivateDocument (WAGTAILDOCS_DOCUMENT_MODEL).
-    ("courses", "add_privatedocument"),
-    ("courses", "change_privatedocument"),
-    ("courses", "choose_privatedocument"),
+    ("wagtaildocs", "add_document"),
+    ("wagtaildocs", "change_document"),
+    ("wagtaildocs", "choose_document"),
 ]
 
 
@@ -128,7 +127,9 @@ def sync_roles(apps) -> None:
             )
     root_collection = Collection.objects.filter(depth=1).first()
     if root_collection is not None:
-        for perm in permissions(TRAINER_COLLECTION_PERMISSIONS):
+        for app_label, codename in TRAINER_COLLECTION_PERMISSIONS:
             GroupCollectionPermission.objects.get_or_create(
-                group=trainers, collection=root_collection, permission=perm
+                group=trainers,
+                collection=root_collection,
+                permission=permission(app_label, codename),
             )

@@ -341,4 +341,3 @@ class PrivateDocument(AbstractDocument):
     class Meta(AbstractDocument.Meta):
         verbose_name = _("documento")
         verbose_name_plural = _("documentos")
-        permissions = [("choose_privatedocument", _("Puede elegir documentos"))]

@@ -35,7 +35,6 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'documento',
                 'verbose_name_plural': 'documentos',
-                'permissions': [('choose_privatedocument', 'Puede elegir documentos')],
                 'abstract': False,
             },
             bases=(modelsearch.index.Indexed, models.Model),

@@ -1,19 +1,18 @@
 """Wagtail documents become courses.PrivateDocument (WAGTAILDOCS_DOCUMENT_MODEL):
 each wagtaildocs.Document is copied with its id (so links in lessons, which name
 the id, keep working), its tags and its file, which moves from the public media
-folder to the private storage. Trainers get the new model's permissions on the
-root collection in place of the old ones.
+folder to the private storage.
 
 Not atomic on purpose: each document is copied, committed, and only then is
 the original row and file deleted, so an interruption loses nothing and
-running it again carries on."""
+running it again carries on. Permissions stay those of wagtaildocs.Document:
+Wagtail checks every document model against them."""
 
 from django.core.files.storage import storages
 from django.core.management.color import no_style
 from django.db import connection, migrations
 
 from accounts.private_files import move_file
-from accounts.role_permissions import sync_roles
 
 
 def copy_documents(apps, schema_editor):
@@ -58,16 +57,6 @@ def copy_documents(apps, schema_editor):
             cursor.execute(sql)
 
 
-def grant_new_permissions(apps, schema_editor):
-    sync_roles(apps)
-    GroupCollectionPermission = apps.get_model(
-        "wagtailcore", "GroupCollectionPermission"
-    )
-    GroupCollectionPermission.objects.filter(
-        permission__content_type__app_label="wagtaildocs"
-    ).delete()
-
-
 class Migration(migrations.Migration):
     atomic = False
 
@@ -79,5 +68,4 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(copy_documents, migrations.RunPython.noop),
-        migrations.RunPython(grant_new_permissions, migrations.RunPython.noop),
     ]

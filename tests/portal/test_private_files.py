@@ -10,19 +10,23 @@ over the very bytes stored; with nginx in front they hand over only a header.
 """
 
 import hashlib
+from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.models import Collection
 
+from accounts.private_files import private_storage
 from certificates.models import BulkDownload, Certificate
 from compliance import rendering as dc3_rendering
 from compliance.models import Dc3
 from courses.models import PrivateDocument
 from tests.evaluation.test_capture import build, evidence_of
-from tests.factories import HRFactory, LearnerFactory, png_bytes
+from tests.factories import HRFactory, LearnerFactory, TrainerFactory, png_bytes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("initial_data")]
 
@@ -188,3 +192,24 @@ def test_behind_nginx_the_views_answer_with_x_accel_redirect(client, settings, f
         assert response["X-Accel-Redirect"] == f"/private-files/{field_file.name}"
         assert response["Content-Type"] == "application/pdf", url
         assert "no-store" in response["Cache-Control"], url
+
+
+def test_a_trainer_uploads_a_document_into_the_private_storage(client, settings):
+    """The Wagtail admin's document form stores the file where no URL reaches
+    it, with the trainers' permissions on the new document model."""
+    trainer = TrainerFactory()
+    client.force_login(trainer)
+    response = client.post(
+        reverse("wagtaildocs:add"),
+        {
+            "title": "Protocolo de atención",
+            "file": SimpleUploadedFile("protocolo.pdf", b"%PDF-1.4 protocolo"),
+            "collection": Collection.get_first_root_node().pk,
+        },
+    )
+    assert response.status_code == 302, response.content[:500]
+
+    document = PrivateDocument.objects.get(title="Protocolo de atención")
+    assert document.file.storage is private_storage()
+    assert not Path(document.file.path).is_relative_to(Path(settings.MEDIA_ROOT))
+    assert read(document.file) == b"%PDF-1.4 protocolo"
