@@ -105,6 +105,7 @@ def _local_response(
 ) -> HttpResponse:
     mode = _accel_mode()
     if mode and not storage.exists(name):
+        logger.error("Private file %s is missing from its storage", name)
         raise Http404
     if mode == "nginx":
         response = HttpResponse(content_type=content_type)
@@ -117,6 +118,7 @@ def _local_response(
         try:
             handle = storage.open(name, "rb")
         except (FileNotFoundError, IsADirectoryError) as error:
+            logger.error("Private file %s is missing from its storage", name)
             raise Http404 from error
         response = FileResponse(handle, content_type=content_type)
     return _private_headers(response, disposition=disposition)

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import logging
-
 from django.shortcuts import render
 
 from accounts.private_files import private_file_response
-
-logger = logging.getLogger(__name__)
 
 # How long a browser should wait before asking again for a PDF in preparation.
 RETRY_AFTER_SECONDS = 10
@@ -29,8 +25,6 @@ def certificate_pdf_response(request, certificate, *, filename: str):
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         response["Cache-Control"] = "private, no-store"
         return response
-    if not certificate.pdf.name:
-        logger.error("Certificate %s has a hash but no stored PDF", certificate.serial)
     return private_file_response(
         certificate.pdf, filename=filename, content_type="application/pdf"
     )

@@ -24,5 +24,8 @@ WHITENOISE_AUTOREFRESH = True
 MEDIA_ROOT = Path(tempfile.gettempdir()) / "atiende-test-media"
 STORAGES["private"] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
-    "OPTIONS": {"location": Path(tempfile.gettempdir()) / "atiende-test-private"},
+    "OPTIONS": {
+        "location": Path(tempfile.gettempdir()) / "atiende-test-private",
+        "base_url": "/no-public-url/",
+    },
 }
