@@ -37,7 +37,7 @@ def test_old_documents_move_to_the_private_model_and_storage(settings, tmp_path)
     assert new.title == "Reglamento"
     assert new.created_at == old.created_at
     assert list(new.tags.names()) == ["politicas"]
-    assert new.file.storage is private_storage()
+    assert new.file.storage.location == private_storage().location
     with new.file.open("rb") as handle:
         assert handle.read() == b"%PDF-1.4 reglamento"
     assert not default_storage.exists(public_name)

@@ -210,6 +210,6 @@ def test_a_trainer_uploads_a_document_into_the_private_storage(client, settings)
     assert response.status_code == 302, response.content[:500]
 
     document = PrivateDocument.objects.get(title="Protocolo de atención")
-    assert document.file.storage is private_storage()
+    assert document.file.storage.location == private_storage().location
     assert not Path(document.file.path).is_relative_to(Path(settings.MEDIA_ROOT))
     assert read(document.file) == b"%PDF-1.4 protocolo"
