@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certificates', '0007_dc3_employer'),
+        ('certificates', '0008_historical_records'),
     ]
 
     operations = [

@@ -1,5 +1,5 @@
 """DC-3 PDFs were already private but named after their folio: give them random
-names (see certificates 0009 for why this is not atomic and may run again)."""
+names (see certificates 0010 for why this is not atomic and may run again)."""
 
 from django.core.files.storage import storages
 from django.db import migrations
@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("compliance", "0003_dc3_unguessable_names"),
+        ("compliance", "0004_dc3_unguessable_names"),
     ]
 
     operations = [

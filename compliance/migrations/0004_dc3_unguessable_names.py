@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('compliance', '0002_catalogues_and_roles'),
+        ('compliance', '0003_historical_records'),
     ]
 
     operations = [

@@ -2,7 +2,7 @@
 guessable names (the serial): move them into the private storage under random
 names. Not atomic on purpose: each row is updated as soon as its file is
 copied, and only then is the original deleted, so an interruption loses
-nothing and running it again (migrate certificates 0008, then migrate) finishes
+nothing and running it again (migrate certificates 0009, then migrate) finishes
 the job."""
 
 from django.core.files.storage import storages
@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("certificates", "0008_private_unguessable_files"),
+        ("certificates", "0009_private_unguessable_files"),
     ]
 
     operations = [
