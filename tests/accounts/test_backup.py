@@ -31,6 +31,10 @@ from accounts.private_files import private_storage
 from certificates.models import Certificate
 from compliance.models import Dc3
 
+# Every test may reach the database: the round trip's module fixture needs the
+# test database set up even when only its tests are selected.
+pytestmark = pytest.mark.django_db
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 CHILD = Path(__file__).parent / "backup_child.py"
 ADMIN_URL = os.environ.get(
@@ -191,7 +195,6 @@ def test_a_second_restore_into_the_filled_database_is_refused(roundtrip):
     assert "The database is not empty" in roundtrip["restored"]["second_refusal"]
 
 
-@pytest.mark.django_db
 def test_the_manifest_hashes_every_member_and_records_schema_date_version(
     roundtrip,
 ):
@@ -307,7 +310,6 @@ def test_not_an_archive_or_no_manifest_is_refused(tmp_path):
         verify_archive(truncated)
 
 
-@pytest.mark.django_db
 def test_an_archive_of_another_engine_is_refused(tmp_path):
     path = make_archive(tmp_path / "a.tar.gz", DB_ONLY, vendor="oracle")
     with pytest.raises(BackupError, match="holds a oracle database"):
