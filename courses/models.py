@@ -11,9 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.documents.models import AbstractDocument
+from wagtail.documents.models import Document as WagtailDocument
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
+
+from accounts.private_files import private_storage
 
 from .blocks import LessonStreamBlock
 
@@ -321,3 +325,19 @@ class TrainerModuleAccess(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class PrivateDocument(AbstractDocument):
+    """Wagtail's document with its file in the private storage: a lesson may link
+    it, but only signed-in users get it (``wagtail_hooks``), through Wagtail's
+    serve view; no /media/ URL ever reaches it."""
+
+    file = models.FileField(
+        upload_to="documents", storage=private_storage, verbose_name=_("archivo")
+    )
+
+    admin_form_fields = WagtailDocument.admin_form_fields
+
+    class Meta(AbstractDocument.Meta):
+        verbose_name = _("documento")
+        verbose_name_plural = _("documentos")

@@ -4,6 +4,8 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
+from config.object_storage import private_url_expiry, storages_from_environment
+
 from .base import *  # noqa: F403
 from .redis_url import *  # noqa: F403
 
@@ -70,6 +72,21 @@ if email_url := os.environ.get("DJANGO_EMAIL_HOST"):
     EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_PASSWORD", "")
     EMAIL_USE_TLS = True
+
+# Private files behind the web server (README "Archivos privados") and on
+# S3-compatible object storage (config/object_storage.py).
+ATIENDE_PRIVATE_FILES_ACCEL = os.environ.get("ATIENDE_PRIVATE_FILES_ACCEL", "")
+if ATIENDE_PRIVATE_FILES_ACCEL not in ("", "nginx", "apache"):
+    raise ImproperlyConfigured(
+        "ATIENDE_PRIVATE_FILES_ACCEL must be empty, 'nginx' or 'apache'."
+    )
+ATIENDE_PRIVATE_FILES_ACCEL_PREFIX = os.environ.get(
+    "ATIENDE_PRIVATE_FILES_ACCEL_PREFIX",
+    ATIENDE_PRIVATE_FILES_ACCEL_PREFIX,  # noqa: F405
+)
+ATIENDE_PRIVATE_URL_EXPIRY = private_url_expiry(os.environ)
+STORAGES = storages_from_environment(os.environ, STORAGES)  # noqa: F405
+ATIENDE_BACKUP_DIR = os.environ.get("ATIENDE_BACKUP_DIR", ATIENDE_BACKUP_DIR)  # noqa: F405
 
 LOGGING["root"]["level"] = os.environ.get("DJANGO_LOG_LEVEL", "INFO")  # noqa: F405
 
