@@ -34,6 +34,21 @@ class Progress:
         return self.total > 0 and self.done >= self.total
 
 
+@dataclass(frozen=True)
+class Duration:
+    """A length of time in whole minutes, read as hours and minutes."""
+
+    total_minutes: int
+
+    @property
+    def hours(self) -> int:
+        return self.total_minutes // 60
+
+    @property
+    def minutes(self) -> int:
+        return self.total_minutes % 60
+
+
 @dataclass
 class LessonItem:
     page: LessonPage
@@ -78,6 +93,25 @@ class CourseOutline:
     def progress(self) -> Progress:
         lessons = self.learner_lessons
         return Progress(sum(item.done for item in lessons), len(lessons))
+
+    @property
+    def duration(self) -> Duration:
+        """The course's duration: the estimated minutes of its lessons for
+        learners (reading, checks and practice activities), as the DC-3 counts
+        them. Nothing is typed in by hand, so it cannot drift from the lessons."""
+        return Duration(sum(item.page.minutes for item in self.learner_lessons))
+
+    @property
+    def trainer_duration(self) -> Duration:
+        """The minutes of the modules for trainers shown in this outline."""
+        return Duration(
+            sum(
+                item.page.minutes
+                for module in self.modules
+                if module.for_trainers
+                for item in module.lessons
+            )
+        )
 
     @property
     def continue_lesson(self) -> LessonItem | None:
