@@ -15,6 +15,7 @@ from wagtail.models import Page
 from standards.formatting import whole_percent
 
 from . import access
+from .blocks import PRACTICE_BLOCK_TYPES, practised_codes
 from .models import CoursePage, Enrolment, LessonCompletion, LessonPage, ModulePage
 
 
@@ -320,3 +321,21 @@ def trainers_module_completed(user_ids) -> set[int]:
         for user_id, completed in done.items()
         if any(completed >= ids for ids in needed.values())
     }
+
+
+def practice_lessons_by_criterion() -> dict[str, list[LessonPage]]:
+    """Criterion code -> the lessons (live or draft, in tree order) whose practice
+    activities (role-plays, self-checks) are tagged with it: 1 query. The
+    bodies are read as raw data, so no block is rendered or validated."""
+    lessons = (
+        LessonPage.objects.filter(
+            reduce(or_, (Q(body__icontains=kind) for kind in PRACTICE_BLOCK_TYPES))
+        )
+        .only("pk", "title", "path", "live", "body")
+        .order_by("path")
+    )
+    result: dict[str, list[LessonPage]] = {}
+    for lesson in lessons:
+        for code in sorted(practised_codes(lesson.body)):
+            result.setdefault(code, []).append(lesson)
+    return result
