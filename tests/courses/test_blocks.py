@@ -492,6 +492,7 @@ SELF_CHECK_VALUE = {
 }
 
 
+@pytest.mark.django_db
 def test_illustrations_show_the_static_drawing_with_its_alt_text():
     """Each drawing is an <img> of its SVG in the static set, with the trainer's
     alt text and the caption when there is one."""
@@ -508,6 +509,7 @@ def test_illustrations_show_the_static_drawing_with_its_alt_text():
     assert [c.get_text() for c in soup.select(".figure-caption")] == ["Defensiva"]
 
 
+@pytest.mark.django_db
 def test_role_play_shows_both_roles_and_a_labelled_checklist():
     """A role-play shows its situation, both roles, its minutes and the
     observer's list as checkboxes, each with its label and criterion; the list
@@ -531,6 +533,7 @@ def test_role_play_shows_both_roles_and_a_labelled_checklist():
     assert soup.find("button", type="reset")
 
 
+@pytest.mark.django_db
 def test_self_check_items_with_and_without_criterion():
     """A self-check lists its items as checkboxes; an item without criterion
     shows no badge."""
