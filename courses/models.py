@@ -12,10 +12,25 @@ from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 
 from .blocks import LessonStreamBlock
+
+
+class RoutedPage:
+    """Mixin for the page types below the home page, which courses.routing
+    routes: it finds whether a view restriction applies on the way in the same
+    query as the pages, and says so here, sparing Wagtail's two queries to
+    look again."""
+
+    # Set by courses.routing on the page it routes to; None: not known.
+    view_restricted: bool | None = None
+
+    def get_view_restrictions(self):
+        if self.view_restricted is False:
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
 
 
 class HomePage(Page):
@@ -30,14 +45,16 @@ class HomePage(Page):
         verbose_name = _("página de inicio")
 
     def get_context(self, request, *args, **kwargs):
-        from . import selectors
+        from . import content_cache, selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["courses"] = selectors.catalogue(home=self, user=request.user)
+        context["courses"] = selectors.catalogue(
+            home=self, user=request.user, token=content_cache.content_token(request)
+        )
         return context
 
 
-class CoursePage(Page):
+class CoursePage(RoutedPage, Page):
     standard = models.ForeignKey(
         "standards.Standard",
         on_delete=models.PROTECT,
@@ -69,14 +86,20 @@ class CoursePage(Page):
         verbose_name_plural = _("cursos")
 
     def get_context(self, request, *args, **kwargs):
-        from . import selectors
+        from . import content_cache, selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.course_overview(course=self, user=request.user))
+        context.update(
+            selectors.course_overview(
+                course=self,
+                user=request.user,
+                token=content_cache.content_token(request),
+            )
+        )
         return context
 
 
-class ModulePage(Page):
+class ModulePage(RoutedPage, Page):
     class Audience(models.TextChoices):
         LEARNERS = "learners", _("aprendices")
         TRAINERS = "trainers", _("instructores")
@@ -117,14 +140,20 @@ class ModulePage(Page):
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
-        from . import selectors
+        from . import content_cache, selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.module_detail(module=self, user=request.user))
+        context.update(
+            selectors.module_detail(
+                module=self,
+                user=request.user,
+                token=content_cache.content_token(request),
+            )
+        )
         return context
 
 
-class LessonPage(RoutablePageMixin, Page):
+class LessonPage(RoutedPage, RoutablePageMixin, Page):
     summary = models.CharField(_("resumen"), max_length=300, blank=True)
     minutes = models.PositiveSmallIntegerField(_("minutos estimados"), default=10)
     body = StreamField(LessonStreamBlock(), verbose_name=_("contenido"))
@@ -164,10 +193,15 @@ class LessonPage(RoutablePageMixin, Page):
     def lesson(self, request):
         if response := self._require_access(request):
             return response
-        from . import services
+        from . import content_cache, services
 
         services.lesson_visit(user=request.user, lesson=self)
-        return self.render(request)
+        return self.render(
+            request,
+            context_overrides={
+                "lesson_content": content_cache.lesson_content(self, request)
+            },
+        )
 
     @path("comprobar/<str:block_id>/", name="check")
     def check_answer(self, request, block_id):
@@ -221,10 +255,16 @@ class LessonPage(RoutablePageMixin, Page):
         return response
 
     def get_context(self, request, *args, **kwargs):
-        from . import selectors
+        from . import content_cache, selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.lesson_detail(lesson=self, user=request.user))
+        context.update(
+            selectors.lesson_detail(
+                lesson=self,
+                user=request.user,
+                token=content_cache.content_token(request),
+            )
+        )
         return context
 
 
@@ -321,3 +361,28 @@ class TrainerModuleAccess(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class ContentVersion(models.Model):
+    """One row whose random token is replaced whenever content that every learner
+    sees alike changes: a page saved (publishing, unpublishing and moving all
+    save it) or deleted, an image or a document saved, the standard's texts
+    edited (courses.content_cache connects the receivers).
+
+    The caches of rendered lesson bodies and course outlines key on the token,
+    and every request reads it from the database with the page, so every process
+    sees a change at once whatever the cache backend (a per-process memory cache
+    included). A random token, never a counter: after a rolled-back transaction
+    or a database restore the token in force is again one that was written
+    together with the content it stands for."""
+
+    SINGLETON = 1
+
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _("versión del contenido")
+        verbose_name_plural = _("versiones del contenido")
+
+    def __str__(self):
+        return self.token

@@ -1,21 +1,30 @@
 """Read queries for the course tree and progress.
 
 Each page needs a fixed handful of queries however many modules and lessons a
-course has: modules, lessons, the learner's enrolments and completions, each fetched
-once and assembled in Python.
+course has. A course's tree (its live modules, lessons and other activities) is
+the same for every learner: it is read once per content change and cached
+(``course_trees``). What is the learner's own (enrolment, lessons done) is one
+query (``_standing``), assembled with the tree in Python.
 """
 
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
-from django.db.models import Q
+from django.db.models import IntegerField, Q, Value
 from wagtail.models import Page
 
 from standards.formatting import whole_percent
 
-from . import access
-from .models import CoursePage, Enrolment, LessonCompletion, LessonPage, ModulePage
+from . import access, content_cache
+from .models import (
+    CoursePage,
+    Enrolment,
+    LessonCompletion,
+    LessonPage,
+    ModulePage,
+    TrainerModuleAccess,
+)
 
 
 @dataclass(frozen=True)
@@ -32,6 +41,14 @@ class Progress:
     @property
     def complete(self) -> bool:
         return self.total > 0 and self.done >= self.total
+
+
+@dataclass(frozen=True)
+class EnrolmentState:
+    """What the outline needs of an enrolment."""
+
+    course_id: int
+    last_lesson_id: int | None
 
 
 @dataclass
@@ -58,7 +75,7 @@ class ModuleItem:
 class CourseOutline:
     course: CoursePage
     modules: list[ModuleItem]
-    enrolment: Enrolment | None
+    enrolment: EnrolmentState | None
 
     @property
     def learner_lessons(self) -> list[LessonItem]:
@@ -91,82 +108,176 @@ class CourseOutline:
         return next((item for item in lessons if not item.done), None)
 
 
-def _outlines(courses: list[CoursePage], user) -> dict[int, CourseOutline]:
-    if not courses:
-        return {}
+@dataclass(frozen=True)
+class CourseTree:
+    """What a course shows every visitor alike: its live modules (both
+    audiences) and lessons (bodies not loaded) in tree order, and its other live
+    pages (assessments), specific. Cached per content token."""
+
+    modules: tuple[ModulePage, ...]
+    lessons: tuple[LessonPage, ...]
+    activities: tuple[Page, ...]
+
+
+def _build_trees(courses: list[CoursePage]) -> dict[int, CourseTree]:
+    """3 queries plus one per type of activity, however many courses."""
     within = reduce(or_, (Q(path__startswith=course.path) for course in courses))
-    show_trainer_modules = access.can_see_trainer_content(user)
-    modules = ModulePage.objects.live().filter(within).order_by("path")
-    if not show_trainer_modules:
-        modules = modules.exclude(audience=ModulePage.Audience.TRAINERS)
-    modules = list(modules)
+    modules = list(ModulePage.objects.live().filter(within).order_by("path"))
     lessons = list(
         LessonPage.objects.live().filter(within).defer_streamfields().order_by("path")
     )
-    done_ids: set[int] = set()
-    enrolments: dict[int, Enrolment] = {}
-    if user.is_authenticated:
-        done_ids = set(
-            LessonCompletion.objects.filter(
-                user=user, lesson_id__in=[lesson.pk for lesson in lessons]
-            ).values_list("lesson_id", flat=True)
-        )
-        enrolments = {
-            e.course_id: e
-            for e in Enrolment.objects.filter(user=user, course__in=courses)
-        }
-    outlines = {
-        course.pk: CourseOutline(course, [], enrolments.get(course.pk))
-        for course in courses
-    }
-    module_items: dict[str, ModuleItem] = {}
-    for module in modules:
-        course = next(c for c in courses if module.path.startswith(c.path))
-        item = ModuleItem(module)
-        outlines[course.pk].modules.append(item)
-        module_items[module.path] = item
-    step = ModulePage.steplen
-    for lesson in lessons:
-        parent = module_items.get(lesson.path[:-step])
-        if parent is not None:  # lessons of hidden modules are left out
-            parent.lessons.append(LessonItem(lesson, lesson.pk in done_ids))
-    return outlines
-
-
-def catalogue(*, home, user) -> list[CourseOutline]:
-    courses = list(CoursePage.objects.live().child_of(home).order_by("path"))
-    outlines = _outlines(courses, user)
-    return [outlines[course.pk] for course in courses]
-
-
-def course_activities(*, course: CoursePage) -> list[Page]:
-    """The course's live pages other than modules (its assessments), specific, in
-    tree order: one query plus one per page type. Apps above courses give their
-    pages ``listing_badge`` (and ``listing_badge_muted``) for the course page."""
-    return list(
+    children = reduce(
+        or_,
+        (Q(path__startswith=c.path, depth=c.depth + 1) for c in courses),
+    )
+    activities = list(
         Page.objects.live()
-        .child_of(course)
+        .filter(children)
         .not_type(ModulePage)
         .order_by("path")
         .specific()
     )
 
+    def below(course, pages):
+        return tuple(page for page in pages if page.path.startswith(course.path))
 
-def course_overview(*, course: CoursePage, user) -> dict:
-    outline = _outlines([course], user)[course.pk]
-    return {"outline": outline, "activities": course_activities(course=course)}
+    return {
+        course.pk: CourseTree(
+            modules=below(course, modules),
+            lessons=below(course, lessons),
+            activities=below(course, activities),
+        )
+        for course in courses
+    }
 
 
-def module_detail(*, module: ModulePage, user) -> dict:
-    course = CoursePage.objects.ancestor_of(module).first()
-    outline = _outlines([course], user)[course.pk]
+def course_trees(courses: list[CoursePage], *, token: str | None) -> dict:
+    """Course id -> CourseTree, from the cache when the content token is known
+    (courses.content_cache); courses not cached are read together."""
+    if not courses:
+        return {}
+    keys = {course.pk: content_cache.key("tree", course.pk, token) for course in courses}
+    return content_cache.get_many_or_build(
+        keys,
+        lambda ids: _build_trees([course for course in courses if course.pk in ids]),
+        token=token,
+    )
+
+
+_ENROLMENT, _DONE, _TRAINER_ACCESS = 0, 1, 2
+
+
+def _standing(user, course_ids, lesson_ids) -> tuple[dict[int, EnrolmentState], set]:
+    """The learner's enrolments in these courses and which of these lessons they
+    completed, in one query. It also answers, in passing, whether the modules for
+    trainers were opened to them, when courses.access still has to ask."""
+    none = Value(None, output_field=IntegerField())
+    rows = Enrolment.objects.filter(user=user, course_id__in=course_ids).values_list(
+        Value(_ENROLMENT), "course_id", "last_lesson_id"
+    )
+    parts = [
+        LessonCompletion.objects.filter(
+            user=user, lesson_id__in=lesson_ids
+        ).values_list(Value(_DONE), "lesson_id", none)
+    ]
+    ask_access = access.trainer_module_access_unknown(user)
+    if ask_access:
+        parts.append(
+            TrainerModuleAccess.objects.filter(user=user).values_list(
+                Value(_TRAINER_ACCESS), "user_id", none
+            )
+        )
+    enrolments: dict[int, EnrolmentState] = {}
+    done: set[int] = set()
+    granted = False
+    for kind, ref, last_lesson_id in rows.union(*parts, all=True):
+        if kind == _ENROLMENT:
+            enrolments[ref] = EnrolmentState(ref, last_lesson_id)
+        elif kind == _DONE:
+            done.add(ref)
+        else:
+            granted = True
+    if ask_access:
+        access.trainer_module_access_known(user, granted)
+    return enrolments, done
+
+
+def _outlines(courses: list[CoursePage], user, token) -> dict[int, CourseOutline]:
+    trees = course_trees(courses, token=token)
+    done_ids: set[int] = set()
+    enrolments: dict[int, EnrolmentState] = {}
+    if user.is_authenticated and courses:
+        enrolments, done_ids = _standing(
+            user,
+            [course.pk for course in courses],
+            [lesson.pk for tree in trees.values() for lesson in tree.lessons],
+        )
+    show_trainer_modules = access.can_see_trainer_content(user)
+    step = ModulePage.steplen
+    outlines = {}
+    for course in courses:
+        tree = trees[course.pk]
+        outline = CourseOutline(course, [], enrolments.get(course.pk))
+        items: dict[str, ModuleItem] = {}
+        for module in tree.modules:
+            if show_trainer_modules or module.audience != ModulePage.Audience.TRAINERS:
+                items[module.path] = ModuleItem(module)
+                outline.modules.append(items[module.path])
+        for lesson in tree.lessons:
+            parent = items.get(lesson.path[:-step])
+            if parent is not None:  # lessons of hidden modules are left out
+                parent.lessons.append(LessonItem(lesson, lesson.pk in done_ids))
+        outlines[course.pk] = outline
+    return outlines
+
+
+def course_of(page: Page) -> CoursePage | None:
+    """The course a module or lesson belongs to: from the parents routing cached
+    on the page (courses.routing), else one query."""
+    parent = getattr(page, "_cached_parent_obj", None)
+    while parent is not None:
+        if isinstance(parent, CoursePage):
+            return parent
+        parent = getattr(parent, "_cached_parent_obj", None)
+    return CoursePage.objects.ancestor_of(page).first()
+
+
+def _token(token):
+    # Callers without a request (tests, commands) read the token here.
+    return content_cache.content_token() if token is None else token
+
+
+def catalogue(*, home, user, token: str | None = None) -> list[CourseOutline]:
+    courses = list(CoursePage.objects.live().child_of(home).order_by("path"))
+    outlines = _outlines(courses, user, _token(token))
+    return [outlines[course.pk] for course in courses]
+
+
+def course_activities(*, course: CoursePage, token: str | None = None) -> list[Page]:
+    """The course's live pages other than modules (its assessments), specific, in
+    tree order, from the cached tree. Apps above courses give their pages
+    ``listing_badge`` (and ``listing_badge_muted``) for the course page."""
+    return list(course_trees([course], token=_token(token))[course.pk].activities)
+
+
+def course_overview(*, course: CoursePage, user, token: str | None = None) -> dict:
+    token = _token(token)
+    return {
+        "outline": _outlines([course], user, token)[course.pk],
+        "activities": course_activities(course=course, token=token),
+    }
+
+
+def module_detail(*, module: ModulePage, user, token: str | None = None) -> dict:
+    course = course_of(module)
+    outline = _outlines([course], user, _token(token))[course.pk]
     item = next((m for m in outline.modules if m.page.pk == module.pk), None)
     return {"outline": outline, "course": course, "module_item": item}
 
 
-def lesson_detail(*, lesson: LessonPage, user) -> dict:
-    course = CoursePage.objects.ancestor_of(lesson).first()
-    outline = _outlines([course], user)[course.pk]
+def lesson_detail(*, lesson: LessonPage, user, token: str | None = None) -> dict:
+    course = course_of(lesson)
+    outline = _outlines([course], user, _token(token))[course.pk]
     sequence = outline.all_lessons
     index = next(
         (i for i, item in enumerate(sequence) if item.page.pk == lesson.pk), None
@@ -187,14 +298,14 @@ def lesson_detail(*, lesson: LessonPage, user) -> dict:
     }
 
 
-def dashboard(*, user) -> list[CourseOutline]:
+def dashboard(*, user, token: str | None = None) -> list[CourseOutline]:
     enrolments = list(
         Enrolment.objects.filter(user=user)
         .select_related("course")
         .order_by("-last_visited_at", "-enrolled_at")
     )
     courses = [e.course for e in enrolments]
-    outlines = _outlines(courses, user)
+    outlines = _outlines(courses, user, _token(token))
     return [outlines[course.pk] for course in courses]
 
 
