@@ -19,8 +19,8 @@ from .blocks import LessonStreamBlock
 
 
 class RoutedPage:
-    """Mixin for the page types below the home page, which courses.routing
-    routes: it finds whether a view restriction applies on the way in the same
+    """Mixin for the page types courses.routing serves (the home page and the
+    pages below it): it finds whether a view restriction applies on the way in the same
     query as the pages, and says so here, sparing Wagtail's two queries to
     look again."""
 
@@ -33,7 +33,7 @@ class RoutedPage:
         return super().get_view_restrictions()
 
 
-class HomePage(Page):
+class HomePage(RoutedPage, Page):
     intro = RichTextField(_("introducción"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -45,11 +45,11 @@ class HomePage(Page):
         verbose_name = _("página de inicio")
 
     def get_context(self, request, *args, **kwargs):
-        from . import content_cache, selectors
+        from . import selectors
 
         context = super().get_context(request, *args, **kwargs)
         context["courses"] = selectors.catalogue(
-            home=self, user=request.user, token=content_cache.content_token(request)
+            home=self, user=request.user, request=request
         )
         return context
 
@@ -86,15 +86,11 @@ class CoursePage(RoutedPage, Page):
         verbose_name_plural = _("cursos")
 
     def get_context(self, request, *args, **kwargs):
-        from . import content_cache, selectors
+        from . import selectors
 
         context = super().get_context(request, *args, **kwargs)
         context.update(
-            selectors.course_overview(
-                course=self,
-                user=request.user,
-                token=content_cache.content_token(request),
-            )
+            selectors.course_overview(course=self, user=request.user, request=request)
         )
         return context
 
@@ -140,15 +136,11 @@ class ModulePage(RoutedPage, Page):
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
-        from . import content_cache, selectors
+        from . import selectors
 
         context = super().get_context(request, *args, **kwargs)
         context.update(
-            selectors.module_detail(
-                module=self,
-                user=request.user,
-                token=content_cache.content_token(request),
-            )
+            selectors.module_detail(module=self, user=request.user, request=request)
         )
         return context
 
@@ -255,15 +247,11 @@ class LessonPage(RoutedPage, RoutablePageMixin, Page):
         return response
 
     def get_context(self, request, *args, **kwargs):
-        from . import content_cache, selectors
+        from . import selectors
 
         context = super().get_context(request, *args, **kwargs)
         context.update(
-            selectors.lesson_detail(
-                lesson=self,
-                user=request.user,
-                token=content_cache.content_token(request),
-            )
+            selectors.lesson_detail(lesson=self, user=request.user, request=request)
         )
         return context
 

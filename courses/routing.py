@@ -47,13 +47,12 @@ def _specific(row: Page) -> Page:
 
 
 def _chain(home: Page, components: list[str]):
-    """The pages below ``home`` along ``components``, specific, parents linked,
-    in one query (plus one per page of a type not joined). Returns (pages, how
-    many components they consume, whether a view restriction applies: None
-    when an alias is on the way, whose restrictions are its source's), or None
-    when siblings share a slug (left to Wagtail). Raises Http404."""
-    if not components:
-        return [], 0, None
+    """The pages below ``home`` along ``components`` (none for the home page
+    itself), specific, parents linked, in one query (plus one per page of a type
+    not joined). Returns (pages, how many components they consume, whether a
+    view restriction applies: None when an alias is on the way, whose
+    restrictions are its source's), or None when siblings share a slug (left to
+    Wagtail). Raises Http404."""
     wanted = [
         home.url_path + "/".join(components[: n + 1]) + "/"
         for n in range(len(components))
@@ -83,7 +82,7 @@ def _chain(home: Page, components: list[str]):
         if url_path not in by_url:
             break
         found.append(by_url[url_path])
-    if not found:
+    if components and not found:
         raise Http404
     # Wagtail hands the rest of the path to each page's route() in turn: a page
     # type with its own routing takes over where it stands in the chain.
@@ -119,7 +118,7 @@ def _route_entry(request, components: list[str]):
     target = pages[-1] if pages else home
     if not isinstance(target, SERVED_TYPES):
         return None
-    if restricted is not None and pages:
+    if restricted is not None:
         target.view_restricted = restricted
     return site, target, consumed
 

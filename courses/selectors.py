@@ -8,11 +8,12 @@ query (``_standing``), assembled with the tree in Python.
 """
 
 from dataclasses import dataclass, field
-from functools import reduce
+from functools import cached_property, reduce
 from operator import or_
 
-from django.db.models import IntegerField, Q, Value
-from wagtail.models import Page
+from django.db import connections
+from django.db.models import Q
+from wagtail.models import Page, Site
 
 from standards.formatting import whole_percent
 
@@ -32,7 +33,7 @@ class Progress:
     done: int
     total: int
 
-    @property
+    @cached_property
     def percent(self) -> int:
         """Lessons done as a whole percent (standards.formatting.whole_percent):
         2 of 3 is 67, 199 of 200 is 99, never 100 until every lesson is done."""
@@ -41,6 +42,12 @@ class Progress:
     @property
     def complete(self) -> bool:
         return self.total > 0 and self.done >= self.total
+
+
+@dataclass(frozen=True)
+class ActivityItem:
+    page: Page
+    url: str | None
 
 
 @dataclass(frozen=True)
@@ -55,29 +62,34 @@ class EnrolmentState:
 class LessonItem:
     page: LessonPage
     done: bool
+    url: str | None = None  # the page's URL on the site serving the outline
 
 
 @dataclass
 class ModuleItem:
     page: ModulePage
     lessons: list[LessonItem] = field(default_factory=list)
+    url: str | None = None
 
     @property
     def for_trainers(self) -> bool:
         return self.page.audience == ModulePage.Audience.TRAINERS
 
-    @property
+    @cached_property
     def progress(self) -> Progress:
         return Progress(sum(item.done for item in self.lessons), len(self.lessons))
 
 
 @dataclass
 class CourseOutline:
+    """A course as one person sees it. Built whole by ``_outlines``, then only
+    read: what it works out is kept."""
+
     course: CoursePage
     modules: list[ModuleItem]
     enrolment: EnrolmentState | None
 
-    @property
+    @cached_property
     def learner_lessons(self) -> list[LessonItem]:
         """Lessons that count for progress: those of modules for learners."""
         return [
@@ -87,16 +99,16 @@ class CourseOutline:
             for lesson in module.lessons
         ]
 
-    @property
+    @cached_property
     def all_lessons(self) -> list[LessonItem]:
         return [lesson for module in self.modules for lesson in module.lessons]
 
-    @property
+    @cached_property
     def progress(self) -> Progress:
         lessons = self.learner_lessons
         return Progress(sum(item.done for item in lessons), len(lessons))
 
-    @property
+    @cached_property
     def continue_lesson(self) -> LessonItem | None:
         """Where to pick up: the last lesson opened if unfinished, else the first
         lesson not done yet."""
@@ -111,15 +123,17 @@ class CourseOutline:
 @dataclass(frozen=True)
 class CourseTree:
     """What a course shows every visitor alike: its live modules (both
-    audiences) and lessons (bodies not loaded) in tree order, and its other live
-    pages (assessments), specific. Cached per content token."""
+    audiences) and lessons (bodies not loaded) in tree order, its other live
+    pages (assessments), specific, and the URL of each on one site. Cached per
+    content token and site."""
 
     modules: tuple[ModulePage, ...]
     lessons: tuple[LessonPage, ...]
     activities: tuple[Page, ...]
+    urls: dict[int, str | None]
 
 
-def _build_trees(courses: list[CoursePage]) -> dict[int, CourseTree]:
+def _build_trees(courses: list[CoursePage], request) -> dict[int, CourseTree]:
     """3 queries plus one per type of activity, however many courses."""
     within = reduce(or_, (Q(path__startswith=course.path) for course in courses))
     modules = list(ModulePage.objects.live().filter(within).order_by("path"))
@@ -141,25 +155,37 @@ def _build_trees(courses: list[CoursePage]) -> dict[int, CourseTree]:
     def below(course, pages):
         return tuple(page for page in pages if page.path.startswith(course.path))
 
+    urls = {
+        page.pk: page.get_url(request) for page in (*modules, *lessons, *activities)
+    }
     return {
         course.pk: CourseTree(
             modules=below(course, modules),
             lessons=below(course, lessons),
             activities=below(course, activities),
+            urls=urls,
         )
         for course in courses
     }
 
 
-def course_trees(courses: list[CoursePage], *, token: str | None) -> dict:
+def course_trees(courses: list[CoursePage], *, request=None) -> dict:
     """Course id -> CourseTree, from the cache when the content token is known
-    (courses.content_cache); courses not cached are read together."""
+    (courses.content_cache); the courses not cached are read together. The URLs
+    are those of the site serving ``request`` (None: Wagtail's default)."""
     if not courses:
         return {}
-    keys = {course.pk: content_cache.key("tree", course.pk, token) for course in courses}
+    token = content_cache.content_token(request)
+    site = Site.find_for_request(request) if request is not None else None
+    keys = {
+        course.pk: content_cache.key("tree", course.pk, token, site and site.pk)
+        for course in courses
+    }
     return content_cache.get_many_or_build(
         keys,
-        lambda ids: _build_trees([course for course in courses if course.pk in ids]),
+        lambda ids: _build_trees(
+            [course for course in courses if course.pk in ids], request
+        ),
         token=token,
     )
 
@@ -167,32 +193,48 @@ def course_trees(courses: list[CoursePage], *, token: str | None) -> dict:
 _ENROLMENT, _DONE, _TRAINER_ACCESS = 0, 1, 2
 
 
-def _standing(user, course_ids, lesson_ids) -> tuple[dict[int, EnrolmentState], set]:
-    """The learner's enrolments in these courses and which of these lessons they
-    completed, in one query. It also answers, in passing, whether the modules for
-    trainers were opened to them, when courses.access still has to ask."""
-    none = Value(None, output_field=IntegerField())
-    rows = Enrolment.objects.filter(user=user, course_id__in=course_ids).values_list(
-        Value(_ENROLMENT), "course_id", "last_lesson_id"
-    )
-    parts = [
-        LessonCompletion.objects.filter(
-            user=user, lesson_id__in=lesson_ids
-        ).values_list(Value(_DONE), "lesson_id", none)
-    ]
-    ask_access = access.trainer_module_access_unknown(user)
-    if ask_access:
-        parts.append(
-            TrainerModuleAccess.objects.filter(user=user).values_list(
-                Value(_TRAINER_ACCESS), "user_id", none
-            )
+def _standing_sql(connection, *, with_access: bool) -> str:
+    qn = connection.ops.quote_name
+
+    def select(kind, model, ref, other=None):
+        meta = model._meta
+        second = qn(meta.get_field(other).column) if other else "NULL"
+        return (
+            f"SELECT {kind}, {qn(meta.get_field(ref).column)}, {second} "
+            f"FROM {qn(meta.db_table)} WHERE {qn(meta.get_field('user').column)} = %s"
         )
+
+    parts = [
+        select(_ENROLMENT, Enrolment, "course", "last_lesson"),
+        select(_DONE, LessonCompletion, "lesson"),
+    ]
+    if with_access:
+        parts.append(select(_TRAINER_ACCESS, TrainerModuleAccess, "user"))
+    return " UNION ALL ".join(parts)
+
+
+def _standing(user, course_ids) -> tuple[dict[int, EnrolmentState], set[int]]:
+    """The learner's enrolments in these courses and every lesson they completed
+    (a person completes at most every lesson there is), in one query. It also
+    answers, in passing, whether the modules for trainers were opened to them,
+    when courses.access still has to ask.
+
+    Written in SQL (names from the models' _meta): it runs on every course page
+    and lesson, and Django spends thirty times longer composing the same UNION
+    than the database spends answering it."""
+    ask_access = access.trainer_module_access_unknown(user)
+    connection = connections[Enrolment.objects.db]
+    sql = _standing_sql(connection, with_access=ask_access)
     enrolments: dict[int, EnrolmentState] = {}
     done: set[int] = set()
     granted = False
-    for kind, ref, last_lesson_id in rows.union(*parts, all=True):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk] * sql.count("%s"))
+        rows = cursor.fetchall()
+    for kind, ref, last_lesson_id in rows:
         if kind == _ENROLMENT:
-            enrolments[ref] = EnrolmentState(ref, last_lesson_id)
+            if ref in course_ids:
+                enrolments[ref] = EnrolmentState(ref, last_lesson_id)
         elif kind == _DONE:
             done.add(ref)
         else:
@@ -202,16 +244,16 @@ def _standing(user, course_ids, lesson_ids) -> tuple[dict[int, EnrolmentState], 
     return enrolments, done
 
 
-def _outlines(courses: list[CoursePage], user, token) -> dict[int, CourseOutline]:
-    trees = course_trees(courses, token=token)
+def _outlines(
+    courses: list[CoursePage], user, request=None
+) -> tuple[dict[int, CourseOutline], dict[int, CourseTree]]:
+    """Each course's outline for ``user``, and the trees they were made from:
+    the trees from the cache, the person's own part in one query."""
+    trees = course_trees(courses, request=request)
     done_ids: set[int] = set()
     enrolments: dict[int, EnrolmentState] = {}
     if user.is_authenticated and courses:
-        enrolments, done_ids = _standing(
-            user,
-            [course.pk for course in courses],
-            [lesson.pk for tree in trees.values() for lesson in tree.lessons],
-        )
+        enrolments, done_ids = _standing(user, {course.pk for course in courses})
     show_trainer_modules = access.can_see_trainer_content(user)
     step = ModulePage.steplen
     outlines = {}
@@ -221,14 +263,17 @@ def _outlines(courses: list[CoursePage], user, token) -> dict[int, CourseOutline
         items: dict[str, ModuleItem] = {}
         for module in tree.modules:
             if show_trainer_modules or module.audience != ModulePage.Audience.TRAINERS:
-                items[module.path] = ModuleItem(module)
-                outline.modules.append(items[module.path])
+                item = ModuleItem(module, url=tree.urls.get(module.pk))
+                items[module.path] = item
+                outline.modules.append(item)
         for lesson in tree.lessons:
             parent = items.get(lesson.path[:-step])
             if parent is not None:  # lessons of hidden modules are left out
-                parent.lessons.append(LessonItem(lesson, lesson.pk in done_ids))
+                parent.lessons.append(
+                    LessonItem(lesson, lesson.pk in done_ids, tree.urls.get(lesson.pk))
+                )
         outlines[course.pk] = outline
-    return outlines
+    return outlines, trees
 
 
 def course_of(page: Page) -> CoursePage | None:
@@ -242,42 +287,38 @@ def course_of(page: Page) -> CoursePage | None:
     return CoursePage.objects.ancestor_of(page).first()
 
 
-def _token(token):
-    # Callers without a request (tests, commands) read the token here.
-    return content_cache.content_token() if token is None else token
-
-
-def catalogue(*, home, user, token: str | None = None) -> list[CourseOutline]:
+def catalogue(*, home, user, request=None) -> list[CourseOutline]:
     courses = list(CoursePage.objects.live().child_of(home).order_by("path"))
-    outlines = _outlines(courses, user, _token(token))
+    outlines, _trees = _outlines(courses, user, request)
     return [outlines[course.pk] for course in courses]
 
 
-def course_activities(*, course: CoursePage, token: str | None = None) -> list[Page]:
-    """The course's live pages other than modules (its assessments), specific, in
-    tree order, from the cached tree. Apps above courses give their pages
+def course_overview(*, course: CoursePage, user, request=None) -> dict:
+    """The outline, and the course's live pages other than modules (its
+    assessments) in tree order: apps above courses give their pages
     ``listing_badge`` (and ``listing_badge_muted``) for the course page."""
-    return list(course_trees([course], token=_token(token))[course.pk].activities)
-
-
-def course_overview(*, course: CoursePage, user, token: str | None = None) -> dict:
-    token = _token(token)
+    outlines, trees = _outlines([course], user, request)
+    tree = trees[course.pk]
     return {
-        "outline": _outlines([course], user, token)[course.pk],
-        "activities": course_activities(course=course, token=token),
+        "outline": outlines[course.pk],
+        "activities": [
+            ActivityItem(page, tree.urls.get(page.pk)) for page in tree.activities
+        ],
     }
 
 
-def module_detail(*, module: ModulePage, user, token: str | None = None) -> dict:
+def module_detail(*, module: ModulePage, user, request=None) -> dict:
     course = course_of(module)
-    outline = _outlines([course], user, _token(token))[course.pk]
+    outlines, _trees = _outlines([course], user, request)
+    outline = outlines[course.pk]
     item = next((m for m in outline.modules if m.page.pk == module.pk), None)
     return {"outline": outline, "course": course, "module_item": item}
 
 
-def lesson_detail(*, lesson: LessonPage, user, token: str | None = None) -> dict:
+def lesson_detail(*, lesson: LessonPage, user, request=None) -> dict:
     course = course_of(lesson)
-    outline = _outlines([course], user, _token(token))[course.pk]
+    outlines, _trees = _outlines([course], user, request)
+    outline = outlines[course.pk]
     sequence = outline.all_lessons
     index = next(
         (i for i, item in enumerate(sequence) if item.page.pk == lesson.pk), None
@@ -291,21 +332,21 @@ def lesson_detail(*, lesson: LessonPage, user, token: str | None = None) -> dict
         "course": course,
         "module_item": module_item,
         "lesson_done": index is not None and sequence[index].done,
-        "previous_lesson": sequence[index - 1].page if index else None,
-        "next_lesson": sequence[index + 1].page
+        "previous_lesson": sequence[index - 1] if index else None,
+        "next_lesson": sequence[index + 1]
         if index is not None and index + 1 < len(sequence)
         else None,
     }
 
 
-def dashboard(*, user, token: str | None = None) -> list[CourseOutline]:
+def dashboard(*, user, request=None) -> list[CourseOutline]:
     enrolments = list(
         Enrolment.objects.filter(user=user)
         .select_related("course")
         .order_by("-last_visited_at", "-enrolled_at")
     )
     courses = [e.course for e in enrolments]
-    outlines = _outlines(courses, user, _token(token))
+    outlines, _trees = _outlines(courses, user, request)
     return [outlines[course.pk] for course in courses]
 
 

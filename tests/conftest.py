@@ -4,7 +4,10 @@ import os
 import shutil
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
+
+from courses import content_cache
 
 # Live-server browser tests run Django's sync ORM from Playwright's event loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -40,6 +43,15 @@ def initial_data(django_db_setup, django_db_blocker):
     test session through the real command."""
     with django_db_blocker.unblock():
         call_command("load_initial_data", demo=True, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Each test starts with empty caches: a test that changes pages without
+    saving them (a queryset update) would otherwise leave outlines and routes
+    cached under a content token the next test sees again."""
+    cache.clear()
+    content_cache.memo.clear()
 
 
 @pytest.fixture
