@@ -8,24 +8,7 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Cursos")
 
     def ready(self):
-        from wagtail.documents import get_document_model
-        from wagtail.images import get_image_model
-        from wagtail.models import Page, get_page_models
-
-        from standards.models import Criterion, Element, Standard
-
+        # Imported here: it needs the models, which are not loaded before ready().
         from . import content_cache
 
-        # Everything a cached lesson body or course outline shows (page links,
-        # images, documents, the criteria badges) changes the content token.
-        content_cache.connect_receivers(
-            {
-                Page,
-                *get_page_models(),
-                get_image_model(),
-                get_document_model(),
-                Standard,
-                Element,
-                Criterion,
-            }
-        )
+        content_cache.connect_receivers()

@@ -18,7 +18,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from django.core.cache import cache
 from django.db import IntegrityError, connections, transaction
@@ -27,6 +27,11 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Page, PageViewRestriction, Site, get_page_models
+
+from standards.models import Criterion, Element, Standard
 
 from .models import ContentVersion
 
@@ -82,7 +87,21 @@ def content_changed(**kwargs) -> None:
         ContentVersion.objects.filter(pk=ContentVersion.SINGLETON).update(token=token)
 
 
-def connect_receivers(senders: Iterable[type]) -> None:
+def connect_receivers() -> None:
+    """Everything a cached lesson body, outline or route shows (pages and their
+    view restrictions, sites, images, documents, the criteria badges) changes
+    the token. Called once, from CoursesConfig.ready()."""
+    senders = {
+        Page,
+        *get_page_models(),
+        PageViewRestriction,
+        Site,
+        get_image_model(),
+        get_document_model(),
+        Standard,
+        Element,
+        Criterion,
+    }
     for sender in senders:
         uid = f"courses.content_changed.{sender._meta.label}"
         post_save.connect(content_changed, sender=sender, dispatch_uid=uid + ".save")
