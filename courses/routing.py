@@ -13,10 +13,13 @@ key names one state of the content for ever, so the entry is never stale. On a
 miss one query (``_chain``) reads the whole chain by ``url_path`` (which Wagtail
 keeps up to date on every move and slug change), with the fields of our page
 types joined in. Either way the route goes to Wagtail's own view, which runs
-its hooks (view restrictions, ``before_serve_page``) as always.
+its hooks (view restrictions, ``before_serve_page``) as always. Every page type
+below the home page is served so, the assessments' included.
 """
 
 from __future__ import annotations
+
+import copy
 
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
@@ -26,17 +29,16 @@ from wagtail import views as wagtail_views
 from wagtail.models import Page, PageViewRestriction, Site
 
 from . import content_cache
-from .models import CoursePage, HomePage, LessonPage, ModulePage
+from .models import HomePage
 
 # The specific page types read in the same query (with what their pages show of
-# their foreign keys); only routes to these are kept in memory, their code
-# being ours and never writing to the page object.
+# their foreign keys); any other costs one more query when its route is first
+# looked up.
 JOINED_TYPES = {
     "coursepage": ("coursepage__standard",),
     "modulepage": ("modulepage__element",),
     "lessonpage": ("lessonpage",),
 }
-SERVED_TYPES = (HomePage, CoursePage, ModulePage, LessonPage)
 
 
 def _specific(row: Page) -> Page:
@@ -116,8 +118,6 @@ def _route_entry(request, components: list[str]):
         return None
     pages, consumed, restricted = chain
     target = pages[-1] if pages else home
-    if not isinstance(target, SERVED_TYPES):
-        return None
     if restricted is not None:
         target.view_restricted = restricted
     return site, target, consumed
@@ -136,23 +136,30 @@ def serve(request, path):
             *components,
         )
         entry = content_cache.memo.get(memo_key)
-        if entry is None:
+        looked_up = entry is None
+        if looked_up:
             try:
                 entry = _route_entry(request, components)
             except Http404:
-                # Not kept: a scan of made-up URLs must not fill the memory.
+                entry = None
                 request._wagtail_route_for_request = None
-                return wagtail_views.serve(request, path)
-            if entry is not None:
-                content_cache.memo.set(memo_key, entry)
         if entry is not None:
             site, target, consumed = entry
+            # The page in memory is every request's: each gets its own copy to
+            # serve (and to keep whatever the serving code sets on it).
+            page = copy.copy(target)
             # The attributes Wagtail keeps its own site and route in, per request
             # (wagtail.models.Site.find_for_request, Page.route_for_request).
             request._wagtail_site = site
             try:
-                route = target.route(request, components[consumed:])
+                request._wagtail_route_for_request = page.route(
+                    request, components[consumed:]
+                )
             except Http404:
-                route = None
-            request._wagtail_route_for_request = route
+                request._wagtail_route_for_request = None
+            else:
+                # Only routes that lead somewhere are kept: a scan of made-up
+                # URLs must not crowd the memory.
+                if looked_up:
+                    content_cache.memo.set(memo_key, entry)
     return wagtail_views.serve(request, path)
