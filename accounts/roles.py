@@ -1,5 +1,7 @@
 """The roles of the platform, as Django groups, and the checks views use."""
 
+from functools import cache
+
 from django.contrib.auth.models import AnonymousUser, Group, Permission, User
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections
@@ -25,10 +27,11 @@ def _group_names(user: User | AnonymousUser) -> frozenset[str]:
 _GROUP, _USER_PERMISSION, _GROUP_PERMISSION = 0, 1, 2
 
 
-def _roles_sql(connection, *, with_permissions: bool) -> str:
+@cache
+def _roles_sql(alias: str, with_permissions: bool) -> str:
     """Group names, and the user's own and their groups' permissions (as
     ModelBackend reads them), each row (kind, name or app label, codename)."""
-    qn = connection.ops.quote_name
+    qn = connections[alias].ops.quote_name
 
     def table(model):
         return qn(model._meta.db_table)
@@ -86,7 +89,7 @@ def _load_roles(user: User) -> frozenset[str]:
     it."""
     with_permissions = user.is_active and not user.is_superuser
     connection = connections[User.objects.db]
-    sql = _roles_sql(connection, with_permissions=with_permissions)
+    sql = _roles_sql(connection.alias, with_permissions)
     with connection.cursor() as cursor:
         cursor.execute(sql, [user.pk] * sql.count("%s"))
         rows = cursor.fetchall()

@@ -4,7 +4,6 @@ from django.core.exceptions import PermissionDenied
 
 from accounts import roles
 
-
 _TRAINER_MODULE_ACCESS = "_atiende_trainer_module_access"
 
 

@@ -8,7 +8,7 @@ query (``_standing``), assembled with the tree in Python.
 """
 
 from dataclasses import dataclass, field
-from functools import cached_property, reduce
+from functools import cache, cached_property, reduce
 from operator import or_
 
 from django.db import connections
@@ -193,8 +193,9 @@ def course_trees(courses: list[CoursePage], *, request=None) -> dict:
 _ENROLMENT, _DONE, _TRAINER_ACCESS = 0, 1, 2
 
 
-def _standing_sql(connection, *, with_access: bool) -> str:
-    qn = connection.ops.quote_name
+@cache
+def _standing_sql(alias: str, with_access: bool) -> str:
+    qn = connections[alias].ops.quote_name
 
     def select(kind, model, ref, other=None):
         meta = model._meta
@@ -224,7 +225,7 @@ def _standing(user, course_ids) -> tuple[dict[int, EnrolmentState], set[int]]:
     than the database spends answering it."""
     ask_access = access.trainer_module_access_unknown(user)
     connection = connections[Enrolment.objects.db]
-    sql = _standing_sql(connection, with_access=ask_access)
+    sql = _standing_sql(connection.alias, ask_access)
     enrolments: dict[int, EnrolmentState] = {}
     done: set[int] = set()
     granted = False
