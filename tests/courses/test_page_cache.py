@@ -32,8 +32,10 @@ CHECK_ID = "00000000-0000-4000-8000-00000000c0de"  # the factory's knowledge che
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-@pytest.fixture
-def course():
+@pytest.fixture(scope="module")
+def course(module_db):
+    """Two learner modules (2 + 2 lessons) and a module for trainers (1 lesson),
+    built once for the module; each test's changes are rolled back."""
     course, modules, lessons = build_course(
         lessons_per_module=[2, 2], trainer_lessons=1
     )
@@ -57,8 +59,15 @@ def page_text(client, url) -> str:
     return response.content.decode()
 
 
+def fresh(page):
+    """The page as the database has it: the module's fixture objects are shared
+    by its tests, whose changes are rolled back, so a test changes its own
+    copy."""
+    return type(page).objects.get(pk=page.pk)
+
+
 def publish_body(lesson, words):
-    lesson = type(lesson).objects.get(pk=lesson.pk)
+    lesson = fresh(lesson)
     lesson.body = lesson_body(words)
     lesson.save_revision().publish()
     return lesson
@@ -84,7 +93,7 @@ def test_a_published_revision_shows_at_once(course, learner):
     shown = page_text(client, lesson.url)
     assert "Versión dos" in shown
     assert "Versión uno" not in shown
-    draft = type(lesson).objects.get(pk=lesson.pk)
+    draft = fresh(lesson)
     draft.body = lesson_body("Borrador")
     draft.save_revision()  # saved, not published
     shown = page_text(client, lesson.url)
@@ -97,13 +106,13 @@ def test_the_course_outline_follows_publishing(course, learner):
     the course page at once (the outline is cached per content token)."""
     client = signed_in(learner)
     url = course["course"].url
-    first, second = course["modules"][:2]
+    first, second = (fresh(module) for module in course["modules"][:2])
     page_text(client, url)  # cached
     added = LessonPageFactory(parent=first, title="Lección recién publicada")
     assert "Lección recién publicada" in page_text(client, url)
     added.unpublish()
     assert "Lección recién publicada" not in page_text(client, url)
-    renamed = type(second).objects.get(pk=second.pk)
+    renamed = fresh(second)
     renamed.title = "Módulo con nombre nuevo"
     renamed.save_revision().publish()
     shown = page_text(client, url)
@@ -137,7 +146,7 @@ def test_an_edited_criterion_shows_in_the_lesson_at_once(learner):
 def test_content_changes_replace_the_token(course, change):
     """Everything a cached page shows replaces the content token when it
     changes."""
-    lesson = course["lessons"][0]
+    lesson = fresh(course["lessons"][0])
     before = token()
     if change == "publish":
         publish_body(lesson, "nuevo")
@@ -250,7 +259,7 @@ def test_a_preview_shows_the_draft_not_the_cached_live_body(course, learner):
     lesson = course["lessons"][0]
     client = signed_in(learner)
     assert "Borrador de prueba" not in page_text(client, lesson.url)
-    draft = type(lesson).objects.get(pk=lesson.pk)
+    draft = fresh(lesson)
     draft.body = lesson_body("Borrador de prueba")
     draft.save_revision()
     request = RequestFactory().get(lesson.url)
@@ -274,7 +283,7 @@ def test_routing_answers_as_wagtail_does(course, learner):
     response = client.post(f"{lesson.url}completar/")
     assert response.status_code == 302
     assert LessonCompletion.objects.filter(user=learner, lesson=lesson).exists()
-    hidden = course["lessons"][1]
+    hidden = fresh(course["lessons"][1])
     url = hidden.url
     assert client.get(url).status_code == 200
     hidden.unpublish()
