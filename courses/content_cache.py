@@ -1,12 +1,12 @@
-"""Caches of what every learner sees alike: rendered lesson bodies and course
-outlines.
+"""Caches of what every learner sees alike: rendered lesson bodies, course
+outlines (courses.selectors.course_trees) and routes (courses.routing).
 
 Keys carry the content token (``ContentVersion``), which changes whenever a page
-is saved (publish, unpublish, move, edit), deleted, or an image, a document or
-the standard's texts change. Nothing is ever deleted from the cache on a change:
-the next request reads the new token with the page and so asks for a new key;
-old entries just expire. That holds in every process at once, whatever the
-cache backend.
+is saved (publish, unpublish, move, edit), deleted or restricted, or an image, a
+document, a site or the standard's texts change. Nothing is ever deleted from a
+cache on a change: the next request reads the new token (one query) and so asks
+for new keys; old entries just expire. That holds in every process at once,
+whatever the cache backend.
 
 What belongs to one person never goes into an entry: progress, completion
 buttons, knowledge-check answers, CSRF tokens (a placeholder stands in for the
