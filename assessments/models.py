@@ -228,7 +228,7 @@ class AssessmentPage(RoutablePageMixin, Page):
     def is_diagnostic(self) -> bool:
         return self.mode == self.Mode.DIAGNOSTIC
 
-    # How the course page lists it (courses.selectors.course_activities).
+    # How the course page lists it (courses.selectors.course_overview).
     @property
     def listing_badge(self) -> str:
         if self.is_diagnostic:
