@@ -84,6 +84,7 @@ bench: install-test
 	$$(command -v taskset >/dev/null && echo taskset -c 0) \
 		$(BIN)/python tests/bench/bench_roster.py
 	$(BIN)/python tests/bench/bench_dashboards.py
+	$(BIN)/python tests/bench/bench_attempts.py
 
 messages: install
 	$(BIN)/python manage.py makemessages -l en -l es_MX --ignore=.venv --ignore=staticfiles

@@ -1,0 +1,190 @@
+"""Benchmark: app CPU and queries of starting and submitting a 30-question final.
+
+Run from the project root: ``python tests/bench/bench_attempts.py`` (``make
+bench``). Uses DATABASE_URL when set (PostgreSQL: ``createdb atiende_attempts``
+and ``DATABASE_URL=postgres://postgres@127.0.0.1/atiende_attempts``), else a
+temporary SQLite file. The database is migrated and emptied first.
+
+Setup (not timed): a standard of three elements and a final drawing 10
+questions of each (30 in all), over a small bank (30 questions, every type) and
+a large one (300); learners signed in through Django's test client.
+
+Timed, per learner, with Django's test client in this process: the start (POST
+"Comenzar"), the attempt page it redirects to, the submit (POST "Enviar", the
+answers saved before through the service, as the page's script does) and the
+result page. Each step reports the median app CPU in ms (``time.process_time``:
+on SQLite it includes SQLite's own work, which runs in this process) and its
+number of queries. The first start of each bank (cold cache) is reported on its
+own line. Exits non-zero when a step misses its budget (issue 13: start ≤ 15 ms
+and ≤ 12 queries, submit ≤ 25 ms and ≤ 20 queries) or when the large bank needs
+more queries than the small one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+DRAWN_PER_ELEMENT = 10
+ELEMENTS = 3
+# step -> (CPU ms, queries): the budgets of issue 13 (start and submit).
+BUDGETS = {"start": (15.0, 12), "submit": (25.0, 20)}
+
+
+def django_setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    if not os.environ.get("DATABASE_URL"):
+        path = Path(tempfile.mkdtemp()) / "bench.sqlite3"
+        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+    import django
+
+    django.setup()
+
+
+def prepare_database() -> None:
+    from django.apps import apps
+    from django.core.management import call_command
+    from wagtail.models import Locale, Page, Site
+
+    from accounts.role_permissions import sync_roles
+
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("flush", verbosity=0, interactive=False)
+    sync_roles(apps)
+    Locale.objects.get_or_create(language_code="es-mx")
+    if not Page.objects.filter(depth=1).exists():
+        from courses.models import HomePage
+
+        root = Page.add_root(title="Root", slug="root")
+        home = root.add_child(instance=HomePage(title="Inicio", slug="inicio"))
+        Site.objects.create(hostname="localhost", root_page=home, is_default_site=True)
+
+
+def build_final(bank_size: int):
+    """A final drawing 30 questions from a bank of ``bank_size``, every type."""
+    from assessments.models import AssessmentPage
+    from tests.factories import QUESTION_TYPES, build_assessment
+
+    per_element = bank_size // ELEMENTS
+    assessment, _elements, _bank = build_assessment(
+        questions=(per_element,) * ELEMENTS,
+        draw=(DRAWN_PER_ELEMENT,) * ELEMENTS,
+        kinds=QUESTION_TYPES,
+        mode=AssessmentPage.Mode.FINAL,
+        time_limit_minutes=30,
+        attempts_allowed=3,
+        title=f"Final sobre {bank_size} preguntas",
+    )
+    return assessment
+
+
+def measure(call) -> tuple[float, int, object]:
+    """(app CPU ms, queries, result) of one call."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        started = time.process_time()
+        result = call()
+        cpu = (time.process_time() - started) * 1000
+    return cpu, len(queries), result
+
+
+def run_bank(bank_size: int, learners: int) -> dict[str, list[tuple[float, int]]]:
+    from django.test import Client
+    from django.urls import reverse
+
+    from assessments.attempt_services import attempt_save_answer
+    from assessments.models import Attempt
+    from tests.factories import LearnerFactory, answer_for
+
+    assessment = build_final(bank_size)
+    begin_url = assessment.url + "comenzar/"
+    steps: dict[str, list[tuple[float, int]]] = {
+        name: [] for name in ("cold start", "start", "attempt page", "submit", "result")
+    }
+    for n in range(learners):
+        learner = LearnerFactory()
+        client = Client()
+        client.force_login(learner)
+        cpu, count, reply = measure(lambda c=client: c.post(begin_url))
+        assert reply.status_code == 303, reply.status_code
+        steps["cold start" if n == 0 else "start"].append((cpu, count))
+        attempt_url = reply["Location"]
+        cpu, count, reply = measure(lambda c=client, u=attempt_url: c.get(u))
+        assert reply.status_code == 200, reply.status_code
+        steps["attempt page"].append((cpu, count))
+
+        attempt = Attempt.objects.get(learner=learner, assessment=assessment)
+        for response in attempt.responses.select_related("version"):
+            attempt_save_answer(
+                attempt=attempt,
+                position=response.position,
+                raw_answer=answer_for(
+                    response.version.payload, right=response.position % 4 != 0
+                ),
+            )
+        submit_url = reverse("assessments:attempt_submit", args=[attempt.uuid])
+        cpu, count, reply = measure(lambda c=client, u=submit_url: c.post(u))
+        assert reply.status_code == 303, reply.status_code
+        steps["submit"].append((cpu, count))
+        result_url = reply["Location"]
+        cpu, count, reply = measure(lambda c=client, u=result_url: c.get(u))
+        assert reply.status_code == 200, reply.status_code
+        steps["result"].append((cpu, count))
+    return steps
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--learners", type=int, default=15)
+    parser.add_argument("--banks", type=int, nargs="+", default=[30, 300])
+    args = parser.parse_args()
+    django_setup()
+    from django.db import connection
+    from django.test import override_settings
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    # Generated files go to a media directory of the bench's own.
+    override_settings(MEDIA_ROOT=tempfile.mkdtemp(prefix="bench-media-")).enable()
+    prepare_database()
+    print(
+        f"database: {connection.vendor}; {ELEMENTS * DRAWN_PER_ELEMENT}-question "
+        f"final, {args.learners} learners per bank; median app CPU and queries"
+    )
+    print(f"{'step':14}" + "".join(f"{f'bank {b}':>22}" for b in args.banks))
+    results = {bank: run_bank(bank, args.learners) for bank in args.banks}
+    failed = False
+    for step in ("cold start", "start", "attempt page", "submit", "result"):
+        cells, counts = [], set()
+        for bank in args.banks:
+            samples = results[bank][step]
+            cpu = statistics.median(s[0] for s in samples)
+            count = max(s[1] for s in samples)
+            counts.add(count)
+            budget = BUDGETS.get(step)
+            over = budget is not None and (cpu > budget[0] or count > budget[1])
+            failed |= over
+            cells.append(f"{cpu:8.1f} ms {count:4d} q{' !' if over else '  '}")
+        if len(counts) > 1 and step != "cold start":
+            failed = True
+            cells.append("  queries grow with the bank")
+        print(f"{step:14}" + "".join(f"{c:>22}" for c in cells))
+    budgets = ", ".join(
+        f"{s} ≤ {ms:g} ms and ≤ {q} queries" for s, (ms, q) in BUDGETS.items()
+    )
+    print(f"budgets: {budgets} ('!' marks a miss)")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
