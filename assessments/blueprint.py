@@ -9,8 +9,10 @@ so that a seeded draw is reproducible.
 from __future__ import annotations
 
 import random
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import groupby
+from typing import NamedTuple
 
 __all__ = ["BlueprintRow", "Candidate", "NotEnoughQuestions", "draw"]
 
@@ -38,8 +40,10 @@ class BlueprintRow:
         return f"element {self.element!r}, criterion {self.criterion!r}"
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
+    """A question of the bank, as the draw sees it. A named tuple: a cached bank
+    holds hundreds, and tuples are the cheapest to read back from a cache."""
+
     question_id: str
     element: str
     criterion: str
@@ -62,19 +66,29 @@ def draw(
     rows: Sequence[BlueprintRow],
     pool: Sequence[Candidate],
     *,
-    recently_seen: Collection[str] = (),
+    seen: Mapping[str, tuple] | Collection[str] = (),
     rng: random.Random,
     shuffle: bool = True,
 ) -> tuple[str, ...]:
     """Draw the question ids of one attempt.
 
     Each row gets ``count`` distinct questions that match it; no question is
-    drawn twice. Questions in ``recently_seen`` are used only when a row has too
-    few unseen ones. The result is shuffled by ``rng`` when ``shuffle``, otherwise
-    grouped by row (in the rows' order) and in pool order within a row.
-    Raises ``NotEnoughQuestions`` naming a row that cannot be filled.
+    drawn twice. ``seen`` holds the questions the learner was shown before: a
+    mapping from id to how it was seen (a sort key, such as (times shown, last
+    attempt number): lower draws first), or a plain collection (all alike).
+    Unseen questions always come first; a row short of them takes the seen ones
+    in that order, picking at random among equals. The result is shuffled by
+    ``rng`` when ``shuffle``, otherwise grouped by row (in the rows' order) and
+    in pool order within a row. Raises ``NotEnoughQuestions`` naming a row that
+    cannot be filled.
     """
-    seen = frozenset(recently_seen)
+    history = seen if isinstance(seen, Mapping) else dict.fromkeys(seen, ())
+
+    def staleness(question_id: str) -> tuple:
+        if question_id not in history:
+            return (0,)
+        return (1, *history[question_id])
+
     # Pool position per question; a question listed twice counts once.
     position: dict[str, int] = {}
     bank: list[Candidate] = []
@@ -99,12 +113,16 @@ def draw(
         ]
         if len(fits) < row.count:
             raise NotEnoughQuestions(row, i + 1, len(fits))
-        unseen = [q for q in fits if q not in seen]
-        if len(unseen) >= row.count:
-            chosen = rng.sample(unseen, row.count)
-        else:
-            again = [q for q in fits if q in seen]
-            chosen = unseen + rng.sample(again, row.count - len(unseen))
+        chosen: list[str] = []
+        # Tiers of equally stale questions, freshest first (sorted is stable:
+        # pool order within a tier, so a seeded draw is reproducible).
+        for _rank, tier in groupby(sorted(fits, key=staleness), key=staleness):
+            tier = list(tier)
+            need = row.count - len(chosen)
+            if len(tier) >= need:
+                chosen += rng.sample(tier, need)
+                break
+            chosen += tier
         used.update(chosen)
         picked[i] = chosen
 

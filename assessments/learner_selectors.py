@@ -89,8 +89,12 @@ def attempt_question_types(
 ) -> dict[int, tuple[str, dict]]:
     """position -> (type, display) of the attempt's questions (or of the one at
     ``position``) for reading a post: 1 query."""
-    responses = attempt.responses.select_related("version").only(
-        "position", "display", "version__payload"
+    # By attempt id rather than attempt.responses: the related manager sets each
+    # response's attempt, which would load the deferred attempt_id row by row.
+    responses = (
+        Response.objects.filter(attempt_id=attempt.pk)
+        .select_related("version")
+        .only("position", "display", "version__payload")
     )
     if position is not None:
         responses = responses.filter(position=position)

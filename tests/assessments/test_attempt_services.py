@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from freezegun import freeze_time
 
-from assessments import attempt_services, submission
+from assessments import attempt_services, question_services, submission
 from assessments.attempt_services import (
     AnswerRejected,
     AttemptNotAllowed,
@@ -291,27 +291,28 @@ def test_start_freezes_versions_and_display_order():
 
 
 def test_new_versions_are_frozen_in_question_order():
-    """A start that has to freeze several new versions does it in question id
-    order, whatever order the questions are shown in: concurrent starts then lock
-    the question rows in one order and cannot deadlock each other."""
+    """A start that has to freeze several new versions locks their question rows
+    at once, in question id order, whatever order the questions are shown in:
+    concurrent starts then lock them in one order and cannot deadlock each
+    other."""
     assessment, _elements, bank = build_assessment(
         questions=(8,), shuffle_questions=True
     )
-    frozen = []
-    real = attempt_services.question_version_current
+    locked = []
+    real = question_services._lock_questions
 
-    def spy(*, question):
-        frozen.append(question.pk)
-        return real(question=question)
+    def spy(ids):
+        locked.append(list(ids))
+        return real(ids)
 
-    with mock.patch.object(attempt_services, "question_version_current", spy):
+    with mock.patch.object(question_services, "_lock_questions", spy):
         attempt = attempt_start(
             learner=LearnerFactory(), assessment=assessment, rng=random.Random(3)
         )
 
     shown = [r.version.question_id for r in responses(attempt)]
     assert shown != sorted(shown)  # the display really is shuffled
-    assert frozen == sorted(shown)
+    assert locked == [sorted(shown)]
 
 
 @freeze_time(T0)

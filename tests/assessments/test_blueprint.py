@@ -112,7 +112,7 @@ RECENT_CASES = [
 @pytest.mark.parametrize("seed", SEEDS)
 def test_recently_seen_questions_are_used_only_when_needed(row, seen, must, may, seed):
     """Unseen questions come first; seen ones only fill what unseen cannot."""
-    drawn = set(draw([row], POOL, recently_seen=seen, rng=rng(seed)))
+    drawn = set(draw([row], POOL, seen=seen, rng=rng(seed)))
     assert must <= drawn
     assert drawn - must <= may
     assert len(drawn) == row.count
@@ -123,7 +123,7 @@ def test_fallback_to_seen_varies_with_the_rng():
     row = BlueprintRow("E1", "E1.C1", 2)
     seen = ["q1", "q2", "q3"]
     draws = {
-        frozenset(draw([row], POOL, recently_seen=seen, rng=rng(s))) for s in SEEDS
+        frozenset(draw([row], POOL, seen=seen, rng=rng(s))) for s in SEEDS
     }
     assert len(draws) > 1
 
@@ -175,8 +175,8 @@ def test_not_enough_questions_names_the_row(rows, position, names, available):
 def test_same_seed_same_draw(shuffle):
     """A seeded rng makes the draw reproducible; other seeds draw differently."""
     rows = [BlueprintRow("E1", None, 3), BlueprintRow("E2", "E2.C1", 2)]
-    first = draw(rows, POOL, recently_seen={"q1"}, rng=rng(42), shuffle=shuffle)
-    again = draw(rows, POOL, recently_seen={"q1"}, rng=rng(42), shuffle=shuffle)
+    first = draw(rows, POOL, seen={"q1"}, rng=rng(42), shuffle=shuffle)
+    again = draw(rows, POOL, seen={"q1"}, rng=rng(42), shuffle=shuffle)
     assert first == again
     others = {draw(rows, POOL, rng=rng(seed), shuffle=shuffle) for seed in SEEDS}
     assert len(others) > 1
