@@ -255,7 +255,7 @@ def test_a_new_attempt_repeats_questions_only_when_the_bank_is_short(seed):
 def test_start_freezes_versions_and_display_order():
     """The versions and the display order (options, prompts, matches, items) are
     fixed at the start: each display lists exactly the version's parts, ordering
-    items never in the right order, and editing a question afterwards changes
+    items in any order, and editing a question afterwards changes
     neither."""
     assessment, _elements, bank = build_assessment(
         questions=(6,), kinds=QUESTION_TYPES, shuffle_options=True
@@ -280,7 +280,6 @@ def test_start_freezes_versions_and_display_order():
         if payload["type"] == "ordering":
             key = [item["id"] for item in payload["items"]]
             assert sorted(display["items"]) == sorted(key)
-            assert display["items"] != key
     for question in bank[0]:
         question.stem += " (editada)"
         question.save()

@@ -122,9 +122,7 @@ def test_fallback_to_seen_varies_with_the_rng():
     """When seen questions are needed, which ones is left to the rng."""
     row = BlueprintRow("E1", "E1.C1", 2)
     seen = ["q1", "q2", "q3"]
-    draws = {
-        frozenset(draw([row], POOL, seen=seen, rng=rng(s))) for s in SEEDS
-    }
+    draws = {frozenset(draw([row], POOL, seen=seen, rng=rng(s))) for s in SEEDS}
     assert len(draws) > 1
 
 
