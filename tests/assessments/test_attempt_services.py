@@ -252,6 +252,63 @@ def test_a_new_attempt_repeats_questions_only_when_the_bank_is_short(seed):
     assert len(drawn_questions(second) & drawn_questions(first)) == 2
 
 
+def take(learner, assessment, rng) -> set[int]:
+    """Start and submit an attempt; the questions it showed."""
+    attempt = attempt_start(learner=learner, assessment=assessment, rng=rng)
+    attempt_submit(attempt=attempt)
+    return drawn_questions(attempt)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_no_question_comes_back_while_the_bank_has_unseen_ones(seed):
+    """A bank of 12 drawn 4 at a time: three attempts show 12 different questions
+    (not only the last attempt's are avoided, every earlier attempt's are)."""
+    assessment, _elements, bank = build_assessment(
+        questions=(12,), draw=(4,), attempts_allowed=0
+    )
+    learner = LearnerFactory()
+    rng = random.Random(seed)
+    shown = [take(learner, assessment, rng) for _ in range(3)]
+    assert all(len(questions) == 4 for questions in shown)
+    assert set().union(*shown) == {q.pk for q in bank[0]}
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_short_bank_brings_back_the_least_often_seen_first(seed):
+    """A bank of 6 drawn 4 at a time: the second attempt takes the 2 unseen and 2
+    of the first; the third takes exactly the 4 shown once, never the 2 shown
+    twice."""
+    assessment, _elements, bank = build_assessment(
+        questions=(6,), draw=(4,), attempts_allowed=0
+    )
+    learner = LearnerFactory()
+    rng = random.Random(seed)
+    first = take(learner, assessment, rng)
+    second = take(learner, assessment, rng)
+    assert {q.pk for q in bank[0]} - first <= second
+    twice = first & second
+    assert len(twice) == 2
+
+    third = take(learner, assessment, rng)
+
+    assert third == {q.pk for q in bank[0]} - twice
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_among_questions_seen_as_often_the_least_recent_come_back_first(seed):
+    """A bank of 6 drawn 3 at a time: once all were shown once, the third attempt
+    brings back the first attempt's three, and the fourth the second's."""
+    assessment, _elements, _bank = build_assessment(
+        questions=(6,), draw=(3,), attempts_allowed=0
+    )
+    learner = LearnerFactory()
+    rng = random.Random(seed)
+    first, second = take(learner, assessment, rng), take(learner, assessment, rng)
+    assert first.isdisjoint(second)
+    assert take(learner, assessment, rng) == first
+    assert take(learner, assessment, rng) == second
+
+
 def test_start_freezes_versions_and_display_order():
     """The versions and the display order (options, prompts, matches, items) are
     fixed at the start: each display lists exactly the version's parts, ordering

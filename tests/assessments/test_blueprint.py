@@ -205,3 +205,25 @@ def test_zero_count_row_draws_nothing_and_negative_is_refused():
     assert draw([], POOL, rng=rng()) == ()
     with pytest.raises(ValueError, match="negative"):
         BlueprintRow("E1", None, -1)
+
+
+def test_seen_questions_come_back_least_often_then_least_recently_seen():
+    """With a history (times shown, last attempt), a row short of unseen
+    questions takes the seen ones in that order: fewest times first, then the
+    longest ago; only the last tier needed is left to the rng."""
+    row = BlueprintRow("E1", "E1.C1", 3)  # q1..q4
+    history = {"q1": (2, 2), "q2": (1, 2), "q3": (1, 1), "q4": (3, 3)}
+    for seed in SEEDS:
+        assert set(draw([row], POOL, seen=history, rng=rng(seed))) == {
+            "q1",
+            "q2",
+            "q3",
+        }
+    # q2 and q3 seen once at different times: with room for one, the older.
+    row = BlueprintRow("E1", "E1.C1", 1)
+    for seed in SEEDS:
+        assert draw([row], POOL, seen=history, rng=rng(seed)) == ("q3",)
+    # Equal histories: the rng picks.
+    same = dict.fromkeys(["q1", "q2", "q3", "q4"], (1, 1))
+    picks = {draw([row], POOL, seen=same, rng=rng(seed)) for seed in SEEDS}
+    assert len(picks) > 1
