@@ -12,6 +12,9 @@ from accounts import roles
 
 from .models import AssessmentPage, Attempt
 
+# The largest id a row can have (a signed 64-bit integer, on both databases).
+LARGEST_ID = 2**63 - 1
+
 
 def get_own_attempt_or_404(user, attempt_uuid) -> Attempt:
     """The user's own attempt, or 404.
@@ -34,7 +37,10 @@ def get_live_assessment_or_404(assessment_id: int) -> AssessmentPage:
     """A live assessment page by id, for starting it outside Wagtail's routing
     (which costs a query per level of the tree), annotated ``restricted``:
     whether a view restriction (a private page) applies to it or to one of its
-    ancestors. 1 query."""
+    ancestors. 1 query (none for an id no row can have)."""
+    if not 0 < assessment_id <= LARGEST_ID:
+        # SQLite cannot even bind a larger integer (OverflowError, a 500).
+        raise Http404
     restrictions = PageViewRestriction.objects.filter(
         StartsWith(Cast(OuterRef("path"), CharField()), F("page__path"))
     )
