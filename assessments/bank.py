@@ -120,7 +120,11 @@ def _key(assessment: AssessmentPage, rows: list[BlueprintRow]) -> str:
     )
     digest = hashlib.sha256(stamp.encode()).hexdigest()[:32]
     revision = assessment.live_revision_id or 0
-    return f"assessments:bank:{CACHE_VERSION}:{assessment.pk}:{revision}:{digest}"
+    # The page's translation key is a random UUID made with the page: an id that
+    # a rolled-back transaction freed (SQLite reuses them) and a later page took
+    # never finds the first page's bank.
+    page = f"{assessment.pk}:{assessment.translation_key}"
+    return f"assessments:bank:{CACHE_VERSION}:{page}:{revision}:{digest}"
 
 
 def _read(key: str, rows: list[BlueprintRow]) -> BankSnapshot:

@@ -4,7 +4,6 @@ import os
 import shutil
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 
 # Live-server browser tests run Django's sync ORM from Playwright's event loop.
@@ -41,14 +40,6 @@ def initial_data(django_db_setup, django_db_blocker):
     test session through the real command."""
     with django_db_blocker.unblock():
         call_command("load_initial_data", demo=True, verbosity=0)
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    """Each test starts with an empty cache: cached data keyed by database ids
-    (an assessment's bank, for one) must not outlive the rolled-back rows of
-    the test that cached it, whose ids the next test may reuse."""
-    cache.clear()
 
 
 @pytest.fixture
