@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
+from accounts.audit import AuditedRecords, Undeletable
 from accounts.mexican_ids import normalise, rfc_error
 from standards.formatting import whole_percent
 
@@ -160,7 +161,7 @@ class SerialCounter(models.Model):
         return f"{self.name}: {self.last}"
 
 
-class Certificate(models.Model):
+class Certificate(Undeletable):
     class Status(models.TextChoices):
         VALID = "vigente", _("vigente")
         EXPIRED = "vencido", _("vencido")
@@ -224,6 +225,18 @@ class Certificate(models.Model):
     render_failures = models.PositiveSmallIntegerField(default=0)
     render_error = models.TextField(blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # Issue, revocation and re-issue (a new row that replaces this one). The
+    # PDF's file, hash and render state are written by the rendering task, not
+    # by a person, and the hash is on the row itself: left out of the history.
+    history = AuditedRecords(
+        excluded_fields=[
+            "pdf",
+            "pdf_sha256",
+            "render_failures",
+            "render_error",
+            "reminder_sent_at",
+        ]
+    )
 
     class Meta:
         ordering = ["-issued_at"]

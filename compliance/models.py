@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 
+from accounts.audit import AuditedRecords, Undeletable
+
 
 def private_storage():
     """DC-3 PDFs concern a person: stored where no URL reaches them."""
@@ -83,7 +85,7 @@ class CourseDc3(models.Model):
         return str(self.course)
 
 
-class Dc3(models.Model):
+class Dc3(Undeletable):
     """An issued DC-3: what it prints is frozen in ``snapshot`` at issue."""
 
     class Status(models.TextChoices):
@@ -143,6 +145,8 @@ class Dc3(models.Model):
     )
     pdf_sha256 = models.CharField(_("SHA-256 del PDF"), max_length=64, blank=True)
     render_error = models.TextField(blank=True)
+    # Issue and replacement; the PDF is the rendering task's (see Certificate).
+    history = AuditedRecords(excluded_fields=["pdf", "pdf_sha256", "render_error"])
 
     class Meta:
         ordering = ["-issued_at", "-pk"]

@@ -55,6 +55,36 @@ if redis_url := os.environ.get("REDIS_URL"):
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 
+# Rate-limit counters shared by every worker and server through Redis; without
+# it they stay in each process's memory (exact with a single process only).
+if ratelimit_redis := os.environ.get("REDIS_URL"):
+    CACHES = {  # noqa: F405
+        **CACHES,  # noqa: F405
+        "ratelimit": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": ratelimit_redis,
+            "KEY_PREFIX": "ratelimit",
+        },
+    }
+    SILENCED_SYSTEM_CHECKS = [  # noqa: F405
+        check
+        for check in SILENCED_SYSTEM_CHECKS  # noqa: F405
+        if not check.startswith("django_ratelimit.")
+    ]
+
+# Reverse proxies in front of the site that append to X-Forwarded-For (nginx,
+# a load balancer): the client's address is read behind this many of them.
+try:
+    ATIENDE_TRUSTED_PROXY_COUNT = int(
+        os.environ.get("ATIENDE_TRUSTED_PROXY_COUNT", "0")
+    )
+except ValueError:
+    ATIENDE_TRUSTED_PROXY_COUNT = -1
+if ATIENDE_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(
+        "ATIENDE_TRUSTED_PROXY_COUNT must be a whole number, 0 or more."
+    )
+
 if email_url := os.environ.get("DJANGO_EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = email_url
@@ -66,3 +96,7 @@ if email_url := os.environ.get("DJANGO_EMAIL_HOST"):
 LOGGING["root"]["level"] = os.environ.get("DJANGO_LOG_LEVEL", "INFO")  # noqa: F405
 
 ATIENDE_DEMO_ALLOWED = False
+
+# Staff always sign in with a second factor in production, whatever the
+# environment says (base.py explains the setting).
+ATIENDE_REQUIRE_STAFF_2FA = True

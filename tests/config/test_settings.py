@@ -46,6 +46,11 @@ REPORTED = [
     "ATIENDE_PUBLIC_BASE_URL",
     "WAGTAILADMIN_BASE_URL",
     "DATABASES",
+    # Sessions and the second factor (tests/config/test_session_settings.py).
+    "ATIENDE_SESSION_IDLE_MINUTES",
+    "SESSION_COOKIE_AGE",
+    "SESSION_EXPIRE_AT_BROWSER_CLOSE",
+    "ATIENDE_REQUIRE_STAFF_2FA",
 ]
 
 PROBE = textwrap.dedent(
