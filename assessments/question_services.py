@@ -269,6 +269,7 @@ def question_bank_load(*, entries: Iterable[Mapping[str, Any]]) -> BankLoadRepor
         question.stem = data.get("stem", "")
         question.feedback = data.get("feedback", "")
         question.difficulty = data.get("difficulty", Question.Difficulty.MEDIUM)
+        question.knowledge_level = data.get("level", "")
         question.content = content
         errors.extend(
             f"{question.code}: {message}" for message in question_problems(question)
@@ -319,6 +320,10 @@ def question_fingerprint(question: Question, tags: Iterable[str]) -> str:
         question.content.get_prep_value(),
         sorted(tags),
     ]
+    # Added only when set, so the fingerprints of questions loaded before
+    # levels existed still match.
+    if question.knowledge_level:
+        data.append(question.knowledge_level)
     encoded = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(encoded.encode()).hexdigest()
 
