@@ -20,9 +20,8 @@ from wagtail.admin.filters import WagtailFilterSet
 from standards.display import percent_label
 from standards.models import Criterion, Element
 
-from . import blueprint, item_stats, payloads
+from . import bank, blueprint, item_stats, payloads
 from .models import (
-    ASKED_KINDS,
     AssessmentPage,
     Attempt,
     BlueprintRow,
@@ -388,15 +387,7 @@ def criteria_asked_in_every_final() -> dict[int, list[AssessmentPage]]:
         .select_related("page")
         .order_by("page__path", "sort_order")
     )
-    covered = {row.element_id for row in rows if row.cover}
-    criteria: dict[str, tuple[str, ...]] = defaultdict(tuple)
-    if covered:
-        for element_id, criterion_id in (
-            Criterion.objects.filter(element__in=covered, kind__in=ASKED_KINDS)
-            .order_by("order", "code")
-            .values_list("element_id", "pk")
-        ):
-            criteria[str(element_id)] += (str(criterion_id),)
+    criteria = bank.covered_criteria(rows)
     pool = [
         question.candidate()
         for question in Question.objects.filter(

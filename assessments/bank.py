@@ -167,18 +167,7 @@ def _read(key: str, rows: list[BlueprintRow]) -> BankSnapshot:
     questions = list(questions)
     contents = {q.pk: FrozenContent.of(q) for q in questions}
     existing = question_versions_existing(wanted=contents)
-    criteria: dict[str, tuple[str, ...]] = {}
-    covered = {row.element_id for row in rows if row.cover}
-    # Only covering rows need their elements' criteria: other blueprints skip
-    # the query.
-    if covered:
-        for element_id, criterion_id in (
-            Criterion.objects.filter(element__in=covered, kind__in=ASKED_KINDS)
-            .order_by("order", "code")
-            .values_list("element_id", "pk")
-        ):
-            criteria.setdefault(str(element_id), ())
-            criteria[str(element_id)] += (str(criterion_id),)
+    criteria = covered_criteria(rows)
     return BankSnapshot(
         key=key,
         candidates=tuple(q.candidate() for q in questions),
@@ -189,6 +178,25 @@ def _read(key: str, rows: list[BlueprintRow]) -> BankSnapshot:
         versions={pk: version.pk for pk, version in existing.items()},
         criteria=criteria,
     )
+
+
+def covered_criteria(rows: Iterable[BlueprintRow]) -> dict[str, tuple[str, ...]]:
+    """Element id -> the ids of the criteria it asks (``ASKED_KINDS``), in the
+    standard's order, for the elements of covering rows, as the draw takes
+    them: 1 query, none when no row covers."""
+    covered = {row.element_id for row in rows if row.cover}
+    criteria: dict[str, tuple[str, ...]] = {}
+    if covered:
+        for element_id, criterion_id in (
+            Criterion.objects.filter(element__in=covered, kind__in=ASKED_KINDS)
+            .order_by("order", "code")
+            .values_list("element_id", "pk")
+        ):
+            criteria[str(element_id)] = (
+                *criteria.get(str(element_id), ()),
+                str(criterion_id),
+            )
+    return criteria
 
 
 def bank_snapshot(
