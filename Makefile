@@ -89,6 +89,7 @@ bench: install-test
 		$(BIN)/python tests/bench/bench_roster.py
 	$(BIN)/python tests/bench/bench_dashboards.py
 	$(BIN)/python tests/bench/bench_pages.py
+	$(BIN)/python tests/bench/bench_attempts.py
 
 # The load test (tests/load/storm.py; not part of `make test`): gunicorn with
 # LOAD_WORKERS sync workers and the task worker on PostgreSQL, 200 learners' start

@@ -80,7 +80,9 @@ def force_login_passes_the_second_factor(monkeypatch):
 def _empty_caches():
     """Each test starts with empty caches: a test that changes pages without
     saving them (a queryset update) would otherwise leave outlines and routes
-    cached under a content token the next test sees again."""
+    cached under a content token the next test sees again; and tests that run
+    on-commit hooks inside their own transaction cache rows the test then rolls
+    back (an assessment's bank naming question versions that no longer exist)."""
     cache.clear()
     content_cache.memo.clear()
 
