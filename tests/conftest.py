@@ -5,8 +5,7 @@ import shutil
 import time
 
 import pytest
-from django.core.cache import caches
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.test.client import ClientMixin
 
