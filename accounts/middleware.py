@@ -1,6 +1,15 @@
+import logging
+
 from django.conf import settings
+from django.http import Http404
 from django.utils import translation
 from django.utils.translation import check_for_language
+from django.utils.translation import gettext_lazy as _
+
+from .inputs import BIGINT_MAX, BIGINT_MIN, NUL, InputRefused, has_nul
+from .views import bad_request
+
+logger = logging.getLogger(__name__)
 
 
 class ChosenLanguageMiddleware:
@@ -28,3 +37,72 @@ class ChosenLanguageMiddleware:
 
 def _available(code: str) -> bool:
     return code in {language for language, _name in settings.LANGUAGES}
+
+
+NUL_REFUSED = _("La dirección o el formulario contienen un carácter nulo.")
+NUMBER_TOO_WIDE = _("Un número de la solicitud es demasiado grande.")
+FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class InputGuardMiddleware:
+    """Input no view should have to think about, stopped at the door (the rules
+    live in ``accounts.inputs``):
+
+    - a NUL character (raw or %00) in the path, the query string, a cookie or a
+      form field answers 400: PostgreSQL refuses NUL in text, so it would
+      otherwise be a 500 wherever the value reaches a query;
+    - an ``<int:…>`` URL part wider than 64 bits names nothing: 404 (SQLite would
+      raise ``OverflowError`` on the lookup);
+    - as a last resort, an ``OverflowError`` that still escapes a view is a 400
+      and is logged, so that it gets fixed where the number came in.
+
+    It sits after the language middleware, so the 400 page speaks the visitor's
+    language, and before anything that reads the session or the user, so a
+    poisoned cookie reaches no query."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._has_nul(request):
+            return bad_request(
+                request,
+                InputRefused(
+                    _("La dirección o el formulario contienen un carácter nulo.")
+                ),
+            )
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request) -> bool:
+        if NUL in request.path_info or has_nul(request.COOKIES.values()):
+            return True
+        for key, values in request.GET.lists():
+            if has_nul([key, *values]):
+                return True
+        if request.method == "POST" and request.content_type in FORM_CONTENT_TYPES:
+            for key, values in request.POST.lists():
+                if has_nul([key, *values]):
+                    return True
+            for _key, uploads in request.FILES.lists():
+                if has_nul(upload.name or "" for upload in uploads):
+                    return True
+        return False
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        for value in [*view_args, *view_kwargs.values()]:
+            if isinstance(value, int) and not BIGINT_MIN <= value <= BIGINT_MAX:
+                raise Http404
+        return None
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, OverflowError):
+            logger.error(
+                "A number too wide for the database reached a query: %s",
+                request.get_full_path(),
+                exc_info=exception,
+            )
+            return bad_request(
+                request, InputRefused(_("Un número es demasiado grande."))
+            )
+        return None

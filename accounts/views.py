@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.http import Http404, HttpResponseServerError
+from django.http import Http404, HttpResponseBadRequest, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse_lazy
@@ -9,6 +9,7 @@ from django.views.decorators.csrf import requires_csrf_token
 
 from . import services
 from .forms import LoginForm, SetPasswordForm, SignupForm
+from .inputs import InputRefused
 
 
 class LoginView(auth_views.LoginView):
@@ -51,6 +52,17 @@ def signup(request):
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("/")
     return render(request, "accounts/signup.html", {"form": form})
+
+
+def bad_request(request, exception=None):
+    """The 400 page. It names what was wrong when our own input rules refused
+    the request (``InputRefused`` carries a message for the person); Django's
+    other 400s (a bad Host header, a broken upload) get the general text. Rendered
+    without a request context, like the 500 page: the request may carry the very
+    input (a NUL in the session cookie) that a context processor would choke on."""
+    message = str(exception) if isinstance(exception, InputRefused) else ""
+    template = loader.get_template("400.html")
+    return HttpResponseBadRequest(template.render({"message": message}))
 
 
 def permission_denied(request, exception=None):
