@@ -1,12 +1,14 @@
 import logging
 
+from django.apps import apps
 from django.conf import settings
+from django.db import models
 from django.http import Http404
 from django.utils import translation
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext_lazy as _
 
-from .inputs import BIGINT_MAX, BIGINT_MIN, NUL, InputRefused, has_nul
+from .inputs import BIGINT_MAX, BIGINT_MIN, NUL, InputRefused, has_nul, parse_id
 from .views import bad_request
 
 logger = logging.getLogger(__name__)
@@ -93,6 +95,11 @@ class InputGuardMiddleware:
         for value in [*view_args, *view_kwargs.values()]:
             if isinstance(value, int) and not BIGINT_MIN <= value <= BIGINT_MAX:
                 raise Http404
+        # Wagtail's generic views take ``<str:pk>`` whatever the key; its chooser
+        # looks "x" up in an integer column and gets ValueError, not DoesNotExist.
+        pk = view_kwargs.get("pk")
+        if isinstance(pk, str) and _keyed_by_integer(view_func) and not parse_id(pk):
+            raise Http404
         return None
 
     def process_exception(self, request, exception):
@@ -106,3 +113,21 @@ class InputGuardMiddleware:
                 request, InputRefused(_("Un número es demasiado grande."))
             )
         return None
+
+
+def _keyed_by_integer(view_func) -> bool:
+    """Whether a class-based view works on a model whose primary key (or the key
+    it points to, for a page type) is an integer."""
+    view_class = getattr(view_func, "view_class", None)
+    initkwargs = getattr(view_func, "view_initkwargs", None) or {}
+    model = initkwargs.get("model") or getattr(view_class, "model", None)
+    if isinstance(model, str):  # "app_label.Model", as Wagtail's viewsets pass it
+        try:
+            model = apps.get_model(model)
+        except (LookupError, ValueError):
+            return False
+    if not isinstance(model, type) or not issubclass(model, models.Model):
+        return False
+    key = model._meta.pk
+    key = key.target_field if key.is_relation else key
+    return isinstance(key, models.IntegerField)
