@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.http import Http404
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext_lazy as _
 
@@ -131,3 +132,24 @@ def _keyed_by_integer(view_func) -> bool:
     key = model._meta.pk
     key = key.target_field if key.is_relation else key
     return isinstance(key, models.IntegerField)
+
+
+class PrivateCacheMiddleware:
+    """Nothing shown to a signed-in person is kept by the browser or by a proxy:
+    every response to a signed-in request is ``Cache-Control: private,
+    no-store`` (directives a view set are kept; ``public`` is dropped). One rule
+    for every personal page, HR screen and download, because every HTML page
+    names the person in its navigation bar: there is no page a signed-in person
+    could share with another. Anonymous pages that still show a person (the
+    public verification of a certificate or a DC-3) say ``never_cache``
+    themselves."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
