@@ -89,8 +89,15 @@ def test_main_pages_run_without_csp_violations(live_server, page: Page):
     page.on("dialog", lambda dialog: dialog.accept())
     page.get_by_test_id("begin").click()
     page.wait_for_url(re.compile(r"/evaluaciones/intentos/[0-9a-f-]+/$"))
-    page.locator("[data-question] input[type=radio]").first.check()
-    expect(page.locator("[data-save-state]").first).to_contain_text("Guardado")
+    question = (
+        page.locator("[data-question]")
+        .filter(has=page.locator("input[type=radio]"))
+        .first
+    )
+    question.locator("input[type=radio]").first.check()
+    expect(question.locator("[data-save-state]")).to_contain_text(
+        "Guardado", timeout=15_000
+    )
     violations.check("the attempt page")
     page.get_by_test_id("submit-attempt").click()
     page.wait_for_url(re.compile(r"/resultado/$"))

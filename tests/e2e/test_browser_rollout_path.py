@@ -185,6 +185,9 @@ def _multiplicador_takes_attendance(page: Page, base: str, password: str):
     # Attendance: tap "Presente", see "Guardado".
     page.get_by_role("link", name="Tomar asistencia").click()
     expect(page.get_by_role("heading", name="Asistencia")).to_be_visible()
+    # The page's script takes over the buttons once loaded (after the
+    # stylesheets); a tap before that posts the plain form instead.
+    page.wait_for_load_state("load")
     row = page.get_by_role("listitem").filter(
         has=page.get_by_text(person.get_full_name(), exact=True)
     )
