@@ -3,7 +3,10 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.models import User
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
+
+from . import invitations
 
 
 class _CrispyMixin:
@@ -23,21 +26,56 @@ class PasswordChangeForm(_CrispyMixin, auth_forms.PasswordChangeForm):
     submit_label = _("Cambiar contraseña")
 
 
-class SignupForm(_CrispyMixin, auth_forms.UserCreationForm):
+class SignupForm(_CrispyMixin, forms.Form):
+    """Who is signing up. Whether the username or the address is taken is never
+    said here (``services.user_sign_up`` answers by e-mail); the password is
+    chosen through the link that e-mail carries."""
+
     submit_label = _("Crear cuenta")
+    username = auth_forms.UsernameField(
+        label=_("Nombre de usuario"),
+        max_length=150,
+        validators=[UnicodeUsernameValidator()],
+        help_text=_(
+            "Con él entrarás a Atiende. Hasta 150 caracteres: letras, números y "
+            "@ . + - _ (sin espacios)."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
     first_name = forms.CharField(label=_("Nombre(s)"), max_length=150)
     last_name = forms.CharField(label=_("Apellidos"), max_length=150)
-    email = forms.EmailField(label=_("Correo electrónico"))
-
-    class Meta(auth_forms.UserCreationForm.Meta):
-        model = User
-        fields = ("username", "first_name", "last_name", "email")
+    email = forms.EmailField(
+        label=_("Correo electrónico"),
+        max_length=254,
+        help_text=_("Te enviaremos un enlace para definir tu contraseña."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("Ya existe una cuenta con este correo."))
-        return email
+        return self.cleaned_data["email"].strip().lower()
+
+
+class PasswordResetForm(_CrispyMixin, auth_forms.PasswordResetForm):
+    """Asks for the address; sends the set-password link to every active
+    account that has it, including accounts whose password was never set (an
+    invitation that expired or got lost): the link only ever reaches the
+    mailbox on file, as the invitation did."""
+
+    submit_label = _("Enviar enlace")
+    email = forms.EmailField(
+        label=_("Correo electrónico"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def get_users(self, email):
+        return User.objects.filter(email__iexact=email.strip(), is_active=True)
+
+    def save(self, **kwargs):
+        """Send the link (Django's own e-mail is replaced by ours, which links to
+        the public address and the set-password page)."""
+        for user in self.get_users(self.cleaned_data["email"]):
+            invitations.password_reset_message(user).send()
 
 
 class SetPasswordForm(_CrispyMixin, auth_forms.SetPasswordForm):

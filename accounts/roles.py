@@ -7,6 +7,8 @@ TRAINERS = "Instructores"
 HR = "Recursos humanos"
 EVALUATORS = "Evaluadores"
 ALL_GROUPS = (LEARNERS, TRAINERS, HR, EVALUATORS)
+# The roles that see other people's data or author what certifies them.
+STAFF_GROUPS = (TRAINERS, HR, EVALUATORS)
 
 
 def _group_names(user: User | AnonymousUser) -> frozenset[str]:
@@ -35,6 +37,16 @@ def is_evaluator(user) -> bool:
     evaluation's rule (a valid certificate, or a lead designation)."""
     return user.is_authenticated and (
         user.is_superuser or EVALUATORS in _group_names(user)
+    )
+
+
+def has_staff_role(user) -> bool:
+    """A superuser, a user of Django's admin (is_staff) or a member of a staff
+    group: the people who must sign in with a second factor (accounts.two_factor)."""
+    return user.is_authenticated and (
+        user.is_superuser
+        or user.is_staff
+        or not _group_names(user).isdisjoint(STAFF_GROUPS)
     )
 
 

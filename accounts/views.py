@@ -1,15 +1,17 @@
+from axes.decorators import axes_dispatch
 from django.conf import settings
-from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.http import Http404, HttpResponseBadRequest, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import requires_csrf_token
 
 from . import services
-from .forms import LoginForm, SetPasswordForm, SignupForm
+from .forms import LoginForm, PasswordResetForm, SetPasswordForm, SignupForm
 from .inputs import InputRefused
+from .rate_limits import posted_email, refusal
 
 
 class LoginView(auth_views.LoginView):
@@ -24,34 +26,73 @@ class LoginView(auth_views.LoginView):
 
 
 class SetPasswordView(auth_views.PasswordResetConfirmView):
-    """The link of an invitation (and, later, of a password reset): the person
-    sets a password, is signed in and lands on their dashboard. A used or expired
-    link shows a page that says so (Django answers it with ``validlink`` false)."""
+    """The link of an invitation, of a sign-up and of a password reset: the
+    person sets a password, is signed in and lands on their dashboard. A used or
+    expired link shows a page that says so (Django answers it with ``validlink``
+    false)."""
 
     template_name = "accounts/set_password.html"
     form_class = SetPasswordForm
     post_reset_login = True
+    # The link proves the mailbox: sign in without asking the lock-out backend.
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
     success_url = reverse_lazy("portal:dashboard")
 
 
+def _mail_refusal(request, *, group: str, setting: str):
+    """The 429 page when a form that sends e-mail was used too often, per client
+    address or per address written in it."""
+    return refusal(request, group=group, setting=setting) or refusal(
+        request,
+        group="accounts:email-to-address",
+        setting="ATIENDE_EMAIL_PER_ADDRESS_RATE_LIMIT",
+        key=posted_email,
+    )
+
+
+# A client address locked out of signing in may not ask for reset e-mails
+# either (an account locked at one address only still may, from any other).
+@method_decorator(axes_dispatch, name="dispatch")
+class PasswordResetView(auth_views.PasswordResetView):
+    """Asks for an address; the page that follows says the same whether an
+    account has it or not."""
+
+    template_name = "accounts/password_reset.html"
+    form_class = PasswordResetForm
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        refused = _mail_refusal(
+            self.request,
+            group="accounts:password-reset",
+            setting="ATIENDE_PASSWORD_RESET_RATE_LIMIT",
+        )
+        return refused or super().form_valid(form)
+
+
 def signup(request):
+    """Sign-up: a valid form always ends on the same "revisa tu correo" page,
+    whether the username or the address exist (services.user_sign_up)."""
     if not settings.ATIENDE_ALLOW_SIGNUP:
         raise Http404
     if request.user.is_authenticated:
         return redirect("/")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        user = services.user_register_learner(
-            username=data["username"],
-            password=data["password1"],
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            email=data["email"],
+        refused = _mail_refusal(
+            request, group="accounts:signup", setting="ATIENDE_SIGNUP_RATE_LIMIT"
         )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect("/")
+        if refused:
+            return refused
+        services.user_sign_up(**form.cleaned_data)
+        return redirect("accounts:signup_sent")
     return render(request, "accounts/signup.html", {"form": form})
+
+
+def signup_sent(request):
+    if not settings.ATIENDE_ALLOW_SIGNUP:
+        raise Http404
+    return render(request, "accounts/check_email.html", {"about": "signup"})
 
 
 def bad_request(request, exception=None):

@@ -6,3 +6,9 @@ class AssessmentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "assessments"
     verbose_name = _("Evaluaciones")
+
+    def ready(self):
+        # Imported here: it needs the models, which are not loaded before ready().
+        from . import audit_trail
+
+        audit_trail.register()

@@ -20,6 +20,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from accounts.audit import AuditedRecords
 from standards.formatting import whole_percent
 from standards.models import Criterion, Element
 
@@ -72,6 +73,12 @@ class Question(index.Indexed, ClusterableModel):
     # Set by question_bank_load: a hash of the data it wrote, so a later load can
     # tell that a person edited the question since, and leave it alone.
     loaded_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    # Who changed the stem, the answers and their key, and how. The frozen
+    # QuestionVersion rows need no history of their own: they are never edited,
+    # each is made (with its created_at) by the first draw after a change, and a
+    # draw's author is a learner, not whoever changed the key; the change that
+    # led to a version is this model's history row just before it.
+    history = AuditedRecords(excluded_fields=["loaded_fingerprint", "updated_at"])
 
     panels = [
         FieldPanel("code"),

@@ -13,6 +13,8 @@ class CertificatesConfig(AppConfig):
         # The one upward call of the layers: assessments hand graded finals to
         # the certifying app through this port (docs/architecture.md). Imported
         # here: it needs the models, which are not loaded before ready().
+        from . import audit_trail
         from .certification import Certification
 
         certification.register(Certification())
+        audit_trail.register()

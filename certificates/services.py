@@ -28,6 +28,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import audit
 from accounts.public_url import public_url
 from courses.models import CoursePage
 from evaluation import selectors as evaluation_selectors
@@ -176,18 +177,21 @@ def _issue(
         evaluator_name=_person_name(judgement.decided_by),
         judged_on=timezone.localdate(judgement.decided_at),
     )
-    certificate = Certificate.objects.create(
-        holder=holder,
-        standard=standard,
-        judgement=judgement,
-        course=course,
-        replaces=replaces,
-        serial=serial,
-        code=code,
-        issued_at=issued_at,
-        expires_on=expires_on,
-        snapshot=snapshot,
-    )
+    with audit.because(
+        f"Reemisión de {replaces.serial}" if replaces is not None else "Emisión"
+    ):
+        certificate = Certificate.objects.create(
+            holder=holder,
+            standard=standard,
+            judgement=judgement,
+            course=course,
+            replaces=replaces,
+            serial=serial,
+            code=code,
+            issued_at=issued_at,
+            expires_on=expires_on,
+            snapshot=snapshot,
+        )
     transaction.on_commit(
         lambda: tasks.render_certificate_pdf.enqueue(certificate.pk), robust=True
     )
@@ -245,6 +249,7 @@ def certificate_issue_for_judgement(*, judgement: Judgement, now=None) -> Certif
         )
 
 
+@audit.authored
 def certificate_revoke(
     *, certificate: Certificate, by, reason: str, now=None
 ) -> Certificate:
@@ -264,10 +269,12 @@ def certificate_revoke(
         locked.revoked_at = now
         locked.revoked_reason = reason
         locked.revoked_by = by
-        locked.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
+        with audit.because("Revocación"):
+            locked.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
     return locked
 
 
+@audit.authored
 def certificate_reissue(*, certificate: Certificate, by, now=None) -> Certificate:
     """A new certificate (new serial, code, snapshot and PDF) for the same
     judgement and validity period, replacing the old one, which is revoked with

@@ -6,20 +6,18 @@
   certificate states, and lets the visitor upload a PDF to check that it is the
   unaltered issued file (its SHA-256 against the stored one).
 * An unknown code gets a plain 404 that tells nothing else.
-* Every request counts against a per-client limit (REMOTE_ADDR; 30 a minute by
-  default) kept in the cache; beyond it, a 429 page.
+* Every request counts against a per-client limit (ATIENDE_VERIFICATION_RATE_LIMIT,
+  30 a minute by default; accounts.rate_limits, keyed on the real client
+  address behind the trusted proxies); beyond it, the site's 429 page.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import time
-from functools import wraps
 
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,50 +25,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from accounts.rate_limits import rate_limit
+
 from . import selectors, verification
 
-RATE_WINDOW_SECONDS = 60
 PDF_MAGIC = b"%PDF"
-
-
-# ---------------------------------------------------------------- rate limit
-
-
-def client_address(request) -> str:
-    """The client as the server sees it. Behind a reverse proxy this is the
-    proxy's address unless the proxy rewrites REMOTE_ADDR."""
-    return request.META.get("REMOTE_ADDR") or "unknown"
-
-
-def _over_limit(address: str) -> bool:
-    """Count this request in the current one-minute window of the address; True
-    once the count passes ATIENDE_VERIFICATION_RATE_LIMIT (0 turns it off)."""
-    limit = settings.ATIENDE_VERIFICATION_RATE_LIMIT
-    if not limit:
-        return False
-    window = int(time.time() // RATE_WINDOW_SECONDS)
-    key = f"certificates:verify:{address}:{window}"
-    cache.add(key, 0, timeout=RATE_WINDOW_SECONDS * 2)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=RATE_WINDOW_SECONDS * 2)
-        count = 1
-    return count > limit
-
-
-def rate_limited(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if _over_limit(client_address(request)):
-            response = render(
-                request, "certificates/verify_rate_limited.html", status=429
-            )
-            response["Retry-After"] = str(RATE_WINDOW_SECONDS)
-            return response
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 # ---------------------------------------------------------------- forms
@@ -131,7 +90,7 @@ def _sha256_of(upload) -> str:
 
 
 @never_cache
-@rate_limited
+@rate_limit(group="certificates:verify", setting="ATIENDE_VERIFICATION_RATE_LIMIT")
 @require_http_methods(["GET", "HEAD"])
 def verify_form(request):
     """The code form; a valid code redirects to the certificate's page."""
@@ -151,7 +110,7 @@ def _not_found(request):
 
 
 @never_cache
-@rate_limited
+@rate_limit(group="certificates:verify", setting="ATIENDE_VERIFICATION_RATE_LIMIT")
 @require_http_methods(["GET", "HEAD", "POST"])
 def verify(request, code: str):
     """The certificate's public page; POST checks an uploaded PDF against it."""

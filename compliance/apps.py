@@ -15,7 +15,7 @@ class ComplianceConfig(AppConfig):
 
     def ready(self):
         # Imported here: they need the models, which are not loaded before ready().
-        from . import navigation, receivers
+        from . import audit_trail, navigation, receivers
 
         main_navigation.register(navigation.main_entries)
         cohort_links.register(navigation.cohort_links)
@@ -27,3 +27,4 @@ class ComplianceConfig(AppConfig):
             receivers.on_lesson_completed, dispatch_uid="compliance.dc3_on_lesson"
         )
         verification.register(receivers.dc3_verification_url)
+        audit_trail.register()

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import audit
 from accounts.public_url import public_url
 from certificates.issuer import issuer_settings
 from certificates.services import new_code, serial_next
@@ -100,23 +101,27 @@ def _create(*, data: Dc3Data, candidate, by, now, replaces=None, reason="") -> D
         "issued_on": timezone.localdate(now).isoformat(),
         "verification_url": verification_url(code),
     }
-    dc3 = Dc3.objects.create(
-        worker=candidate.worker,
-        course=candidate.course,
-        cohort=candidate.cohort,
-        folio=folio,
-        code=code,
-        snapshot=snapshot,
-        course_ended_on=candidate.ended_on,
-        issued_at=now,
-        issued_by=by,
-        replaces=replaces,
-        reissue_reason=reason,
-    )
+    with audit.because(
+        f"Reemisión de {replaces.folio}" if replaces is not None else "Emisión"
+    ):
+        dc3 = Dc3.objects.create(
+            worker=candidate.worker,
+            course=candidate.course,
+            cohort=candidate.cohort,
+            folio=folio,
+            code=code,
+            snapshot=snapshot,
+            course_ended_on=candidate.ended_on,
+            issued_at=now,
+            issued_by=by,
+            replaces=replaces,
+            reissue_reason=reason,
+        )
     transaction.on_commit(lambda: tasks.render_dc3_pdf.enqueue(dc3.pk))
     return dc3
 
 
+@audit.authored
 @transaction.atomic
 def dc3_issue_reviewed(*, item: Review, by=None, now=None) -> Dc3:
     """Issue the DC-3 of a reviewed candidate (``Dc3Incomplete`` when data are
@@ -176,6 +181,7 @@ def dc3_issue_pending(*, now=None) -> CatchUp:
     return result
 
 
+@audit.authored
 @transaction.atomic
 def dc3_reissue(*, dc3: Dc3, reason: str, by, now=None) -> Dc3:
     """Replace a valid DC-3 with a new one (new folio and code), from today's
@@ -205,7 +211,10 @@ def dc3_reissue(*, dc3: Dc3, reason: str, by, now=None) -> Dc3:
     )
     if not data.complete:
         raise Dc3Incomplete(data.missing)
-    Dc3.objects.filter(pk=dc3.pk).update(status=Dc3.Status.REPLACED)
+    # A save, not a queryset update: the audit trail records the replacement.
+    dc3.status = Dc3.Status.REPLACED
+    with audit.because(reason):
+        dc3.save(update_fields=["status"])
     return _create(
         data=data, candidate=candidate, by=by, now=now, replaces=dc3, reason=reason
     )

@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
@@ -11,11 +12,15 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.documents.models import AbstractDocument
+from wagtail.documents.models import Document as WagtailDocument
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from .blocks import LessonStreamBlock
+from accounts.private_files import private_storage
+
+from .blocks import LessonStreamBlock, practice_minutes
 
 
 class HomePage(Page):
@@ -49,16 +54,14 @@ class CoursePage(Page):
     overview = RichTextField(_("descripción general"))
     objectives = RichTextField(_("objetivos"), blank=True)
     audience = models.TextField(_("a quién va dirigido"), blank=True)
-    duration_hours = models.PositiveSmallIntegerField(_("duración (horas)"), default=1)
+    # No duration field: the course's duration is the sum of its lessons'
+    # estimated minutes (selectors.CourseOutline), so it cannot drift from them.
 
     content_panels = Page.content_panels + [
         FieldPanel("standard"),
         FieldPanel("overview"),
         FieldPanel("objectives"),
-        MultiFieldPanel(
-            [FieldPanel("audience"), FieldPanel("duration_hours")],
-            heading=_("Público y duración"),
-        ),
+        MultiFieldPanel([FieldPanel("audience")], heading=_("Público")),
     ]
     search_fields = Page.search_fields + [index.SearchField("overview")]
     parent_page_types = ["courses.HomePage"]
@@ -126,7 +129,14 @@ class ModulePage(Page):
 
 class LessonPage(RoutablePageMixin, Page):
     summary = models.CharField(_("resumen"), max_length=300, blank=True)
-    minutes = models.PositiveSmallIntegerField(_("minutos estimados"), default=10)
+    minutes = models.PositiveSmallIntegerField(
+        _("minutos estimados"),
+        default=10,
+        help_text=_(
+            "Tiempo total de la lección: lectura, comprobaciones y actividades de "
+            "práctica. La duración del curso es la suma de estos minutos."
+        ),
+    )
     body = StreamField(LessonStreamBlock(), verbose_name=_("contenido"))
     criteria = ParentalManyToManyField(
         "standards.Criterion",
@@ -151,6 +161,20 @@ class LessonPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("lección")
         verbose_name_plural = _("lecciones")
+
+    def clean(self):
+        super().clean()
+        needed = practice_minutes(self.body)
+        if self.minutes is not None and self.minutes < needed:
+            raise ValidationError(
+                {
+                    "minutes": _(
+                        "Las actividades de práctica de esta lección suman "
+                        "%(needed)s minutos: la lección no puede durar menos."
+                    )
+                    % {"needed": needed}
+                }
+            )
 
     def _require_access(self, request):
         from . import access
@@ -321,3 +345,19 @@ class TrainerModuleAccess(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class PrivateDocument(AbstractDocument):
+    """Wagtail's document with its file in the private storage: a lesson may link
+    it, but only signed-in users get it (``wagtail_hooks``), through Wagtail's
+    serve view; no /media/ URL ever reaches it."""
+
+    file = models.FileField(
+        upload_to="documents", storage=private_storage, verbose_name=_("archivo")
+    )
+
+    admin_form_fields = WagtailDocument.admin_form_fields
+
+    class Meta(AbstractDocument.Meta):
+        verbose_name = _("documento")
+        verbose_name_plural = _("documentos")

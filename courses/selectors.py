@@ -15,6 +15,7 @@ from wagtail.models import Page
 from standards.formatting import whole_percent
 
 from . import access
+from .blocks import PRACTICE_BLOCK_TYPES, practised_codes
 from .models import CoursePage, Enrolment, LessonCompletion, LessonPage, ModulePage
 
 
@@ -32,6 +33,21 @@ class Progress:
     @property
     def complete(self) -> bool:
         return self.total > 0 and self.done >= self.total
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A length of time in whole minutes, read as hours and minutes."""
+
+    total_minutes: int
+
+    @property
+    def hours(self) -> int:
+        return self.total_minutes // 60
+
+    @property
+    def minutes(self) -> int:
+        return self.total_minutes % 60
 
 
 @dataclass
@@ -78,6 +94,25 @@ class CourseOutline:
     def progress(self) -> Progress:
         lessons = self.learner_lessons
         return Progress(sum(item.done for item in lessons), len(lessons))
+
+    @property
+    def duration(self) -> Duration:
+        """The course's duration: the estimated minutes of its lessons for
+        learners (reading, checks and practice activities), as the DC-3 counts
+        them. Nothing is typed in by hand, so it cannot drift from the lessons."""
+        return Duration(sum(item.page.minutes for item in self.learner_lessons))
+
+    @property
+    def trainer_duration(self) -> Duration:
+        """The minutes of the modules for trainers shown in this outline."""
+        return Duration(
+            sum(
+                item.page.minutes
+                for module in self.modules
+                if module.for_trainers
+                for item in module.lessons
+            )
+        )
 
     @property
     def continue_lesson(self) -> LessonItem | None:
@@ -286,3 +321,21 @@ def trainers_module_completed(user_ids) -> set[int]:
         for user_id, completed in done.items()
         if any(completed >= ids for ids in needed.values())
     }
+
+
+def practice_lessons_by_criterion() -> dict[str, list[LessonPage]]:
+    """Criterion code -> the lessons (live or draft, in tree order) whose practice
+    activities (role-plays, self-checks) are tagged with it: 1 query. The
+    bodies are read as raw data, so no block is rendered or validated."""
+    lessons = (
+        LessonPage.objects.filter(
+            reduce(or_, (Q(body__icontains=kind) for kind in PRACTICE_BLOCK_TYPES))
+        )
+        .only("pk", "title", "path", "live", "body")
+        .order_by("path")
+    )
+    result: dict[str, list[LessonPage]] = {}
+    for lesson in lessons:
+        for code in sorted(practised_codes(lesson.body)):
+            result.setdefault(code, []).append(lesson)
+    return result

@@ -1,6 +1,6 @@
 """Admin screens of competence evaluation that are not snippets: the coverage
-report (each criterion with the lessons that teach it and the instrument items
-that observe it)."""
+report (each criterion with the lessons that teach it, the lessons that practise
+it and the instrument items that observe it)."""
 
 from django.template.response import TemplateResponse
 
@@ -20,6 +20,7 @@ def coverage(request):
         {
             "rows": rows,
             "uncovered": [row for row in rows if not row.lessons],
+            "unpractised": [row for row in rows if not row.practice],
             "unobserved": [
                 row
                 for row in rows

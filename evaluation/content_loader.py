@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from assessments.models import AssessmentPage
 from standards.models import Criterion, Standard
@@ -183,16 +184,20 @@ def _write_instrument(
     instrument.loaded_fingerprint = fingerprint
     instrument.save()
     instrument.items.all().delete()
-    InstrumentItem.objects.bulk_create(
-        InstrumentItem(
-            instrument=instrument,
-            criterion=criterion,
-            part=item.get("part", ""),
-            text=item["text"],
-            critical=item["critical"],
-            sort_order=order,
-        )
-        for order, (criterion, item) in enumerate(items)
+    # With history, as an edit in the admin has (bulk_create sends no signals).
+    bulk_create_with_history(
+        [
+            InstrumentItem(
+                instrument=instrument,
+                criterion=criterion,
+                part=item.get("part", ""),
+                text=item["text"],
+                critical=item["critical"],
+                sort_order=order,
+            )
+            for order, (criterion, item) in enumerate(items)
+        ],
+        InstrumentItem,
     )
 
 

@@ -9,7 +9,6 @@ never straight from an attempt.
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +18,8 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 from wagtail.search import index
 
+from accounts.audit import AuditedRecords, Undeletable
+from accounts.private_files import private_storage
 from assessments.fields import FractionField
 
 # --- instruments --------------------------------------------------------------
@@ -77,6 +78,11 @@ class Instrument(index.Indexed, ClusterableModel):
     # Set by the content loader: a hash of the data it wrote, so a later load can
     # tell that a person edited the instrument since, and leave it alone.
     loaded_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    # Edits of the instrument and (InstrumentItem.history) of its items. Like
+    # question versions, InstrumentVersion rows are frozen copies made when an
+    # observation starts, never edited: their created_at and the observation
+    # that froze them are their record.
+    history = AuditedRecords(excluded_fields=["loaded_fingerprint"])
 
     panels = [
         FieldPanel("code"),
@@ -139,6 +145,9 @@ class InstrumentItem(Orderable):
     critical = models.BooleanField(
         _("crítico"), default=False, help_text=_("Sin cumplirlo no hay competencia.")
     )
+    # The admin's inline editor saves every item of the instrument on each save:
+    # only the items that changed get a history row.
+    history = AuditedRecords(skip_unchanged=True)
 
     panels = [
         FieldPanel("criterion"),
@@ -257,6 +266,8 @@ class LeadEvaluator(models.Model):
     )
     designated_at = models.DateTimeField(_("designado"), auto_now_add=True)
     note = models.TextField(_("motivo"), blank=True)
+    # A role assignment (who may evaluate without a certificate).
+    history = AuditedRecords()
 
     class Meta:
         constraints = [
@@ -368,7 +379,7 @@ class PlanChange(models.Model):
 # --- observation records ---------------------------------------------------------
 
 
-class Observation(models.Model):
+class Observation(Undeletable):
     """One filled-in instrument (guía or lista de cotejo) of a plan. Frozen once
     both evaluator and candidate signed; a correction is a new record that
     replaces it."""
@@ -400,6 +411,7 @@ class Observation(models.Model):
     candidate_signed_name = models.CharField(max_length=200, blank=True)
     candidate_signed_at = models.DateTimeField(null=True, blank=True)
     candidate_signed_ip = models.GenericIPAddressField(null=True, blank=True)
+    history = AuditedRecords()
 
     class Meta:
         ordering = ["plan", "started_at"]
@@ -414,7 +426,7 @@ class Observation(models.Model):
         return self.status == self.Status.SIGNED
 
 
-class ObservationAnswer(models.Model):
+class ObservationAnswer(Undeletable):
     class Outcome(models.TextChoices):
         MET = "met", _("cumple")
         NOT_MET = "not_met", _("no cumple")
@@ -428,6 +440,8 @@ class ObservationAnswer(models.Model):
     reason = models.TextField(blank=True)
     note = models.TextField(blank=True)
     saved_at = models.DateTimeField()
+    # Each item's outcome as it changed while the record was open.
+    history = AuditedRecords()
 
     class Meta:
         ordering = ["observation", "pk"]
@@ -453,16 +467,11 @@ EVIDENCE_SUFFIXES = {
 }
 
 
-def private_storage():
-    """Evidence is stored where no URL reaches it (STORAGES["private"])."""
-    return storages["private"]
-
-
 def _evidence_path(instance, filename):
     return f"evidence/{instance.observation.uuid}/{instance.token}{instance.suffix}"
 
 
-class EvidenceFile(models.Model):
+class EvidenceFile(Undeletable):
     """A photo or scan (of the filled-in service record, say) attached to an
     observation: private storage, served only through an access check, hashed."""
 
@@ -481,6 +490,7 @@ class EvidenceFile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    history = AuditedRecords()
 
     class Meta:
         ordering = ["observation", "uploaded_at"]
@@ -502,7 +512,7 @@ class EvidenceFile(models.Model):
 # --- judgement --------------------------------------------------------------------
 
 
-class Judgement(models.Model):
+class Judgement(Undeletable):
     class Method(models.TextChoices):
         QUESTIONNAIRE = "questionnaire", _("cuestionario calificado")
         EVALUATOR = "evaluator", _("juicio de un evaluador")
@@ -552,6 +562,9 @@ class Judgement(models.Model):
         related_name="judgements",
         verbose_name=_("cuestionario"),
     )
+    # Its verdicts per element (ElementVerdict) are written with it, in the same
+    # transaction, and never changed: the judgement's own history row dates them.
+    history = AuditedRecords()
 
     class Meta:
         ordering = ["-decided_at"]
@@ -583,7 +596,7 @@ class Judgement(models.Model):
         return self.attempt.started_at if self.attempt_id else self.decided_at
 
 
-class ElementVerdict(models.Model):
+class ElementVerdict(Undeletable):
     judgement = models.ForeignKey(
         Judgement, on_delete=models.CASCADE, related_name="verdicts"
     )

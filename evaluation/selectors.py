@@ -121,7 +121,8 @@ def record_evidence(*, observation: Observation) -> list[EvidenceFile]:
 
 # --- coverage -------------------------------------------------------------------
 # The coverage report (/admin/cobertura/): each criterion with the lessons that
-# teach it and the instrument items that observe it.
+# teach it, the lessons whose practice activities practise it and the instrument
+# items that observe it.
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,7 @@ class CoverageRow:
     criterion: Criterion
     lessons: list[LessonPage]
     items: list[InstrumentItem]
+    practice: list[LessonPage] = field(default_factory=list)
 
     @property
     def observed(self) -> bool:
@@ -141,9 +143,10 @@ OBSERVED_CRITERION_KINDS = ("performance", "product", "attitude")
 
 
 def criteria_coverage() -> list[CoverageRow]:
-    """Every criterion with the lessons tagged with it (live or draft) and the
-    instrument items that observe it: 4 queries, however much data (3 when no
-    lesson is tagged)."""
+    """Every criterion with the lessons tagged with it (live or draft), the
+    lessons whose practice activities are tagged with it and the instrument items
+    that observe it: 5 queries, however much data (4 when no lesson is
+    tagged)."""
     criteria = list(
         Criterion.objects.select_related("standard", "element").order_by(
             "standard__code", "order", "code"
@@ -163,6 +166,7 @@ def criteria_coverage() -> list[CoverageRow]:
     lessons_by_criterion: dict[int, list[LessonPage]] = {}
     for criterion_id, lesson_id in links:
         lessons_by_criterion.setdefault(criterion_id, []).append(lessons[lesson_id])
+    practice = course_selectors.practice_lessons_by_criterion()
     items_by_criterion: dict[int, list[InstrumentItem]] = {}
     for item in InstrumentItem.objects.select_related("instrument").order_by(
         "instrument__code", "sort_order", "pk"
@@ -173,6 +177,7 @@ def criteria_coverage() -> list[CoverageRow]:
             criterion,
             sorted(lessons_by_criterion.get(criterion.pk, []), key=lambda p: p.path),
             items_by_criterion.get(criterion.pk, []),
+            practice.get(criterion.code, []),
         )
         for criterion in criteria
     ]

@@ -16,8 +16,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
-from accounts import roles
+from accounts import audit, roles
 from assessments import certification
 from assessments.finals import graded_finals
 from assessments.models import AssessmentPage, Attempt, ElementResult
@@ -70,6 +71,7 @@ def evaluator_refusal(*, evaluator, candidate, standard, today=None) -> str:
     return ""
 
 
+@audit.authored
 def lead_evaluator_designate(*, user, standard, by, note="") -> LeadEvaluator:
     """The first wave: an administrator designates a lead evaluator."""
     if not by.is_superuser:
@@ -291,6 +293,7 @@ def _locked_open(observation: Observation) -> Observation:
     return locked
 
 
+@audit.authored
 @transaction.atomic
 def observation_start(*, plan: EvaluationPlan, instrument: Instrument, by, now=None):
     """Start (or resume) the record of one of the plan's instruments, freezing
@@ -332,6 +335,7 @@ def _current_record(plan, instrument) -> Observation | None:
     )
 
 
+@audit.authored
 @transaction.atomic
 def observation_save(
     *,
@@ -376,6 +380,7 @@ def _sniff(data: bytes) -> str:
     return ""
 
 
+@audit.authored
 @transaction.atomic
 def evidence_add(*, observation: Observation, upload, by) -> EvidenceFile:
     """Attach a JPEG, PNG or PDF (its content decides, not its name), up to
@@ -419,6 +424,7 @@ def _plain(text: str) -> str:
     return " ".join(text.lower().split())
 
 
+@audit.authored
 @transaction.atomic
 def observation_sign(
     *,
@@ -464,6 +470,7 @@ def observation_sign(
     return locked
 
 
+@audit.authored
 @transaction.atomic
 def observation_correct(*, observation: Observation, by, now=None) -> Observation:
     """A correction of a signed record: a new open record with the same answers
@@ -482,16 +489,20 @@ def observation_correct(*, observation: Observation, by, now=None) -> Observatio
         started_at=now or timezone.now(),
         replaces=old,
     )
-    ObservationAnswer.objects.bulk_create(
-        ObservationAnswer(
-            observation=new,
-            item=a.item,
-            outcome=a.outcome,
-            reason=a.reason,
-            note=a.note,
-            saved_at=a.saved_at,
-        )
-        for a in old.answers.all()
+    # With history: the correction's answers are where its audit trail starts.
+    bulk_create_with_history(
+        [
+            ObservationAnswer(
+                observation=new,
+                item=a.item,
+                outcome=a.outcome,
+                reason=a.reason,
+                note=a.note,
+                saved_at=a.saved_at,
+            )
+            for a in old.answers.all()
+        ],
+        ObservationAnswer,
     )
     return new
 
@@ -572,6 +583,7 @@ def _carried_verdicts(plan, elements_evaluated, now) -> dict[str, ElementVerdict
     return {verdict.element.code: verdict for verdict in verdicts}
 
 
+@audit.authored
 @transaction.atomic
 def judgement_issue(
     *, plan: EvaluationPlan, by, feedback: str = "", now=None, attempt=None
@@ -709,6 +721,7 @@ def judgement_issue(
     return judgement
 
 
+@audit.authored
 def feedback_acknowledge(*, judgement: Judgement, by, now=None) -> Judgement:
     if by.pk != judgement.candidate_id:
         raise EvaluationRefused(

@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from accounts import navigation as main_navigation
+from accounts import two_factor_rules
 from assessments.signals import attempt_finalised
 
 
@@ -12,10 +13,14 @@ class RolloutConfig(AppConfig):
 
     def ready(self):
         # Imported here: they need the models, which are not loaded before ready().
-        from . import navigation, notifications, receivers
+        from . import audit_trail, navigation, notifications, qualification, receivers
 
         notifications.register_kinds()
         main_navigation.register(navigation.main_entries)
+        audit_trail.register()
+        # Multiplicadores see their units' people and attendance: like the staff
+        # roles, they sign in with a second factor.
+        two_factor_rules.register(qualification.is_multiplicador)
         attempt_finalised.connect(
             receivers.on_attempt_finalised, dispatch_uid="rollout.ready_for_evaluation"
         )

@@ -7,6 +7,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
+from accounts.audit import AuditedRecords
+
 
 class OrgUnit(MP_Node):
     """A node of the organisation: the organisation, a region, a branch or an
@@ -117,6 +119,8 @@ class UnitScope(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="unit_scopes"
     )
     unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    # A role assignment: whom an HR person or trainer acts on.
+    history = AuditedRecords()
 
     class Meta:
         constraints = [

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import roles
+from accounts import audit, roles
 from courses.models import Enrolment
 
 from . import access, invitations, tasks
@@ -154,18 +154,19 @@ def _accounts(rows: list[RosterRow], learners: Group) -> tuple[dict, set[int]]:
         u.username: u
         for u in User.objects.filter(username__in={r.curp.lower() for r in rows})
     }
-    fresh = []
+    fresh, renamed = [], set()
     for row in rows:
         username = row.curp.lower()
         if username not in users:
             users[username] = User(username=username, password=make_password(None))
             fresh.append(users[username])
-        _set(
+        if _set(
             users[username],
             first_name=row.first_name,
             last_name=row.last_name,
             email=row.email,
-        )
+        ):
+            renamed.add(username)
     User.objects.bulk_create(fresh, batch_size=BATCH_SIZE)
     if any(user.pk is None for user in fresh):  # a backend that returns no ids
         ids = dict(
@@ -181,10 +182,23 @@ def _accounts(rows: list[RosterRow], learners: Group) -> tuple[dict, set[int]]:
         old, ["first_name", "last_name", "email"], batch_size=BATCH_SIZE
     )
     membership = User.groups.through
+    learning = set(
+        membership.objects.filter(
+            group_id=learners.pk, user_id__in=[u.pk for u in old]
+        ).values_list("user_id", flat=True)
+    )
     membership.objects.bulk_create(
         [membership(user_id=u.pk, group_id=learners.pk) for u in users.values()],
         ignore_conflicts=True,
         batch_size=BATCH_SIZE,
+    )
+    # Bulk writes send no signals: the audit trail of the accounts made, and
+    # of those that changed or joined the learners' group, is written here.
+    audit.record_bulk(User, fresh)
+    audit.record_bulk(
+        User,
+        [u for u in old if u.pk not in learning or u.username in renamed],
+        update=True,
     )
     return {r.curp: users[r.curp.lower()] for r in rows}, fresh_ids
 
@@ -224,6 +238,11 @@ def roster_import(
     rows = roster_check(rows=rows, actor=actor)
     if any(row.errors for row in rows):
         raise RosterInvalid(rows)
+    with audit.acting_as(actor):
+        return _roster_save(rows=rows, course=course)
+
+
+def _roster_save(*, rows: list[RosterRow], course) -> RosterReport:
     now = timezone.now()
     units = dict(
         OrgUnit.objects.filter(code__in={r.unit_code for r in rows}).values_list(
@@ -289,6 +308,7 @@ def roster_import(
         ["first_name", "last_name", "email"],
         batch_size=BATCH_SIZE,
     )
+    audit.record_bulk(User, changed_users, update=True)
     StaffProfile.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
     StaffProfile.objects.bulk_update(
         to_update,

@@ -2,9 +2,14 @@
 
 import os
 import shutil
+import time
 
 import pytest
+from django.core.cache import caches
 from django.core.management import call_command
+from django.test.client import ClientMixin
+
+from accounts import two_factor, user_sessions
 
 # Live-server browser tests run Django's sync ORM from Playwright's event loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -40,6 +45,34 @@ def initial_data(django_db_setup, django_db_blocker):
     test session through the real command."""
     with django_db_blocker.unblock():
         call_command("load_initial_data", demo=True, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate-limit counters live in a process-wide cache: each test starts with
+    none, as the database starts without sign-in failures."""
+    caches["ratelimit"].clear()
+
+
+@pytest.fixture(autouse=True)
+def force_login_passes_the_second_factor(monkeypatch):
+    """``client.force_login(user)`` stands for a person who finished signing in:
+    the password and, when they have or need one, the second factor. Otherwise
+    every test that signs staff in this way would first meet the code step
+    (ATIENDE_REQUIRE_STAFF_2FA is on in tests, as in production). It also marks
+    the session's activity as just recorded, so the first request of a test
+    makes the same queries as any other. Tests of the sign-in itself go through
+    the forms (tests/accounts/test_two_factor.py)."""
+    force_login = ClientMixin.force_login
+
+    def signed_in_completely(self, user, backend=None):
+        force_login(self, user, backend)
+        session = self.session
+        session[two_factor.STATE_KEY] = two_factor.VERIFIED
+        session[user_sessions.ACTIVITY_KEY] = int(time.time())
+        session.save()
+
+    monkeypatch.setattr(ClientMixin, "force_login", signed_in_completely)
 
 
 @pytest.fixture

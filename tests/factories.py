@@ -114,7 +114,6 @@ class CoursePageFactory(_PageFactory):
     title = factory.Sequence(lambda n: f"Curso de prueba {n}")
     overview = "<p>Un curso para las pruebas.</p>"
     objectives = "<ul><li>Aprender.</li></ul>"
-    duration_hours = 2
 
 
 class ModulePageFactory(_PageFactory):
@@ -537,12 +536,16 @@ def certificate_issue_for_attempt(*, attempt, now=None):
 
 def delete_all_certificates() -> None:
     """Remove every certificate and bulk job (e.g. the demo learner's, when the
-    session loaded the demo data): newest links of re-issue chains first."""
+    session loaded the demo data), for tests that count certificates: newest
+    links of re-issue chains first. Certificates are never deleted by the
+    application (accounts.audit.Undeletable refuses it), so this test
+    helper deletes the rows with SQL, past the model's signals."""
     from certificates.models import BulkDownload, Certificate
 
     BulkDownload.objects.all().delete()
     while Certificate.objects.exists():
-        Certificate.objects.filter(replaced_by__isnull=True).delete()
+        newest = Certificate.objects.filter(replaced_by__isnull=True)
+        newest._raw_delete(newest.db)
 
 
 # ---------------------------------------------------------------- rollout dashboards

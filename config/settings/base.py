@@ -1,10 +1,13 @@
 """Settings shared by every mode. Safe defaults: DEBUG off, no secret key here."""
 
+import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 import xstatic.pkg.bootstrap
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 SITE_DIR = BASE_DIR / "site"
@@ -42,6 +45,12 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "django_ratelimit",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "simple_history",
     "csp",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -61,10 +70,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Second factor and session activity (accounts.two_factor, accounts.user_sessions).
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.two_factor.TwoFactorMiddleware",
+    "accounts.user_sessions.SessionActivityMiddleware",
+    # The audit trail records the signed-in user as the author of each change.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "accounts.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -123,9 +140,42 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# django-axes first: it refuses a locked-out sign-in before any password check.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
+
+# Sessions (README "Sesiones y segundo factor"). A session ends after this many
+# minutes without a request: SESSION_COOKIE_AGE is the idle limit, and
+# accounts.user_sessions slides the expiry at most once a minute (cheaper than
+# SESSION_SAVE_EVERY_REQUEST). The attempt page pings while its clock runs, so a
+# timed final is never cut by it.
+_idle = os.environ.get("ATIENDE_SESSION_IDLE_MINUTES", "30").strip()
+if not _idle.isdigit() or not 5 <= int(_idle) <= 24 * 60:
+    raise ImproperlyConfigured(
+        "ATIENDE_SESSION_IDLE_MINUTES must be a whole number from 5 to 1440."
+    )
+ATIENDE_SESSION_IDLE_MINUTES = int(_idle)
+SESSION_COOKIE_AGE = ATIENDE_SESSION_IDLE_MINUTES * 60
+# Staff share workstations: by default the session also ends when the browser
+# closes (a session cookie). ATIENDE_SHARED_WORKSTATIONS=false keeps it until the
+# idle limit, for sites where each person has their own device.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = os.environ.get(
+    "ATIENDE_SHARED_WORKSTATIONS", "true"
+).strip().lower() not in {"0", "false", "no", "off"}
+# Two-factor sign-in (django-otp, TOTP plus recovery codes): required for every
+# staff role and superusers (accounts.two_factor.required), optional for learners.
+# Production keeps it on; only dev may turn it off (ATIENDE_REQUIRE_STAFF_2FA).
+ATIENDE_REQUIRE_STAFF_2FA = True
+OTP_TOTP_ISSUER = "Atiende"
+# Django's admin lists devices without their secret keys.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
 # Self-registration creates learners; set False to have HR create every account.
 ATIENDE_ALLOW_SIGNUP = True
 
@@ -149,8 +199,9 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # Files about a person (evaluation evidence): outside MEDIA_ROOT, never
-    # served by URL, only through views that check access.
+    # Files about a person (certificate PDFs, bulk ZIPs, DC-3s, evidence, Wagtail
+    # documents): outside MEDIA_ROOT, never served by URL, only through views
+    # that check access (accounts.private_files).
     "private": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": BASE_DIR / "private", "base_url": "/no-public-url/"},
@@ -196,6 +247,12 @@ WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database"},
 }
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
+# Documents live in the private storage (courses.PrivateDocument) and are served by
+# Wagtail's view to signed-in users only (courses/wagtail_hooks.py), through
+# accounts.private_files (so the X-Accel-Redirect/X-Sendfile modes apply).
+WAGTAILDOCS_DOCUMENT_MODEL = "courses.PrivateDocument"
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+SENDFILE_BACKEND = "accounts.private_files"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 
@@ -205,7 +262,19 @@ TASKS = {
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Rate-limit counters (accounts.rate_limits). In one process (dev, tests) a
+    # local-memory cache is exact; production points this alias at Redis when
+    # REDIS_URL is set, so that every worker shares one count.
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "ratelimit",
+    },
 }
+
+# Beyond one machine, dev and production read REDIS_URL (settings/redis_url.py).
+# Shows the health checks' details (/salud/) to a caller that sends it as a bearer
+# token; empty: none accepted (superusers signed in see them anyway).
+ATIENDE_HEALTH_TOKEN = ""
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = "Atiende <no-responder@atiende.local>"
@@ -233,11 +302,60 @@ ATIENDE_CERTIFICATE_EXPIRY_NOTICE_DAYS = 60
 # ATIENDE_PUBLIC_BASE_URL + /verificar/<code>/ (dev and production: from the
 # environment; read it through accounts.public_url.public_base_url()).
 ATIENDE_PUBLIC_BASE_URL = "http://127.0.0.1:8000"
-# Public verification: at most this many requests per minute per client address.
-ATIENDE_VERIFICATION_RATE_LIMIT = 30
 # Largest PDF a visitor may upload to check it against the issued file.
 ATIENDE_VERIFICATION_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # Above this many certificates, a bulk ZIP is built by a background task.
 ATIENDE_BULK_ZIP_SYNC_LIMIT = 200
 # Evidence files attached to observation records: at most this size each.
 ATIENDE_EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+# Private files (accounts.private_files): "" streams them from Django; "nginx"
+# answers with X-Accel-Redirect to ATIENDE_PRIVATE_FILES_ACCEL_PREFIX (an
+# `internal` location aliased to the private folder); "apache" with X-Sendfile.
+ATIENDE_PRIVATE_FILES_ACCEL = ""
+ATIENDE_PRIVATE_FILES_ACCEL_PREFIX = "/private-files/"
+# On object storage: seconds a presigned download URL stays valid.
+ATIENDE_PRIVATE_URL_EXPIRY = 60
+# Where `manage.py backup` writes its archives when no --output is given.
+ATIENDE_BACKUP_DIR = BASE_DIR / "backups"
+
+# ---------------------------------------------------------------- access control
+# The client's address behind this many reverse proxies that append to
+# X-Forwarded-For (0: the site is reached directly; REMOTE_ADDR is the client).
+# Read only through accounts.client_ip.client_ip (rate limits and lock-out).
+ATIENDE_TRUSTED_PROXY_COUNT = 0
+
+# Sign-in lock-out (django-axes), on the site's, Wagtail's and Django's admin
+# sign-in: after AXES_FAILURE_LIMIT wrong passwords for one account from one
+# client address, that account is locked at that address; after
+# ATIENDE_LOGIN_CLIENT_FAILURE_LIMIT wrong passwords from one address, for any
+# accounts, the address is locked (kept higher: a whole office may share one
+# address). Each lock lasts AXES_COOLOFF_TIME; a successful sign-in clears the
+# count. Failures are kept in the database, so every worker sees them.
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = 5
+ATIENDE_LOGIN_CLIENT_FAILURE_LIMIT = 30
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+
+# Rate limits (django-ratelimit rates, e.g. "30/m"; empty turns one off), counted
+# per client address unless said otherwise. See accounts/rate_limits.py.
+RATELIMIT_USE_CACHE = "ratelimit"
+RATELIMIT_IP_META_KEY = "accounts.client_ip.client_ip"
+# Public certificate verification.
+ATIENDE_VERIFICATION_RATE_LIMIT = "30/m"
+# Sign-up and password-reset requests from one client address (valid forms
+# only: a typo costs nothing; an office behind one address needs room).
+ATIENDE_SIGNUP_RATE_LIMIT = "20/h"
+ATIENDE_PASSWORD_RESET_RATE_LIMIT = "20/h"
+# E-mails the sign-up and password-reset forms send to one address, from any
+# client: nobody can flood someone else's mailbox through them.
+ATIENDE_EMAIL_PER_ADDRESS_RATE_LIMIT = "3/h"
+# The local-memory "ratelimit" cache is exact within one process (dev, tests, a
+# single-process server); django-ratelimit refuses it because several workers
+# would each count on their own. Production with REDIS_URL uses Redis and
+# re-enables both checks.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]

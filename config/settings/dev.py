@@ -4,6 +4,7 @@ import os
 from urllib.parse import urlsplit
 
 from .base import *  # noqa: F403
+from .redis_url import *  # noqa: F403
 
 DEBUG = True
 SECRET_KEY = "dev-only-insecure-key-never-used-in-production"  # noqa: S105
@@ -16,6 +17,12 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# The demo staff accounts have a TOTP device with the README's demo secret; a
+# developer without an authenticator app may turn the requirement off (accounts
+# that have a device are still asked for its code).
+ATIENDE_REQUIRE_STAFF_2FA = os.environ.get(
+    "ATIENDE_REQUIRE_STAFF_2FA", "true"
+).strip().lower() not in {"0", "false", "no", "off"}
 
 # `make run HOST=… PORT=…` exports the address it serves on, so the certificates'
 # QR codes and printed URLs, and the admin's links, point at that port.

@@ -4,7 +4,10 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
+from config.object_storage import private_url_expiry, storages_from_environment
+
 from .base import *  # noqa: F403
+from .redis_url import *  # noqa: F403
 
 
 def _required(name: str) -> str:
@@ -53,15 +56,22 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# Beyond one machine: Redis for cache and sessions when REDIS_URL is set.
-if redis_url := os.environ.get("REDIS_URL"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": redis_url,
-        }
-    }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+# Load balancers probe the health endpoint over plain HTTP on each app server.
+SECURE_REDIRECT_EXEMPT = [r"^salud/$"]
+ATIENDE_HEALTH_TOKEN = os.environ.get("ATIENDE_HEALTH_TOKEN", "").strip()
+
+# Reverse proxies in front of the site that append to X-Forwarded-For (nginx,
+# a load balancer): the client's address is read behind this many of them.
+try:
+    ATIENDE_TRUSTED_PROXY_COUNT = int(
+        os.environ.get("ATIENDE_TRUSTED_PROXY_COUNT", "0")
+    )
+except ValueError:
+    ATIENDE_TRUSTED_PROXY_COUNT = -1
+if ATIENDE_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(
+        "ATIENDE_TRUSTED_PROXY_COUNT must be a whole number, 0 or more."
+    )
 
 if email_url := os.environ.get("DJANGO_EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -71,6 +81,25 @@ if email_url := os.environ.get("DJANGO_EMAIL_HOST"):
     EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_PASSWORD", "")
     EMAIL_USE_TLS = True
 
+# Private files behind the web server (README "Archivos privados") and on
+# S3-compatible object storage (config/object_storage.py).
+ATIENDE_PRIVATE_FILES_ACCEL = os.environ.get("ATIENDE_PRIVATE_FILES_ACCEL", "")
+if ATIENDE_PRIVATE_FILES_ACCEL not in ("", "nginx", "apache"):
+    raise ImproperlyConfigured(
+        "ATIENDE_PRIVATE_FILES_ACCEL must be empty, 'nginx' or 'apache'."
+    )
+ATIENDE_PRIVATE_FILES_ACCEL_PREFIX = os.environ.get(
+    "ATIENDE_PRIVATE_FILES_ACCEL_PREFIX",
+    ATIENDE_PRIVATE_FILES_ACCEL_PREFIX,  # noqa: F405
+)
+ATIENDE_PRIVATE_URL_EXPIRY = private_url_expiry(os.environ)
+STORAGES = storages_from_environment(os.environ, STORAGES)  # noqa: F405
+ATIENDE_BACKUP_DIR = os.environ.get("ATIENDE_BACKUP_DIR", ATIENDE_BACKUP_DIR)  # noqa: F405
+
 LOGGING["root"]["level"] = os.environ.get("DJANGO_LOG_LEVEL", "INFO")  # noqa: F405
 
 ATIENDE_DEMO_ALLOWED = False
+
+# Staff always sign in with a second factor in production, whatever the
+# environment says (base.py explains the setting).
+ATIENDE_REQUIRE_STAFF_2FA = True

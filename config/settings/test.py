@@ -24,5 +24,13 @@ WHITENOISE_AUTOREFRESH = True
 MEDIA_ROOT = Path(tempfile.gettempdir()) / "atiende-test-media"
 STORAGES["private"] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
-    "OPTIONS": {"location": Path(tempfile.gettempdir()) / "atiende-test-private"},
+    "OPTIONS": {
+        "location": Path(tempfile.gettempdir()) / "atiende-test-private",
+        "base_url": "/no-public-url/",
+    },
 }
+# Tests travel in time across an attempt's deadline and back with one signed-in
+# client: the idle limit stays out of their way here and has its own tests
+# (tests/accounts/test_user_sessions.py), which set it back to 30 minutes.
+ATIENDE_SESSION_IDLE_MINUTES = 14 * 24 * 60
+SESSION_COOKIE_AGE = ATIENDE_SESSION_IDLE_MINUTES * 60

@@ -6,7 +6,10 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils.html import escape
 
+from accounts import two_factor_services
+from portal.demo_two_factor import DEMO_TOTP_KEY
 from tests.accounts.urls_denied import DENIED_PATH, FAILING_PATH
+from tests.totp import fresh_code
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("initial_data")]
 
@@ -33,12 +36,25 @@ def sign_in(client):
 @pytest.mark.parametrize("username", DEMO_USERNAMES)
 def test_demo_accounts_sign_in_with_the_demo_password(client, demo_password, username):
     """Each demo account signs in through the login form with "atiende-demo", is
-    redirected to the home page and has an authenticated session."""
+    redirected to the home page and has an authenticated session; the staff
+    accounts then give the code of the README's demo secret."""
     assert demo_password == "atiende-demo"
     response = client.post(LOGIN_URL, {"username": username, "password": demo_password})
     assert response.status_code == 302
     assert response["Location"] == "/"
-    assert session_user_id(client) == User.objects.get(username=username).pk
+    user = User.objects.get(username=username)
+    assert session_user_id(client) == user.pk
+    device = two_factor_services.totp_device(user)
+    if username == "aprendiz":
+        assert device is None
+        assert client.get("/").status_code == 200
+        return
+    assert device.key == DEMO_TOTP_KEY
+    step = client.get("/")
+    assert step["Location"] == reverse("accounts:two_factor_verify")
+    response = client.post(step["Location"], {"code": fresh_code(device)})
+    assert response["Location"] == "/"
+    assert client.get("/").status_code == 200
 
 
 def test_sign_in_returns_to_the_page_asked_for(client, demo_password):

@@ -3,7 +3,6 @@
 import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, User
-from django.urls import reverse
 from wagtail.models import (
     Collection,
     GroupCollectionPermission,
@@ -180,63 +179,9 @@ def test_sync_roles_restores_roles_on_an_emptied_database():
     assert after == before
 
 
-def signup_data(**overrides) -> dict:
-    return {
-        "username": "nueva.aprendiz",
-        "first_name": "Nora",
-        "last_name": "Nava",
-        "email": "nora.nava@example.com",
-        "password1": "Tortuga-Azul-2931",
-        "password2": "Tortuga-Azul-2931",
-        **overrides,
-    }
-
-
-def test_signup_creates_a_learner_and_signs_them_in(client):
-    """Self-signup creates an active learner (group Aprendices only, not staff) and
-    signs them in."""
-    response = client.post(SIGNUP_URL, signup_data())
-    assert response.status_code == 302
-    assert response["Location"] == "/"
-    user = User.objects.get(username="nueva.aprendiz")
-    assert set(user.groups.values_list("name", flat=True)) == {roles.LEARNERS}
-    assert user.is_active and not user.is_staff and not user.is_superuser
-    assert user.email == "nora.nava@example.com"
-    assert user.get_full_name() == "Nora Nava"
-    assert user.check_password("Tortuga-Azul-2931")
-    assert int(client.session["_auth_user_id"]) == user.pk
-
-
 def test_signup_page_renders_the_form(client):
-    """The signup page shows the form to anonymous visitors."""
+    """The signup page shows the form to anonymous visitors (the rest of
+    sign-up: tests/accounts/test_signup.py)."""
     response = client.get(SIGNUP_URL)
     assert response.status_code == 200
     assert 'name="email"' in response.content.decode()
-
-
-def test_signup_rejects_an_e_mail_already_in_use(client):
-    """An e-mail already in use (in any letter case) is refused with a message and
-    no account is created."""
-    User.objects.create_user("existente", email="ocupado@example.com", password="x")
-    users_before = User.objects.count()
-    response = client.post(SIGNUP_URL, signup_data(email="  Ocupado@Example.COM "))
-    assert response.status_code == 200
-    assert "Ya existe una cuenta con este correo." in response.content.decode()
-    assert User.objects.count() == users_before
-    assert "_auth_user_id" not in client.session
-
-
-def test_signup_is_404_when_disabled(client, settings):
-    """With ATIENDE_ALLOW_SIGNUP off, signup is not found (GET and POST), creates
-    nobody, and the login page does not offer it."""
-    settings.ATIENDE_ALLOW_SIGNUP = False
-    assert client.get(SIGNUP_URL).status_code == 404
-    assert client.post(SIGNUP_URL, signup_data()).status_code == 404
-    assert not User.objects.filter(username="nueva.aprendiz").exists()
-    login_page = client.get(reverse("accounts:login")).content.decode()
-    assert SIGNUP_URL not in login_page
-
-
-def test_login_page_offers_signup_when_enabled(client):
-    """The login page links to signup while self-registration is allowed."""
-    assert SIGNUP_URL in client.get(reverse("accounts:login")).content.decode()

@@ -10,7 +10,7 @@ from datetime import datetime
 import pymupdf
 import pypdf
 import zxingcpp
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import TestCase
 from PIL import Image
 
@@ -94,3 +94,4 @@ def qr_texts(data: bytes, dpi: int = 150) -> list[str]:
 
 def clear_rate_limit() -> None:
     cache.clear()
+    caches["ratelimit"].clear()

@@ -249,18 +249,21 @@ def test_the_file_check_needs_the_csrf_token(certificate):
 
 
 def test_rate_limit_per_client_gives_429(client, certificate, settings):
-    """Beyond the limit (30 a minute by default) a client gets 429 on every
-    verification address for the rest of the minute; another address does not."""
-    assert settings.ATIENDE_VERIFICATION_RATE_LIMIT == 30
-    settings.ATIENDE_VERIFICATION_RATE_LIMIT = 5
+    """Beyond the limit (30 a minute by default) a client gets the site's 429
+    page, in Spanish, on every verification address for the rest of the minute;
+    another address does not."""
+    assert settings.ATIENDE_VERIFICATION_RATE_LIMIT == "30/m"
+    settings.ATIENDE_VERIFICATION_RATE_LIMIT = "5/m"
     with freeze_time("2026-05-05 17:00:05"):
         statuses = [client.get(url(certificate)).status_code for _ in range(3)]
         statuses += [client.get("/verificar/").status_code for _ in range(2)]
         assert statuses == [200] * 5
         limited = client.get(url(certificate))
         assert limited.status_code == 429
-        assert limited["Retry-After"] == "60"
-        assert "Demasiadas consultas" in text_of(limited)
+        assert 1 <= int(limited["Retry-After"]) <= 60
+        assert "429.html" in [t.name for t in limited.templates]
+        assert "Demasiadas solicitudes" in text_of(limited)
+        assert "Espera 1 minuto y vuelve a intentarlo" in text_of(limited)
         assert HOLDER not in text_of(limited)
         assert client.get("/verificar/").status_code == 429
         assert client.get("/verificar/" + "a" * 32 + "/").status_code == 429
@@ -268,3 +271,27 @@ def test_rate_limit_per_client_gives_429(client, certificate, settings):
         assert other.status_code == 200
     with freeze_time("2026-05-05 17:01:05"):  # the next minute
         assert client.get(url(certificate)).status_code == 200
+
+
+def test_rate_limit_keys_on_the_client_behind_the_trusted_proxy(
+    client, certificate, settings
+):
+    """Behind one trusted proxy (ATIENDE_TRUSTED_PROXY_COUNT = 1), every request
+    comes from the proxy's address: two visitors still get a budget each (the
+    address the proxy appended), and a visitor who writes a fresh address of
+    their own at the front of X-Forwarded-For gets no fresh budget."""
+    settings.ATIENDE_TRUSTED_PROXY_COUNT = 1
+    settings.ATIENDE_VERIFICATION_RATE_LIMIT = "3/m"
+    proxy = {"REMOTE_ADDR": "10.1.1.1"}
+
+    def get(forwarded_for: str) -> int:
+        return client.get(
+            url(certificate), HTTP_X_FORWARDED_FOR=forwarded_for, **proxy
+        ).status_code
+
+    with freeze_time("2026-05-05 17:00:05"):
+        assert [get("198.51.100.7") for _ in range(3)] == [200] * 3
+        assert get("198.51.100.7") == 429
+        assert get("203.0.113.9") == 200  # another visitor, same proxy
+        for spoofed in ("192.0.2.1", "192.0.2.2", "not-an-address"):
+            assert get(f"{spoofed}, 198.51.100.7") == 429

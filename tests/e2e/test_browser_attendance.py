@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 from accounts.role_permissions import sync_roles
 from rollout.models import Attendance
+from tests.e2e.support import sign_in
 from tests.factories import LearnerFactory
 from tests.rollout.support import World
 
@@ -32,11 +33,7 @@ def test_trainer_marks_attendance_by_tapping(live_server, page: Page):
     for person in members[1:]:
         world.cohort.members.create(person=person)
     base = live_server.url
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", world.trainer.username)
-    page.fill("#id_password", "password")
-    page.get_by_role("button", name="Iniciar sesión").click()
-    page.wait_for_url(f"{base}/")
+    sign_in(page, base, world.trainer.username, "password")
 
     page.goto(f"{base}/tablero/sesiones/{world.session.pk}/asistencia/")
     wanted = [True, False, True]

@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 
 from certificates.models import Certificate
 from certificates.snapshot import display_code
+from tests.e2e.support import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -52,11 +53,7 @@ def test_anonymous_visitor_verifies_and_hr_downloads_the_pdf(
     expect(status).to_contain_text("vigente")
 
     # HR downloads the PDF from the HR detail page.
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", "rh")
-    page.fill("#id_password", settings.ATIENDE_DEMO_PASSWORD)
-    page.get_by_role("button", name="Iniciar sesión").click()
-    page.wait_for_url(f"{base}/")
+    sign_in(page, base, "rh", settings.ATIENDE_DEMO_PASSWORD)
     page.goto(f"{base}/certificados/{certificate.pk}/")
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Descargar PDF").click()

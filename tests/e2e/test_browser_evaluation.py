@@ -26,6 +26,7 @@ from evaluation.models import (
 )
 from standards.models import Standard
 from tests.certificates.support import take
+from tests.e2e.support import sign_in
 from tests.factories import LearnerFactory, png_bytes
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -37,14 +38,6 @@ CANDIDATE_PASSWORD = "password"
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": TABLET}
-
-
-def sign_in(page: Page, base: str, username: str, password: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.get_by_role("button", name="Iniciar sesión").click()
-    page.wait_for_url(f"{base}/")
 
 
 def start_record(page: Page, base: str, plan, instrument) -> Observation:

@@ -18,6 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from certificates.models import Certificate
 from rollout.models import Attendance, Cohort, Session, StaffProfile
+from tests.e2e.support import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -31,14 +32,6 @@ MULTIPLICADOR = "Mónica Ruiz Cordero"
 NEW_COHORT = "Norte · tercera generación"
 
 
-def _sign_in(page: Page, base: str, username: str, password: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Usuario").fill(username)
-    page.get_by_label("Contraseña").fill(password)
-    page.get_by_role("button", name="Iniciar sesión").click()
-    page.wait_for_url(f"{base}/")
-
-
 def _roster_rows() -> list[dict]:
     with ROSTER.open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
@@ -48,7 +41,7 @@ def _hr_imports_and_reads_the_dashboards(page: Page, base: str, password: str):
     rows = _roster_rows()
     curps = [row["CURP"] for row in rows]
     assert not StaffProfile.objects.filter(curp__in=curps).exists()
-    _sign_in(page, base, "rh", password)
+    sign_in(page, base, "rh", password)
 
     # Roster import: upload, preview, save.
     page.goto(f"{base}/tablero/personal/importar/")
@@ -141,7 +134,7 @@ def _hr_imports_and_reads_the_dashboards(page: Page, base: str, password: str):
 
 
 def _multiplicador_takes_attendance(page: Page, base: str, password: str):
-    _sign_in(page, base, "multiplicador", password)
+    sign_in(page, base, "multiplicador", password)
     today = timezone.localdate()
     cohort_course = Cohort.objects.get(name="Norte · segunda generación").course
 

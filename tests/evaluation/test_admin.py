@@ -564,11 +564,46 @@ def test_coverage_query_count_does_not_grow(as_role):
 
 
 def test_coverage_selector_query_count(initial_data, django_assert_num_queries):
-    """The selector reads criteria, lesson links, lessons and items: 4 queries."""
+    """The selector reads criteria, lesson links, lessons, practice lessons and
+    items: 5 queries."""
     from evaluation.selectors import criteria_coverage
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         rows = criteria_coverage()
         for row in rows:
             [item.instrument.code for item in row.items]
             [lesson.title for lesson in row.lessons]
+            [lesson.title for lesson in row.practice]
+
+
+def test_coverage_shows_every_criterion_taught_and_practised(as_role):
+    """With the shipped course, every criterion of EC0305 is taught by a lesson
+    and practised by a role-play or self-check; each row names its practice
+    lessons."""
+    response = as_role("instructor").get("/admin/cobertura/")
+    html = response.content.decode()
+    rows = response.context["rows"]
+    ec0305 = [row for row in rows if row.criterion.standard.code == "EC0305"]
+    assert len(ec0305) == 36
+    assert [r.criterion.code for r in ec0305 if not r.lessons] == []
+    assert [r.criterion.code for r in ec0305 if not r.practice] == []
+    assert 'data-unpractised-count="0"' in html
+    practice = {row.criterion.code: row.practice for row in rows}
+    assert "Práctica del elemento 2: juegos de rol" in [
+        lesson.title for lesson in practice["E2-P1"]
+    ]
+
+
+def test_coverage_names_criteria_no_activity_practises(as_role):
+    """K17 (elements of closing) is practised only in the module of element 3:
+    with that module's lessons gone, the report names K17, and only K17, as not
+    practised, and its row says "Sin práctica"."""
+    from courses.models import ModulePage
+
+    ModulePage.objects.get(
+        slug="e3-satisfaccion-del-cliente"
+    ).get_descendants().delete()
+    html = as_role("instructor").get("/admin/cobertura/").content.decode()
+    assert re.findall(r"<span data-unpractised>([^<]+)</span>", html) == ["K17"]
+    assert 'data-unpractised-count="1"' in html
+    assert re.search(r'data-practice="K17"><span class="status-tag">Sin práctica', html)

@@ -14,6 +14,7 @@ from ... import content
 from ...demo import demo_evaluations_create, demo_units_create, demo_users_create
 from ...demo_dc3 import demo_dc3_data_create, demo_dc3_issue
 from ...demo_rollout import demo_rollout_create
+from ...demo_two_factor import demo_two_factor_create
 
 
 class Command(BaseCommand):
@@ -43,7 +44,8 @@ class Command(BaseCommand):
             raise CommandError(f"Question bank is invalid: {error}") from error
         self.stdout.write(
             f"Question bank: created {bank.created}, updated {bank.updated}, "
-            f"unchanged {bank.unchanged}, kept (answered or edited) {len(bank.kept)}"
+            f"unchanged {bank.unchanged}, kept (answered or edited) {len(bank.kept)}, "
+            f"retired {len(bank.retired)}"
         )
         home = content_loader.home_page()
         sync_roles(apps)
@@ -86,4 +88,9 @@ class Command(BaseCommand):
                     "Demo rollout: "
                     + (", ".join(cohorts) or "already there (its first cohort exists)")
                 )
+            two_factor = demo_two_factor_create()
+            self.stdout.write(
+                "Demo authenticator app (README's demo secret): "
+                + (", ".join(two_factor) or "already set up")
+            )
         self.stdout.write(self.style.SUCCESS("Initial data loaded."))
