@@ -90,6 +90,8 @@ def _pages_of_every_role() -> list[tuple[str | None, str]]:
         ("aprendiz", final.url),
         ("aprendiz", "/mi-avance/"),
         ("aprendiz", "/buscar/?q=cliente"),
+        ("aprendiz", "/accounts/sesiones/"),
+        ("aprendiz", "/accounts/segundo-factor/activar/"),  # the QR code (SVG)
         ("rh", "/certificados/"),
         ("rh", reverse("certificates:hr_detail", args=[certificate.pk])),
         ("rh", "/certificados/por-vencer/"),

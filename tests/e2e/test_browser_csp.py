@@ -15,6 +15,7 @@ from assessments.models import AssessmentPage
 from certificates.models import Certificate
 from courses.models import LessonPage
 from portal.demo import FINAL_ASSESSMENT_SLUG
+from tests.e2e import support
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -49,11 +50,7 @@ class Violations:
 
 def sign_in(page: Page, base: str, username: str) -> None:
     page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", settings.ATIENDE_DEMO_PASSWORD)
-    page.get_by_role("button", name="Iniciar sesión").click()
-    page.wait_for_url(f"{base}/")
+    support.sign_in(page, base, username, settings.ATIENDE_DEMO_PASSWORD)
 
 
 def visit(page: Page, violations: Violations, url: str) -> None:
@@ -84,7 +81,15 @@ def test_main_pages_run_without_csp_violations(live_server, page: Page):
     # Learner: the course, a lesson (its knowledge check), progress, search and
     # an attempt whose answers save in the background (a fetch).
     sign_in(page, base, "aprendiz")
-    for path in ("/", lesson.url, "/mi-avance/", "/buscar/?q=cliente", final.url):
+    for path in (
+        "/",
+        lesson.url,
+        "/mi-avance/",
+        "/buscar/?q=cliente",
+        "/accounts/sesiones/",
+        "/accounts/segundo-factor/",
+        final.url,
+    ):
         visit(page, violations, base + path)
     page.on("dialog", lambda dialog: dialog.accept())
     page.get_by_test_id("begin").click()
