@@ -88,6 +88,8 @@ bench: install-test
 	$$(command -v taskset >/dev/null && echo taskset -c 0) \
 		$(BIN)/python tests/bench/bench_roster.py
 	$(BIN)/python tests/bench/bench_dashboards.py
+	$(BIN)/python tests/bench/bench_pages.py
+	$(BIN)/python tests/bench/bench_attempts.py
 
 # The load test (tests/load/storm.py; not part of `make test`): gunicorn with
 # LOAD_WORKERS sync workers and the task worker on PostgreSQL, 200 learners' start

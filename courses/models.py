@@ -15,7 +15,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.documents.models import AbstractDocument
 from wagtail.documents.models import Document as WagtailDocument
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 
 from accounts.private_files import private_storage
@@ -23,7 +23,22 @@ from accounts.private_files import private_storage
 from .blocks import LessonStreamBlock, practice_minutes
 
 
-class HomePage(Page):
+class RoutedPage:
+    """Mixin for the page types courses.routing serves (the home page and the
+    pages below it): it finds whether a view restriction applies on the way in the same
+    query as the pages, and says so here, sparing Wagtail's two queries to
+    look again."""
+
+    # Set by courses.routing on the page it routes to; None: not known.
+    view_restricted: bool | None = None
+
+    def get_view_restrictions(self):
+        if self.view_restricted is False:
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
+
+
+class HomePage(RoutedPage, Page):
     intro = RichTextField(_("introducción"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -38,11 +53,13 @@ class HomePage(Page):
         from . import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["courses"] = selectors.catalogue(home=self, user=request.user)
+        context["courses"] = selectors.catalogue(
+            home=self, user=request.user, request=request
+        )
         return context
 
 
-class CoursePage(Page):
+class CoursePage(RoutedPage, Page):
     standard = models.ForeignKey(
         "standards.Standard",
         on_delete=models.PROTECT,
@@ -75,11 +92,13 @@ class CoursePage(Page):
         from . import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.course_overview(course=self, user=request.user))
+        context.update(
+            selectors.course_overview(course=self, user=request.user, request=request)
+        )
         return context
 
 
-class ModulePage(Page):
+class ModulePage(RoutedPage, Page):
     class Audience(models.TextChoices):
         LEARNERS = "learners", _("aprendices")
         TRAINERS = "trainers", _("instructores")
@@ -123,11 +142,13 @@ class ModulePage(Page):
         from . import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.module_detail(module=self, user=request.user))
+        context.update(
+            selectors.module_detail(module=self, user=request.user, request=request)
+        )
         return context
 
 
-class LessonPage(RoutablePageMixin, Page):
+class LessonPage(RoutedPage, RoutablePageMixin, Page):
     summary = models.CharField(_("resumen"), max_length=300, blank=True)
     minutes = models.PositiveSmallIntegerField(
         _("minutos estimados"),
@@ -188,10 +209,15 @@ class LessonPage(RoutablePageMixin, Page):
     def lesson(self, request):
         if response := self._require_access(request):
             return response
-        from . import services
+        from . import content_cache, services
 
         services.lesson_visit(user=request.user, lesson=self)
-        return self.render(request)
+        return self.render(
+            request,
+            context_overrides={
+                "lesson_content": content_cache.lesson_content(self, request)
+            },
+        )
 
     @path("comprobar/<str:block_id>/", name="check")
     def check_answer(self, request, block_id):
@@ -248,7 +274,9 @@ class LessonPage(RoutablePageMixin, Page):
         from . import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.lesson_detail(lesson=self, user=request.user))
+        context.update(
+            selectors.lesson_detail(lesson=self, user=request.user, request=request)
+        )
         return context
 
 
@@ -361,3 +389,28 @@ class PrivateDocument(AbstractDocument):
     class Meta(AbstractDocument.Meta):
         verbose_name = _("documento")
         verbose_name_plural = _("documentos")
+
+
+class ContentVersion(models.Model):
+    """One row whose random token is replaced whenever content that every learner
+    sees alike changes: a page saved (publishing, unpublishing and moving all
+    save it) or deleted, an image or a document saved, the standard's texts
+    edited (courses.content_cache connects the receivers).
+
+    The caches of rendered lesson bodies and course outlines key on the token,
+    and every request reads it from the database with the page, so every process
+    sees a change at once whatever the cache backend (a per-process memory cache
+    included). A random token, never a counter: after a rolled-back transaction
+    or a database restore the token in force is again one that was written
+    together with the content it stands for."""
+
+    SINGLETON = 1
+
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _("versión del contenido")
+        verbose_name_plural = _("versiones del contenido")
+
+    def __str__(self):
+        return self.token

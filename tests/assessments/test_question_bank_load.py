@@ -153,6 +153,11 @@ INVALID_BLOCKS = [
         {"type": "ordering", "items": ["Saludar", "Escuchar", "saludar"]},
         "Los elementos se repiten.",
     ),
+    (
+        "ordering-two-items",
+        {"type": "ordering", "items": ["Saludar", "Despedir"]},
+        "Un ordenamiento necesita al menos 3 elementos.",
+    ),
     ("situational-no-full-credit", situational("1/2", "0", "0"), FULL_CREDIT),
     (
         "situational-repeated-text",
@@ -169,7 +174,8 @@ INVALID_BLOCKS = [
 )
 def test_a_block_that_breaks_its_type_rule_is_rejected(data, message):
     """Each type's rule: single exactly one right; multiple at least one right and
-    one wrong; matching unique prompts and matches; ordering unique items;
+    one wrong; matching unique prompts and matches; ordering at least three
+    unique items;
     situational one option at 100 %; option texts never repeated (ignoring case and
     surrounding spaces). The error names the broken rule."""
     with pytest.raises(ValidationError) as caught:
@@ -379,6 +385,7 @@ BAD_ENTRIES = [
     ("missing-options", {"type": "matching"}),
     ("missing-stem", {"stem": None}),
     ("bad-difficulty", {"difficulty": "impossible"}),
+    ("two-item-ordering", {"type": "ordering", "items": ["Saludar", "Despedir"]}),
 ]
 
 
@@ -408,6 +415,20 @@ def test_one_invalid_entry_rejects_the_whole_load(bad):
     assert caught.value.errors
     assert all(error.startswith("T-bad: ") for error in caught.value.errors)
     assert list(Question.objects.values().order_by("pk")) == before
+
+
+def test_the_load_says_an_ordering_needs_three_items():
+    """A two-item ordering in the bank's data is refused with the editor's
+    message; three items load."""
+    criterion = CriterionFactory()
+    two = {**entry("T-two", criterion), "type": "ordering", "items": ["A", "B"]}
+    with pytest.raises(QuestionDataError) as caught:
+        question_bank_load(entries=[two])
+    assert caught.value.errors == [
+        "T-two: " + gettext("Un ordenamiento necesita al menos 3 elementos.")
+    ]
+    question_bank_load(entries=[{**two, "items": ["A", "B", "C"]}])
+    assert Question.objects.get(code="T-two").type == "ordering"
 
 
 def test_every_invalid_entry_is_reported_and_duplicate_codes_are_invalid():

@@ -59,6 +59,9 @@ def test_the_row_comes_with_the_verdict_and_the_pdf_after_commit():
     """In the judgement's transaction: a certificate with serial, code and
     snapshot, but no PDF yet; after commit its PDF is stored and hashed."""
     learner = LearnerFactory()
+    # Started before: the start's own on-commit work (caching the drawn bank) is
+    # not what this test counts; submit_without_commit resumes this attempt.
+    attempt_start(learner=learner, assessment=final_assessment())
     with TestCase.captureOnCommitCallbacks(execute=False) as callbacks:
         attempt = submit_without_commit(learner)
         certificate = Certificate.objects.get(judgement__attempt=attempt)

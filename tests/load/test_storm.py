@@ -86,7 +86,7 @@ def test_the_harness_answers_the_real_attempt_page(client, initial_data):
     random answers of every shape are accepted by the save and stored as sent,
     and the reconciliation says so."""
     taker = _start(client, LearnerFactory())
-    assert len(taker.questions) == 30
+    assert len(taker.questions) == 36
     assert {q.shape for q in taker.questions} >= {"one", "list", "parts"}
     rng = random.Random(7)
     answers = {q.position: storm.random_tokens(q, rng) for q in taker.questions}
@@ -95,7 +95,7 @@ def test_the_harness_answers_the_real_attempt_page(client, initial_data):
     taker.sent.update(answers)
     found = storm.reconcile([taker])
     assert (found.started, found.finalised) == (1, 0)
-    assert (found.answers_sent, found.answers_stored, found.lost) == (30, 30, 0)
+    assert (found.answers_sent, found.answers_stored, found.lost) == (36, 36, 0)
     response = _post_answers(
         client, taker, answers, "enviar/", **{"submit-attempt": "1"}
     )
