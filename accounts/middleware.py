@@ -55,7 +55,8 @@ class InputGuardMiddleware:
       form field answers 400: PostgreSQL refuses NUL in text, so it would
       otherwise be a 500 wherever the value reaches a query;
     - an ``<int:…>`` URL part wider than 64 bits names nothing: 404 (SQLite would
-      raise ``OverflowError`` on the lookup);
+      raise ``OverflowError`` on the lookup); so does a ``pk`` that is not an id
+      given to a class-based view of an integer-keyed model;
     - as a last resort, an ``OverflowError`` that still escapes a view is a 400
       and is logged, so that it gets fixed where the number came in.
 
@@ -68,12 +69,7 @@ class InputGuardMiddleware:
 
     def __call__(self, request):
         if self._has_nul(request):
-            return bad_request(
-                request,
-                InputRefused(
-                    _("La dirección o el formulario contienen un carácter nulo.")
-                ),
-            )
+            return bad_request(request, InputRefused(NUL_REFUSED))
         return self.get_response(request)
 
     @staticmethod
@@ -110,9 +106,7 @@ class InputGuardMiddleware:
                 request.get_full_path(),
                 exc_info=exception,
             )
-            return bad_request(
-                request, InputRefused(_("Un número es demasiado grande."))
-            )
+            return bad_request(request, InputRefused(NUMBER_TOO_WIDE))
         return None
 
 
