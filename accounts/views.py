@@ -1,7 +1,7 @@
 from axes.decorators import axes_dispatch
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.http import Http404, HttpResponseServerError
+from django.http import Http404, HttpResponseBadRequest, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse_lazy
@@ -10,6 +10,7 @@ from django.views.decorators.csrf import requires_csrf_token
 
 from . import services
 from .forms import LoginForm, PasswordResetForm, SetPasswordForm, SignupForm
+from .inputs import InputRefused
 from .rate_limits import posted_email, refusal
 
 
@@ -92,6 +93,17 @@ def signup_sent(request):
     if not settings.ATIENDE_ALLOW_SIGNUP:
         raise Http404
     return render(request, "accounts/check_email.html", {"about": "signup"})
+
+
+def bad_request(request, exception=None):
+    """The 400 page. It names what was wrong when our own input rules refused
+    the request (``InputRefused`` carries a message for the person); Django's
+    other 400s (a bad Host header, a broken upload) get the general text. Rendered
+    without a request context, like the 500 page: the request may carry the very
+    input (a NUL in the session cookie) that a context processor would choke on."""
+    message = str(exception) if isinstance(exception, InputRefused) else ""
+    template = loader.get_template("400.html")
+    return HttpResponseBadRequest(template.render({"message": message}))
 
 
 def permission_denied(request, exception=None):

@@ -8,8 +8,6 @@ the rules require of every visit: an attempt past its deadline plus grace is
 finalised first, with its last saved answers.
 """
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -21,6 +19,8 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
+
+from accounts.inputs import InputRefused, read_json_body
 
 from . import access, attempt_services, learner_answers, learner_selectors
 from .attempt_services import AnswerRejected, AttemptNotAllowed
@@ -235,10 +235,10 @@ def attempt_save(request, attempt_uuid):
 
 def _save_json(request, attempt: Attempt):
     try:
-        body = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
-        return _bad_json(str(INVALID))
-    if not isinstance(body, dict) or set(body) != {"position", "answer"}:
+        body = read_json_body(request)
+    except InputRefused as refused:
+        return _bad_json(str(refused))
+    if set(body) != {"position", "answer"}:
         return _bad_json(str(INVALID))
     position = body["position"]
     if isinstance(position, bool) or not isinstance(position, int):

@@ -5,6 +5,8 @@ from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.inputs import IdChoiceField
+
 from .hr_selectors import CertificateFilters, course_choices
 from .models import Certificate
 
@@ -41,7 +43,7 @@ class CertificateFilterForm(forms.Form):
     issued_to = forms.DateField(
         label=_("Emitidas hasta"), required=False, widget=DateInput()
     )
-    course = forms.ModelChoiceField(
+    course = IdChoiceField(
         label=_("Curso"),
         required=False,
         queryset=course_choices(),

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.inputs import InputRefused
 from accounts.private_files import private_file_response
 
 from . import downloads, exports, hr_selectors, rendering, services
@@ -208,7 +209,13 @@ def certificate_reissue(request, pk: int):
 
 
 def _export_queryset(request):
-    _form, filters = _filters(request)
+    """The certificates an export, a download or a bulk ZIP takes. Filters that
+    are not valid (a course that does not exist, a 30-digit id) are a 400: the
+    list shows them with their errors and ignores them, but a file made without
+    the filter HR asked for would hold more people than they meant to take."""
+    form, filters = _filters(request)
+    if form.is_bound and not form.is_valid():
+        raise InputRefused(_("Los filtros no son válidos; corrígelos en la lista."))
     today = timezone.localdate()
     return hr_selectors.certificate_search(filters=filters, today=today), today
 

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from accounts import roles
+from accounts.inputs import parse_id
 from rollout import access as rollout_access
 
 from . import selectors
@@ -47,10 +48,10 @@ def dc3_for_hr_or_404(user, pk: int):
 def require_cohort_in_scope(user, value) -> None:
     """404 for a cohort (an id from a filter) that does not exist or is outside
     the user's units; a value that is not an id is left to the filter's form."""
+    pk = parse_id(value)
     if (
-        value
-        and str(value).isdigit()
-        and not rollout_access.cohorts_visible_to(user).filter(pk=int(value)).exists()
+        pk is not None
+        and not rollout_access.cohorts_visible_to(user).filter(pk=pk).exists()
     ):
         raise Http404
 

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.inputs import IdChoiceField
 from courses.models import CoursePage
 from rollout import access as rollout_access
 from rollout.models import Cohort
@@ -19,17 +20,15 @@ MAX_PERIOD_DAYS = 366 * 2
 
 
 class Dc3FilterForm(forms.Form):
-    course = forms.ModelChoiceField(
+    course = IdChoiceField(
         queryset=CoursePage.objects.none(),
         required=False,
         label=gettext_lazy("Curso"),
     )
-    cohort = forms.ModelChoiceField(
+    cohort = IdChoiceField(
         queryset=Cohort.objects.none(), required=False, label=gettext_lazy("Grupo")
     )
-    unit = forms.ModelChoiceField(
-        queryset=None, required=False, label=gettext_lazy("Unidad")
-    )
+    unit = IdChoiceField(queryset=None, required=False, label=gettext_lazy("Unidad"))
     desde = forms.DateField(
         required=False,
         label=gettext_lazy("Emitidas desde"),

@@ -10,8 +10,6 @@ record is already signed), never a 500.
 
 from __future__ import annotations
 
-import json
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.inputs import InputRefused, read_json_body
 from accounts.private_files import private_file_response
 
 from . import access, selectors, services
@@ -153,10 +152,10 @@ def _save_json(request, observation: Observation):
     if _frozen(observation):
         return _bad_json(FROZEN, status=409)
     try:
-        body = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
-        return _bad_json(INVALID)
-    if not isinstance(body, dict) or not {"item", "outcome"} <= set(body):
+        body = read_json_body(request)
+    except InputRefused as refused:
+        return _bad_json(refused)
+    if not {"item", "outcome"} <= set(body):
         return _bad_json(INVALID)
     fields = {
         name: body.get(name, "") if body.get(name) is not None else ""

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.inputs import IdChoiceField, IdMultipleChoiceField
 from standards.models import Element
 
 from . import selectors
@@ -16,7 +17,7 @@ from .models import EvaluationPlan, Instrument, Scenario
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
-class PersonChoiceField(forms.ModelChoiceField):
+class PersonChoiceField(IdChoiceField):
     def label_from_instance(self, user):
         name = user.get_full_name()
         return f"{name} ({user.get_username()})" if name else user.get_username()
@@ -59,19 +60,19 @@ class PlanForm(forms.Form):
         widget=forms.RadioSelect,
         initial=EvaluationPlan.Setting.WORKPLACE,
     )
-    scenario = forms.ModelChoiceField(
+    scenario = IdChoiceField(
         label=_("Escenario"),
         required=False,
         queryset=Scenario.objects.none(),
         empty_label=_("Ninguno"),
         help_text=_("Obligatorio en una simulación."),
     )
-    instruments = forms.ModelMultipleChoiceField(
+    instruments = IdMultipleChoiceField(
         label=_("Instrumentos"),
         queryset=Instrument.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
-    elements = forms.ModelMultipleChoiceField(
+    elements = IdMultipleChoiceField(
         label=_("Elementos a evaluar"),
         required=False,
         queryset=Element.objects.none(),

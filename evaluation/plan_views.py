@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import roles
+from accounts.inputs import parse_id
 
 from . import access, exports, selectors, services
 from .forms import JudgementForm, PlanFilterForm, PlanForm
@@ -62,10 +63,10 @@ def plan_create(request):
     user = request.user
     _require_planner(user)
     initial, reevaluation = {}, None
-    if judgement_pk := request.GET.get("reevaluar", "").strip():
-        if not judgement_pk.isdigit():
+    if raw := request.GET.get("reevaluar", "").strip():
+        if (judgement_pk := parse_id(raw)) is None:
             raise PermissionDenied
-        reevaluation = access.judgement_for(user, int(judgement_pk))
+        reevaluation = access.judgement_for(user, judgement_pk)
         failed = [v.element_id for v in reevaluation.verdicts.all() if not v.competent]
         initial = {"candidate": reevaluation.candidate_id, "elements": failed}
     standard = (

@@ -7,6 +7,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.inputs import IdChoiceField, IdMultipleChoiceField
 from courses.models import CoursePage, ModulePage
 
 from . import access, cohort_selectors, cohort_services
@@ -24,17 +25,20 @@ def _helper(label) -> FormHelper:
 
 class CohortForm(forms.Form):
     name = forms.CharField(label=_("Nombre del grupo"), max_length=200)
-    course = forms.ModelChoiceField(
+    course = IdChoiceField(
         label=_("Curso"), queryset=CoursePage.objects.live().order_by("title")
     )
-    unit = forms.ModelChoiceField(label=_("Unidad"), queryset=OrgUnit.objects.none())
+    unit = IdChoiceField(label=_("Unidad"), queryset=OrgUnit.objects.none())
     starts_on = forms.DateField(
         label=_("Inicio"), widget=forms.DateInput(attrs={"type": "date"})
     )
     ends_on = forms.DateField(
         label=_("Fin"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    capacity = forms.IntegerField(label=_("Cupo"), min_value=1, initial=25)
+    # The column is a small integer: a wider number would fail in the database.
+    capacity = forms.IntegerField(
+        label=_("Cupo"), min_value=1, max_value=32_767, initial=25
+    )
     trainers = PeopleChoiceField(
         label=_("Instructores"), queryset=cohort_selectors.trainer_choices()
     )
@@ -72,7 +76,7 @@ class SessionForm(forms.Form):
     online_url = forms.URLField(
         label=_("Enlace en línea"), required=False, assume_scheme="https"
     )
-    modules = forms.ModelMultipleChoiceField(
+    modules = IdMultipleChoiceField(
         label=_("Módulos que se ven"),
         queryset=ModulePage.objects.none(),
         required=False,

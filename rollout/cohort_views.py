@@ -4,8 +4,6 @@ cohort_services."""
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import roles
+from accounts.inputs import InputRefused, parse_id, read_json_body
 
 from . import access, cohort_links, ics
 from . import cohort_selectors as selectors
@@ -155,10 +154,11 @@ def _json_error(message: str, status: int = 400) -> JsonResponse:
 
 def _attendance_json(request, session: Session) -> JsonResponse:
     try:
-        data = json.loads(request.body)
-        person_id = int(data["person"])
-        present = data["present"]
-    except (ValueError, TypeError, KeyError):
+        data = read_json_body(request)
+    except InputRefused as refused:
+        return _json_error(str(refused))
+    person_id, present = parse_id(data.get("person")), data.get("present")
+    if person_id is None:
         return _json_error(
             _("No se pudo leer la marca de asistencia. Vuelve a intentarlo.")
         )
@@ -185,10 +185,9 @@ def attendance(request, pk: int):
         if request.content_type == "application/json":
             return _attendance_json(request, session)
         # Without JavaScript: one button per mark, a plain form post.
-        try:
-            person_id = int(request.POST.get("person", ""))
-            present = {"1": True, "0": False}[request.POST.get("present", "")]
-        except (ValueError, KeyError):
+        person_id = parse_id(request.POST.get("person"))
+        present = {"1": True, "0": False}.get(request.POST.get("present"))
+        if person_id is None or present is None:
             return HttpResponseBadRequest(_("Marca de asistencia no válida."))
         person = selectors.member_of_cohort(cohort=session.cohort, person_id=person_id)
         if person is None:

@@ -5,6 +5,8 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.inputs import IdChoiceField
+
 from . import selectors
 from .roster import EXTENSIONS, MAX_BYTES, MAX_ROWS
 
@@ -14,7 +16,7 @@ class RosterUploadForm(forms.Form):
         label=_("Archivo del personal (.csv o .xlsx)"),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(EXTENSIONS)}),
     )
-    course = forms.ModelChoiceField(
+    course = IdChoiceField(
         label=_("Curso en el que se inscribe al personal"),
         queryset=None,
         required=False,

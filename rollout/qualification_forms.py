@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.inputs import IdChoiceField
 from evaluation.models import InstrumentItem
 
 MET = (("1", _("Cumple")), ("0", _("No cumple")))
@@ -18,9 +19,7 @@ def item_field_name(item_id: str) -> str:
 
 class SignOffForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    session = forms.ModelChoiceField(
-        label=_("Sesión observada"), queryset=None, required=False
-    )
+    session = IdChoiceField(label=_("Sesión observada"), queryset=None, required=False)
     observed_on = forms.DateField(
         label=_("Fecha de la observación"),
         required=False,

@@ -3,7 +3,6 @@
 positions and the unit scopes. Access follows the model permissions (superusers
 hold them all)."""
 
-from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
@@ -14,12 +13,14 @@ from wagtail.snippets.views.snippets import (
     SnippetViewSetGroup,
 )
 
+from accounts.inputs import IdChoiceField
+
 from . import services
 from .models import Occupation, OrgUnit, Position, UnitScope
 
 
 class OrgUnitForm(WagtailAdminModelForm):
-    parent = forms.ModelChoiceField(
+    parent = IdChoiceField(
         queryset=OrgUnit.objects.order_by("path"),
         required=False,
         label=_("unidad superior"),

@@ -36,6 +36,16 @@ REPORTED = [
     "ATIENDE_DEMO_ALLOWED",
     "SESSION_COOKIE_SECURE",
     "CSRF_COOKIE_SECURE",
+    "SESSION_COOKIE_NAME",
+    "SESSION_COOKIE_DOMAIN",
+    "SESSION_COOKIE_PATH",
+    "CSRF_COOKIE_NAME",
+    "CSRF_COOKIE_DOMAIN",
+    "CSRF_COOKIE_PATH",
+    "LANGUAGE_COOKIE_NAME",
+    "LANGUAGE_COOKIE_SECURE",
+    "LANGUAGE_COOKIE_DOMAIN",
+    "LANGUAGE_COOKIE_PATH",
     "SECURE_SSL_REDIRECT",
     "SECURE_HSTS_SECONDS",
     "SECURE_HSTS_INCLUDE_SUBDOMAINS",
@@ -176,6 +186,17 @@ def test_production_is_hardened(production):
     assert production["SECURE_REFERRER_POLICY"] == "same-origin"
     assert production["X_FRAME_OPTIONS"] == "DENY"
     assert production["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+
+
+@pytest.mark.parametrize("cookie", ["SESSION", "CSRF", "LANGUAGE"])
+def test_production_cookies_are_host_prefixed(production, cookie):
+    """The session, CSRF and language cookies are "__Host-" cookies: Secure, for
+    the whole site (path "/") and without a Domain, or browsers would refuse
+    them."""
+    assert production[f"{cookie}_COOKIE_NAME"].startswith("__Host-")
+    assert production[f"{cookie}_COOKIE_SECURE"] is True
+    assert production[f"{cookie}_COOKIE_PATH"] == "/"
+    assert production[f"{cookie}_COOKIE_DOMAIN"] is None
 
 
 def test_production_never_allows_demo_accounts(production):

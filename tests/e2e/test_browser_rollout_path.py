@@ -4,6 +4,7 @@ against the target, heat map) and the cascade instructor → multiplicador →
 learners on a desktop; then `multiplicador`, on a phone, opens a cohort, adds a
 session today, enrols a person of Sucursal Norte and takes their attendance."""
 
+import base64
 import csv
 from datetime import timedelta
 from pathlib import Path
@@ -66,7 +67,7 @@ def _hr_imports_and_reads_the_dashboards(page: Page, base: str, password: str):
     funnel = page.locator("section[aria-labelledby=funnel-heading]")
     expect(funnel.get_by_role("heading", name="Embudo")).to_be_visible()
     expect(funnel.get_by_role("img", name="Embudo de certificación")).to_be_visible()
-    assert funnel.locator("figure > svg").count() == 1
+    assert funnel.locator("figure > img").count() == 1
     funnel_table = funnel.get_by_role(
         "table", name="Personas que llegaron al menos a cada etapa"
     )
@@ -75,9 +76,10 @@ def _hr_imports_and_reads_the_dashboards(page: Page, base: str, password: str):
     target = page.locator("section[aria-labelledby=target-heading]")
     chart = target.get_by_role("img", name="Personas certificadas contra la meta")
     expect(chart).to_be_visible()
-    assert target.locator("figure > svg").count() == 1
-    # The target series is drawn and named in the legend.
-    expect(chart.locator("text", has_text="Meta").first).to_be_attached()
+    assert target.locator("figure > img").count() == 1
+    # The target series is drawn and named in the legend (inside the SVG image).
+    svg = base64.b64decode(chart.get_attribute("src").split(",", 1)[1]).decode()
+    assert ">Meta<" in svg
     metas = target.get_by_role("table", name="Metas de la unidad")
     expect(metas.get_by_role("columnheader", name="Meta")).to_be_visible()
     assert metas.locator("tbody tr").count() >= 4
@@ -176,6 +178,9 @@ def _multiplicador_takes_attendance(page: Page, base: str, password: str):
     # Attendance: tap "Presente", see "Guardado".
     page.get_by_role("link", name="Tomar asistencia").click()
     expect(page.get_by_role("heading", name="Asistencia")).to_be_visible()
+    # The page's script takes over the buttons once loaded (after the
+    # stylesheets); a tap before that posts the plain form instead.
+    page.wait_for_load_state("load")
     row = page.get_by_role("listitem").filter(
         has=page.get_by_text(person.get_full_name(), exact=True)
     )
