@@ -20,7 +20,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from standards.display import percent_label
 from standards.models import Criterion, Element
 
-from . import item_stats, payloads
+from . import item_stats, payloads, rich_text
 from .models import (
     AssessmentPage,
     Attempt,
@@ -342,7 +342,9 @@ def item_statistics_rows(*, assessment: AssessmentPage) -> list[ItemRow]:
         rows.append(
             ItemRow(
                 code=version.question.code,
-                stem=version.payload["stem"],
+                stem=rich_text.as_plain(
+                    version.payload["stem"], payloads.text_format(version.payload)
+                ),
                 type_label=str(labels.get(version.type, version.type)),
                 criterion=criterion.code,
                 element=criterion.element.code if criterion.element_id else "",

@@ -23,9 +23,11 @@ goes the other way to pre-fill the form with a saved answer.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 
+from .payloads import text_format
 from .question_types import registry
 from .question_types.base import (
     AnswerFormatError,
@@ -65,9 +67,10 @@ def question_form(
 ) -> QuestionForm:
     """The form of one question in display order, pre-filled with ``answer`` (the
     stored answer, in payload ids). Carries no id and nothing of the key."""
-    return registry.get(payload["type"]).form(
+    form = registry.get(payload["type"]).form(
         position=position, payload=payload, display=display, answer=answer
     )
+    return dataclasses.replace(form, text_format=text_format(payload))
 
 
 def from_tokens(*, kind: str, display: dict, raw):

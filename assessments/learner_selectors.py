@@ -18,7 +18,7 @@ from courses import selectors as course_selectors
 from standards.formatting import whole_percent
 from standards.models import Criterion
 
-from . import learner_answers
+from . import learner_answers, payloads
 from .attempt_services import Availability, attempt_availability, attempt_grade
 from .models import AssessmentPage, Attempt, ElementResult, Response
 from .question_types import registry
@@ -131,6 +131,8 @@ class ReviewItem:
     right_answer: tuple[str, ...] = ()
     percent: int | None = None
     option_feedback: tuple[str, ...] = ()
+    #: The format of ``stem`` and ``feedback`` (payloads.text_format).
+    text_format: str = "plain"
 
     @property
     def outcome(self) -> str:
@@ -259,6 +261,7 @@ def attempt_result(*, attempt: Attempt, now=None) -> dict:
             option_feedback=_option_feedback(r.version.payload, r.answer)
             if reveal
             else (),
+            text_format=payloads.text_format(r.version.payload),
         )
         for r in responses
     ]

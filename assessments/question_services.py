@@ -33,9 +33,7 @@ def question_version_current(*, question: Question) -> QuestionVersion:
     Versions are frozen when a question is first drawn after a change, so an edit
     to a question that was already answered never touches what attempts showed.
     """
-    payload = payloads.payload_from_content(
-        stem=question.stem, feedback=question.feedback, content=question.content
-    )
+    payload = payloads.payload_of(question)
     digest = payloads.payload_hash(payload, question.criterion_id)
     version = QuestionVersion.objects.filter(
         question=question, content_hash=digest

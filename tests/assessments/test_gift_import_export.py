@@ -267,7 +267,7 @@ def test_a_file_with_errors_is_refused_whole(trainer, criteria):
 
 def test_syntax_errors_are_listed_with_their_lines(trainer, criteria):
     """GIFT syntax errors (a missing brace, an unsupported question type) are shown
-    with their lines and nothing is saved."""
+    with the lines where their questions start, and nothing is saved."""
     first, _ = criteria
     text = numbered(
         f"""
@@ -276,13 +276,13 @@ def test_syntax_errors_are_listed_with_their_lines(trainer, criteria):
             =Sí
             ~No
 
-        ::GF-S2::¿Cuánto es 2 + 2? {{#4}}
+        ::GF-S2::Escribe cómo recibes a un cliente. {{}}
         """
     )
     before = Question.objects.count()
     page = html(upload(trainer, text))
     assert "línea 2: falta la llave de cierre" in page
-    assert "línea 6: tipo de pregunta no soportado: numérica" in page
+    assert "línea 6: tipo de pregunta no soportado: ensayo" in page
     assert Question.objects.count() == before
 
 
