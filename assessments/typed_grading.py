@@ -69,6 +69,11 @@ class TextRule:
     accent_sensitive: bool = False
 
 
+def _blank(raw: object) -> bool:
+    # As for every other type (grading): None and empty values are no answer.
+    return raw is None or (isinstance(raw, str | list | tuple | dict) and not raw)
+
+
 def _is_edge(ch: str) -> bool:
     return ch.isspace() or unicodedata.category(ch).startswith("P")
 
@@ -184,7 +189,7 @@ class ShortAnswerKey:
         return (credit.numerator, credit.denominator)
 
     def normalize(self, raw: object) -> object:
-        if raw is None:
+        if _blank(raw):
             return None
         if not isinstance(raw, str):
             raise AnswerShapeError(f"expected text, got {type(raw).__name__}")
@@ -270,7 +275,7 @@ class NumericalKey:
         return (credit.numerator, credit.denominator)
 
     def normalize(self, raw: object) -> object:
-        if raw is None:
+        if _blank(raw):
             return None
         if not isinstance(raw, str):
             raise AnswerShapeError(f"expected a number, got {type(raw).__name__}")

@@ -258,7 +258,7 @@ def test_start_freezes_versions_and_display_order():
     items never in the right order, and editing a question afterwards changes
     neither."""
     assessment, _elements, bank = build_assessment(
-        questions=(6,), kinds=QUESTION_TYPES, shuffle_options=True
+        questions=(len(QUESTION_TYPES),), kinds=QUESTION_TYPES, shuffle_options=True
     )
     learner = LearnerFactory()
     attempt = attempt_start(learner=learner, assessment=assessment)
@@ -594,7 +594,7 @@ def test_diagnostics_ignore_certificates(renewal_setup, django_assert_num_querie
 def every_type():
     """An open attempt with one question of each type, and its responses by type."""
     assessment, _elements, _bank = build_assessment(
-        questions=(6,), kinds=QUESTION_TYPES
+        questions=(len(QUESTION_TYPES),), kinds=QUESTION_TYPES
     )
     attempt = attempt_start(learner=LearnerFactory(), assessment=assessment)
     return attempt, {r.version.type: r for r in responses(attempt)}
@@ -614,6 +614,8 @@ def shifted(payload):
 
 CANONICAL = {
     # type: (raw answer from the payload, canonical form stored)
+    "short_answer": (lambda p: "  ventanilla   7 ", lambda p: "ventanilla 7"),
+    "numerical": (lambda p: " 30,50 ", lambda p: "30.5"),
     "single": (lambda p: ids(p)[2], lambda p: ids(p)[2]),
     "true_false": (lambda p: "false", lambda p: "false"),
     "situational": (lambda p: ids(p)[1], lambda p: ids(p)[1]),
@@ -718,6 +720,11 @@ REJECTED = [
         lambda p, b: [*ids(p, "items")[:-1], other_question_option(b)],
     ),
     ("ordering-a-number", "ordering", lambda p, b: 3),
+    ("short-answer-a-list", "short_answer", lambda p, b: ["Ventanilla 7"]),
+    ("short-answer-too-long", "short_answer", lambda p, b: "x" * 201),
+    ("numerical-a-number", "numerical", lambda p, b: 30),
+    ("numerical-a-word", "numerical", lambda p, b: "treinta"),
+    ("numerical-thousands-separator", "numerical", lambda p, b: "1,000.5"),
 ]
 
 

@@ -1,5 +1,5 @@
-"""A question type is one module and one template: this file defines a type of its own
-type, "short exact answer" (the learner types a word; it is right when it equals
+"""A question type is one module and one template: this file defines a type of
+its own, "short exact answer" (the learner types a word; it is right when it equals
 one of the accepted answers, ignoring case and surrounding spaces), registers
 it, and takes it end to end through the bank, a frozen version, an attempt, the
 attempt page, the learner's save (JSON and plain form), the submit, the score
