@@ -93,9 +93,11 @@ def questions_for_listing() -> QuerySet[Question]:
 def questions_matching(params) -> QuerySet[Question]:
     """The questions the listing shows for these GET parameters (filters and the
     ``q`` search), with what the GIFT export needs loaded."""
-    queryset = Question.objects.select_related(
-        "criterion__element", "criterion__standard"
-    ).order_by("criterion__standard__code", "criterion__order", "code")
+    queryset = (
+        Question.objects.select_related("criterion__element", "criterion__standard")
+        .prefetch_related("tags")
+        .order_by("criterion__standard__code", "criterion__order", "code")
+    )
     filterset = QuestionFilterSet(data=params, queryset=queryset)
     if filterset.is_valid():
         queryset = filterset.qs
