@@ -576,36 +576,35 @@ def _check_options(kind: str, options: tuple[GiftOption, ...]) -> list[str]:
     return problems
 
 
-def _check_credits(kind: str, credits: list[Fraction]) -> list[str]:
+def _check_answers(kind: str, answers: tuple, empty: str) -> list[str]:
+    """The count and credits of a short-answer or numerical question's
+    answers (``empty``: what to say when there is none)."""
     label = _TYPE_LABELS[kind]
-    problems = [E_ANSWER_RANGE.format(label=label) for c in credits if not 0 <= c <= 1]
+    problems: list[str] = []
+    if not answers:
+        problems.append(empty)
+    elif len(answers) > MAX_ANSWERS:
+        problems.append(E_TOO_MANY)
+    credits = [answer.credit for answer in answers]
+    problems += [E_ANSWER_RANGE.format(label=label) for c in credits if not 0 <= c <= 1]
     if credits and 1 not in credits:
         problems.append(E_ANSWER_FULL.format(label=label))
     return problems
 
 
 def _check_short_answers(options: tuple[GiftOption, ...]) -> list[str]:
-    problems: list[str] = []
-    if not options:
-        problems.append(E_SHORT_FEW)
-    elif len(options) > MAX_ANSWERS:
-        problems.append(E_TOO_MANY)
-    problems += [E_SHORT_EMPTY for option in options if not option.text]
-    return problems + _check_credits(SHORT_ANSWER, [o.credit for o in options])
+    problems = [E_SHORT_EMPTY for option in options if not option.text]
+    return problems + _check_answers(SHORT_ANSWER, options, E_SHORT_FEW)
 
 
 def _check_numbers(numbers: tuple[GiftNumber, ...]) -> list[str]:
     problems: list[str] = []
-    if not numbers:
-        problems.append(E_NUMERICAL_FEW)
-    elif len(numbers) > MAX_ANSWERS:
-        problems.append(E_TOO_MANY)
     for number in numbers:
         if number.kind == _VALUE and number.second < 0:
             problems.append(E_TOLERANCE)
         if number.kind == _RANGE and number.first > number.second:
             problems.append(E_NUMBER_RANGE)
-    return problems + _check_credits(NUMERICAL, [n.credit for n in numbers])
+    return problems + _check_answers(NUMERICAL, numbers, E_NUMERICAL_FEW)
 
 
 def _infer_choice_type(credits: list[Fraction], weighted: bool) -> str | None:

@@ -141,6 +141,32 @@ def _matches(segments: tuple[str, ...], text: str) -> bool:
     return True
 
 
+class _FirstMatch:
+    """What both keys share: ``answers`` (each with a ``credit``), tried in
+    order by the key's ``match``; the first that matches gives its credit."""
+
+    __slots__ = ()
+
+    def _check_credits(self, what: str) -> None:
+        if not self.answers:
+            raise ValueError(f"a {what} key needs at least one answer")
+        if not any(a.credit == 1 for a in self.answers):
+            raise ValueError(f"a {what} key needs an answer worth full marks")
+        if any(not 0 <= a.credit <= 1 for a in self.answers):
+            raise ValueError(f"{what} credits must be between 0 and 1")
+
+    def ratio(self, answer: object) -> tuple[int, int]:
+        index = self.match(answer)
+        if index is None:
+            return _ZERO
+        credit = self.answers[index].credit
+        return (credit.numerator, credit.denominator)
+
+    def right_answer(self) -> str:
+        """A response that earns full marks."""
+        return self.example(next(a for a in self.answers if a.credit == 1))
+
+
 @dataclass(frozen=True, slots=True)
 class Accepted:
     """One accepted answer: its pattern as written, and its credit in [0, 1]."""
@@ -150,7 +176,7 @@ class Accepted:
 
 
 @dataclass(frozen=True, slots=True)
-class ShortAnswerKey:
+class ShortAnswerKey(_FirstMatch):
     type: str
     answers: tuple[Accepted, ...]
     rule: TextRule = TextRule()
@@ -160,12 +186,7 @@ class ShortAnswerKey:
     )
 
     def __post_init__(self) -> None:
-        if not self.answers:
-            raise ValueError("a short-answer key needs at least one answer")
-        if not any(a.credit == 1 for a in self.answers):
-            raise ValueError("a short-answer key needs an answer worth full marks")
-        if any(not 0 <= a.credit <= 1 for a in self.answers):
-            raise ValueError("short-answer credits must be between 0 and 1")
+        self._check_credits("short-answer")
         compiled = tuple(_segments(a.text, self.rule) for a in self.answers)
         object.__setattr__(self, "_compiled", compiled)
 
@@ -181,13 +202,6 @@ class ShortAnswerKey:
                 return index
         return None
 
-    def ratio(self, answer: object) -> tuple[int, int]:
-        index = self.match(answer)
-        if index is None:
-            return _ZERO
-        credit = self.answers[index].credit
-        return (credit.numerator, credit.denominator)
-
     def normalize(self, raw: object) -> object:
         if _blank(raw):
             return None
@@ -199,10 +213,10 @@ class ShortAnswerKey:
             )
         return " ".join(raw.split()) or None
 
-    def right_answer(self) -> str:
-        """A response that earns full marks (a wildcard read as nothing)."""
-        best = next(a for a in self.answers if a.credit == 1)
-        return "".join(_segments(best.text, TextRule(True, True))).strip() or "?"
+    @staticmethod
+    def example(answer: Accepted) -> str:
+        # A wildcard read as nothing still matches.
+        return "".join(_segments(answer.text, TextRule(True, True))).strip() or "?"
 
 
 # -------------------------------------------------------------------- numerical
@@ -240,20 +254,14 @@ class Interval:
 
 
 @dataclass(frozen=True, slots=True)
-class NumericalKey:
+class NumericalKey(_FirstMatch):
     type: str
     answers: tuple[Interval, ...]
 
     def __post_init__(self) -> None:
-        if not self.answers:
-            raise ValueError("a numerical key needs at least one answer")
-        if not any(a.credit == 1 for a in self.answers):
-            raise ValueError("a numerical key needs an answer worth full marks")
-        for answer in self.answers:
-            if answer.low > answer.high:
-                raise ValueError("an interval's low bound is above its high bound")
-            if not 0 <= answer.credit <= 1:
-                raise ValueError("numerical credits must be between 0 and 1")
+        self._check_credits("numerical")
+        if any(answer.low > answer.high for answer in self.answers):
+            raise ValueError("an interval's low bound is above its high bound")
 
     def match(self, answer: object) -> int | None:
         if not isinstance(answer, str):
@@ -266,13 +274,6 @@ class NumericalKey:
             if interval.low <= value <= interval.high:
                 return index
         return None
-
-    def ratio(self, answer: object) -> tuple[int, int]:
-        index = self.match(answer)
-        if index is None:
-            return _ZERO
-        credit = self.answers[index].credit
-        return (credit.numerator, credit.denominator)
 
     def normalize(self, raw: object) -> object:
         if _blank(raw):
@@ -287,5 +288,6 @@ class NumericalKey:
             raise AnswerShapeError("the answer is not a number") from None
         return decimal_text(raw.strip().replace(",", "."))
 
-    def right_answer(self) -> str:
-        return next(a.example for a in self.answers if a.credit == 1)
+    @staticmethod
+    def example(answer: Interval) -> str:
+        return answer.example

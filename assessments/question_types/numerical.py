@@ -17,7 +17,7 @@ from ..typed_grading import (
 )
 from . import registry
 from .blocks import fail
-from .typed import TypedAnswerType, check_full_credit, credit_block, feedback_block
+from .typed import AnswersBlock, TypedAnswerType, credit_block, feedback_block
 
 VALUE = "value"
 RANGE = "range"
@@ -48,7 +48,7 @@ class NumericalAnswerBlock(blocks.StructBlock):
     feedback = feedback_block()
 
 
-class NumericalBlock(blocks.StructBlock):
+class NumericalBlock(AnswersBlock):
     answers = blocks.ListBlock(
         NumericalAnswerBlock(), label=_("respuestas aceptadas"), min_num=1
     )
@@ -57,9 +57,7 @@ class NumericalBlock(blocks.StructBlock):
         icon = "decimal"
         label = _("Numérica")
 
-    def clean(self, value):
-        value = super().clean(value)
-        check_full_credit(value["answers"])
+    def check_answers(self, value):
         for answer in value["answers"]:
             if answer["kind"] == RANGE:
                 if answer["minimum"] is None or answer["maximum"] is None:
@@ -68,7 +66,6 @@ class NumericalBlock(blocks.StructBlock):
                     fail(_("En un intervalo el mínimo no puede pasar del máximo."))
             elif answer["value"] is None:
                 fail(_("Una respuesta con tolerancia necesita su valor."))
-        return value
 
 
 def _interval(answer: dict) -> tuple[Fraction, Fraction]:

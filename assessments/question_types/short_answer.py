@@ -16,7 +16,7 @@ from ..typed_grading import (
 )
 from . import registry
 from .blocks import fail
-from .typed import TypedAnswerType, check_full_credit, credit_block, feedback_block
+from .typed import AnswersBlock, TypedAnswerType, credit_block, feedback_block
 
 # GIFT cannot say how strictly to compare: our metadata comment carries it.
 _META_FLAGS = ("case_sensitive", "accent_sensitive")
@@ -32,7 +32,7 @@ class AcceptedAnswerBlock(blocks.StructBlock):
     feedback = feedback_block()
 
 
-class ShortAnswerBlock(blocks.StructBlock):
+class ShortAnswerBlock(AnswersBlock):
     answers = blocks.ListBlock(
         AcceptedAnswerBlock(), label=_("respuestas aceptadas"), min_num=1
     )
@@ -53,9 +53,7 @@ class ShortAnswerBlock(blocks.StructBlock):
         icon = "edit"
         label = _("Respuesta corta")
 
-    def clean(self, value):
-        value = super().clean(value)
-        check_full_credit(value["answers"])
+    def check_answers(self, value):
         rule = TextRule(value["case_sensitive"], value["accent_sensitive"])
         seen = set()
         for answer in value["answers"]:
@@ -70,7 +68,6 @@ class ShortAnswerBlock(blocks.StructBlock):
                     )
                 )
             seen.add(normalized)
-        return value
 
 
 def _rule(payload: dict) -> TextRule:

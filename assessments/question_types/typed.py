@@ -28,17 +28,53 @@ def feedback_block():
     return blocks.TextBlock(label=_("retroalimentación"), required=False)
 
 
-def check_full_credit(answers) -> None:
-    if not any(a["credit"] == 100 for a in answers):
-        fail(_("Al menos una respuesta debe valer 100 %."))
+class AnswersBlock(blocks.StructBlock):
+    """A block with a list ``answers`` of accepted answers, one worth 100 %;
+    subclasses add their own rules in ``check_answers``."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not any(a["credit"] == 100 for a in value["answers"]):
+            fail(_("Al menos una respuesta debe valer 100 %."))
+        self.check_answers(value)
+        return value
+
+    def check_answers(self, value) -> None:
+        raise NotImplementedError
 
 
-class TypedAnswerType(QuestionType):
-    """Payload ``answers``: ``[{"id", ..., "credit": 0..100, "feedback"}]``."""
+class TextBoxType(QuestionType):
+    """A type whose learner types the answer in a text box (``extra``: the
+    saved ``value`` and the box's ``max_length``). The answer is the text as
+    typed: no token, it gives nothing away."""
 
     answer_shape = "one"
     #: The widget's maxlength.
     max_length: int = 200
+
+    def form(self, *, position, payload, display, answer):
+        return QuestionForm(
+            position,
+            self.name,
+            payload["stem"],
+            answered=bool(answer),
+            extra={"value": answer or "", "max_length": self.max_length},
+        )
+
+    def decode(self, *, display, raw):
+        if not isinstance(raw, str):
+            raise AnswerFormatError(self.name)
+        return raw
+
+    def encode(self, *, display, answer):
+        return answer
+
+    def answer_texts(self, payload, answer):
+        return (str(answer),)
+
+
+class TypedAnswerType(TextBoxType):
+    """Payload ``answers``: ``[{"id", ..., "credit": 0..100, "feedback"}]``."""
 
     # -- the type's own fields of one accepted answer
 
@@ -87,29 +123,7 @@ class TypedAnswerType(QuestionType):
             ],
         }
 
-    # -- the learner's widget
-
-    def form(self, *, position, payload, display, answer):
-        return QuestionForm(
-            position,
-            self.name,
-            payload["stem"],
-            answered=bool(answer),
-            extra={"value": answer or "", "max_length": self.max_length},
-        )
-
-    def decode(self, *, display, raw):
-        if not isinstance(raw, str):
-            raise AnswerFormatError(self.name)
-        return raw
-
-    def encode(self, *, display, answer):
-        return answer
-
     # -- the review
-
-    def answer_texts(self, payload, answer):
-        return (str(answer),)
 
     def right_texts(self, payload):
         texts = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from decimal import Decimal
 from fractions import Fraction as F
 from textwrap import dedent
 
@@ -926,3 +927,331 @@ def test_credit_must_not_be_float():
     with pytest.raises(TypeError):
         Opt("a", 0.5)
     assert Opt("a", "1/2").credit == F(1, 2)
+
+
+# ------------------------------------------------------- what Moodle writes
+
+N = gift.GiftNumber
+D = Decimal
+
+MOODLE_FORMS = [
+    pytest.param(
+        "¿Quién? {=Grant =Ulises S. Grant =%50%Ulises}",
+        Q(
+            "short_answer",
+            "¿Quién?",
+            options=(
+                Opt("Grant", F(1)),
+                Opt("Ulises S. Grant", F(1)),
+                Opt("Ulises", F(1, 2)),
+            ),
+        ),
+        id="short-answer",
+    ),
+    pytest.param(
+        "Uno {=a#bien =%0%b#no}",
+        Q(
+            "short_answer",
+            "Uno",
+            options=(Opt("a", F(1), "bien"), Opt("b", F(0), "no")),
+        ),
+        id="short-answer-zero-credit-with-feedback",
+    ),
+    pytest.param(
+        "Dos más dos es {=cuatro =4}.",
+        Q(
+            "short_answer",
+            f"Dos más dos es {gift.BLANK}.",
+            options=(Opt("cuatro", F(1)), Opt("4", F(1))),
+        ),
+        id="short-answer-missing-word",
+    ),
+    pytest.param(
+        "Grant está {~enterrado =sepultado ~vivo} en su tumba.",
+        Q(
+            "single",
+            f"Grant está {gift.BLANK} en su tumba.",
+            options=(Opt("enterrado", F(0)), Opt("sepultado", F(1)), Opt("vivo", F(0))),
+        ),
+        id="missing-word",
+    ),
+    pytest.param(
+        "Q {=a =b ~c}",
+        Q("single", "Q", options=(Opt("a", F(1)), Opt("b", F(1)), Opt("c", F(0)))),
+        id="single-two-right",
+    ),
+    pytest.param(
+        "Q {=a ~%50%b ~c#no}",
+        Q(
+            "situational",
+            "Q",
+            options=(Opt("a", F(1)), Opt("b", F(1, 2)), Opt("c", F(0), "no")),
+        ),
+        id="single-pick-with-partial-credit-is-situational",
+    ),
+    pytest.param(
+        "Pi {#3.1416:0.0001}",
+        Q("numerical", "Pi", numbers=(N("value", D("3.1416"), D("0.0001")),)),
+        id="numerical-tolerance",
+    ),
+    pytest.param(
+        "Entre uno y cinco {#1..5}",
+        Q("numerical", "Entre uno y cinco", numbers=(N("range", D(1), D(5)),)),
+        id="numerical-range",
+    ),
+    pytest.param(
+        "Exacto {#-2.5}",
+        Q("numerical", "Exacto", numbers=(N("value", D("-2.5"), D(0)),)),
+        id="numerical-exact",
+    ),
+    pytest.param(
+        """
+        Nació en {#
+            =1822:0 # Exacto.
+            =%50%1822:2 # Cerca.
+            ####Fue en 1822.
+        }
+        """,
+        Q(
+            "numerical",
+            "Nació en",
+            numbers=(
+                N("value", D(1822), D(0), F(1), "Exacto."),
+                N("value", D(1822), D(2), F(1, 2), "Cerca."),
+            ),
+            feedback="Fue en 1822.",
+        ),
+        id="numerical-several-answers",
+    ),
+    pytest.param(
+        "Mide {#=3:0 =%50%3.1:0.1} metros.",
+        Q(
+            "numerical",
+            f"Mide {gift.BLANK} metros.",
+            numbers=(
+                N("value", D(3), D(0)),
+                N("value", D("3.1"), D("0.1"), F(1, 2)),
+            ),
+        ),
+        id="numerical-missing-word",
+    ),
+    pytest.param(
+        "La Tierra es {TRUE} redonda.",
+        Q("true_false", f"La Tierra es {gift.BLANK} redonda.", answer=True),
+        id="true-false-missing-word",
+    ),
+    pytest.param(
+        "[html]<p>Elige <b>una</b></p><script>x()</script> {=[html]<i>Sí</i>"
+        " ~No#<b>mal</b> ####<p>Porque <u>sí</u></p>}",
+        Q(
+            "single",
+            "<p>Elige <b>una</b></p>",
+            options=(Opt("Sí", F(1)), Opt("No", F(0), "mal")),
+            feedback="<p>Porque <u>sí</u></p>",
+            text_format="html",
+        ),
+        id="html-sanitised-options-as-text",
+    ),
+    pytest.param(
+        "[moodle]Línea uno\\nLínea <i>dos</i> {T}",
+        Q(
+            "true_false",
+            "Línea uno<br>Línea <i>dos</i>",
+            answer=True,
+            text_format="html",
+        ),
+        id="moodle-format-keeps-line-breaks",
+    ),
+    pytest.param(
+        "[html]Q {=a ~b####[plain]x < y}",
+        Q(
+            "single",
+            "Q",
+            options=(Opt("a", F(1)), Opt("b", F(0))),
+            feedback="x &lt; y",
+            text_format="html",
+        ),
+        id="plain-feedback-in-html-question",
+    ),
+    pytest.param(
+        "Q {=<b>a</b> ~b####[html]<b>ok</b>}",
+        Q(
+            "single",
+            "Q",
+            options=(Opt("<b>a</b>", F(1)), Opt("b", F(0))),
+            feedback="ok",
+        ),
+        id="html-feedback-in-plain-question",
+    ),
+    pytest.param(
+        "[html]Relaciona {=<b>A</b> -> <b>1</b> =B -> 2}",
+        Q(
+            "matching",
+            "Relaciona",
+            pairs=(P("A", "<b>1</b>"), P("B", "2")),
+            text_format="html",
+        ),
+        id="html-matching-right-side-is-read-as-is",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), MOODLE_FORMS)
+def test_moodle_forms_are_read(text, expected):
+    """Short answer, numerical, missing word, several right answers, partial
+    credit in one pick, and text formats read as Moodle means them."""
+    assert parse_gift(gift_text(text)) == [expected]
+
+
+MOODLE_ERRORS = [
+    pytest.param("Q {#tres}", [(1, gift.E_NUMBER)], id="numerical-not-a-number"),
+    pytest.param("Q {#3,5}", [(1, gift.E_NUMBER)], id="numerical-decimal-comma"),
+    pytest.param("Q {#}", [(1, gift.E_NUMBER)], id="numerical-empty"),
+    pytest.param("Q {#3:-1}", [(1, gift.E_TOLERANCE)], id="numerical-negative-tol"),
+    pytest.param("Q {#5..1}", [(1, gift.E_NUMBER_RANGE)], id="numerical-reversed"),
+    pytest.param(
+        "Q {#=%50%3 =%50%4}",
+        [(1, gift.E_ANSWER_FULL.format(label="numérica"))],
+        id="numerical-no-full-credit",
+    ),
+    pytest.param(
+        "Q {#=3 =%-50%4}",
+        [(1, gift.E_ANSWER_RANGE.format(label="numérica"))],
+        id="numerical-negative-credit",
+    ),
+    pytest.param("Q {#3 ~#otra}", [(1, gift.E_NUMERICAL_OTHER)], id="numerical-tilde"),
+    pytest.param("Q {#3 =4}", [(1, gift.E_NUMERICAL_START)], id="numerical-start"),
+    pytest.param("Q {#3#a#b}", [(1, gift.E_HASH)], id="numerical-two-hashes"),
+    pytest.param(
+        "Q {=%50%a}",
+        [(1, gift.E_ANSWER_FULL.format(label="respuesta corta"))],
+        id="short-answer-no-full-credit",
+    ),
+    pytest.param("Q {= =a}", [(1, gift.E_SHORT_EMPTY)], id="short-answer-empty"),
+    pytest.param(
+        "// atiende: type=short_answer\nQ {=a ~b}",
+        [
+            (
+                2,
+                "el tipo declarado 'short_answer' no coincide con el bloque de "
+                "respuestas (opciones con '~')",
+            )
+        ],
+        id="short-answer-declared-with-tilde",
+    ),
+    pytest.param(
+        "// atiende: type=single\nQ {#3}",
+        [
+            (
+                2,
+                "el tipo declarado 'single' no coincide con el bloque de "
+                "respuestas (numérica)",
+            )
+        ],
+        id="numerical-declared-otherwise",
+    ),
+    pytest.param("Q {=a ~b} y {=c ~d}", [(1, gift.E_TWO_BLOCKS)], id="two-blocks"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), MOODLE_ERRORS)
+def test_malformed_moodle_forms_say_why(text, expected):
+    assert errors_of(text) == expected
+
+
+def test_read_gift_keeps_the_valid_questions_and_lists_the_rest():
+    """``read_gift`` returns the valid questions and every problem, each at its
+    question's first line, so a caller may keep the valid ones."""
+    text = gift_text(
+        """
+        Buena {T}
+
+        // atiende: criterion=K01
+        Mala {
+        =a
+        =%50%b#uno#dos
+        }
+
+        Ensayo {}
+
+        Otra buena {#1..2}
+        """
+    )
+    read = gift.read_gift(text)
+    assert [q.stem for q in read.questions] == ["Buena", "Otra buena"]
+    assert read.errors == [(4, gift.E_HASH), (9, gift.E_UNSUPPORTED_ESSAY)]
+
+
+NEW_ROUND_TRIP = [
+    Q(
+        "short_answer",
+        "¿Ventanilla?",
+        options=(
+            Opt("Ventanilla 7", F(1), "Bien # hecho"),
+            Opt("%siete", F(1)),
+            Opt("[html] literal", F(1, 2), "Casi"),
+            Opt("Ulises*Grant", F(0), "No"),
+        ),
+        meta=(("code", "SA-1"), ("case_sensitive", "true")),
+    ),
+    Q(
+        "numerical",
+        "Cuánto",
+        numbers=(
+            N("value", D("3.14"), D("0.01"), F(1), "Pi: 3.14 \\# ok"),
+            N("range", D("-5"), D("1E+2"), F(1, 4)),
+            N("value", D("0.5"), D(0), F(1, 3)),
+        ),
+        feedback="General",
+    ),
+    Q(
+        "single",
+        f"Al llegar {gift.BLANK} al cliente: ¿{{ok}}?",
+        options=(Opt("saluda", F(1)), Opt("ignora", F(0)), Opt("recibe", F(1))),
+    ),
+    Q("true_false", f"{gift.BLANK} es el primer paso.", answer=True),
+    Q("true_false", f"Termina en blanco {gift.BLANK}", answer=False),
+    Q(
+        "numerical",
+        f"Dos {gift.BLANK} blancos {gift.BLANK}",
+        numbers=(N("value", D(2), D(0)),),
+    ),
+    Q(
+        "single",
+        '<p>Elige <a href="https://e.org" rel="noopener noreferrer nofollow">la</a>'
+        f" {gift.BLANK} <b>correcta</b>:</p><ul><li>uno</li></ul>",
+        options=(Opt("a < b", F(1), "<b> no es HTML"), Opt("[plain]c", F(0))),
+        feedback="<p>Retro <em>rica</em></p>",
+        text_format="html",
+    ),
+    Q(
+        "matching",
+        "<p>Relaciona</p>",
+        pairs=(P("<uno>", "1 -> a"), P("dos", "[html]2")),
+        text_format="html",
+    ),
+]
+
+
+@pytest.mark.parametrize("question", NEW_ROUND_TRIP, ids=lambda q: q.type)
+def test_round_trip_of_the_new_forms(question):
+    """Short answer, numerical, missing word (the block written where the blank
+    is) and HTML questions survive the round trip, special characters
+    included."""
+    assert parse_gift(write_gift([question])[0]) == [question]
+
+
+def test_writer_puts_the_block_where_the_blank_is():
+    """A stem with one blank and text after it is written as Moodle's missing
+    word; HTML questions mark their formats; numbers are written exactly."""
+    text, _ = write_gift(NEW_ROUND_TRIP[1:3] + NEW_ROUND_TRIP[6:7])
+    assert (
+        "Al llegar {\n\t=saluda\n\t~ignora\n\t=recibe\n} al cliente\\: ¿\\{ok\\}?"
+        in (text)
+    )
+    assert "Cuánto {#\n\t=3.14:0.01#Pi\\: 3.14 \\\\\\# ok\n\t=%25%-5..100\n" in text
+    assert "\t=%33.33333%0.5:0\n" in text
+    assert "[html]<p>Elige " in text and "\t=[plain]a < b#[plain]<b> no es HTML\n" in (
+        text
+    )
+    assert "\t####[html]<p>Retro <em>rica</em></p>\n" in text

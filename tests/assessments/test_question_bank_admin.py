@@ -288,9 +288,7 @@ def test_trainer_creates_a_question(client):
     ]
 
 
-@pytest.mark.parametrize(
-    "correct", [(), (0, 1, 2)], ids=["none right", "all right"]
-)
+@pytest.mark.parametrize("correct", [(), (0, 1, 2)], ids=["none right", "all right"])
 def test_the_form_validates_per_type(client, correct):
     """A single-choice question needs at least one right option and one wrong
     one: otherwise the form shows the block's error and nothing is saved."""

@@ -24,8 +24,8 @@ from assessments.grading import AnswerShapeError
 from assessments.models import AssessmentPage, Attempt, Question
 from assessments.question_blocks import QuestionContentBlock
 from assessments.question_services import question_version_current
-from assessments.question_types import QuestionForm, QuestionType, registry
-from assessments.question_types.base import AnswerFormatError
+from assessments.question_types import registry
+from assessments.question_types.typed import TextBoxType
 from tests.factories import (
     QUESTION_TYPES,
     LearnerFactory,
@@ -79,9 +79,13 @@ class ExactAnswerBlock(blocks.StructBlock):
         label = "Respuesta corta exacta"
 
 
-class ExactAnswer(QuestionType):
+class ExactAnswer(TextBoxType):
+    """The text box, the form and the decoding come from ``TextBoxType``, as
+    the built-in short answer's do."""
+
     name = "exact_answer"
     block = ExactAnswerBlock
+    max_length = MAX_LENGTH
 
     def content_value(self, data, items):
         return {"accepted": items("accepted", list(data["accepted"]))}
@@ -93,26 +97,6 @@ class ExactAnswer(QuestionType):
         return ExactAnswerKey(
             self.name, frozenset(_canonical(a) for a in payload["accepted"])
         )
-
-    def form(self, *, position, payload, display, answer):
-        return QuestionForm(
-            position,
-            self.name,
-            payload["stem"],
-            answered=bool(answer),
-            extra={"value": answer or "", "max_length": MAX_LENGTH},
-        )
-
-    def decode(self, *, display, raw):
-        if not isinstance(raw, str):
-            raise AnswerFormatError(self.name)
-        return raw
-
-    def encode(self, *, display, answer):
-        return answer
-
-    def answer_texts(self, payload, answer):
-        return (answer,)
 
     def right_texts(self, payload):
         return tuple(payload["accepted"])

@@ -30,6 +30,7 @@ from assessments.typed_grading import (
     normalize_text,
     parse_number,
 )
+from tests.assessments.test_question_bank_admin import listblock
 from tests.factories import (
     CriterionFactory,
     LearnerFactory,
@@ -392,15 +393,6 @@ def test_html_format_changes_the_payload_only_for_html():
 
 
 ADD_URL = reverse("wagtailsnippets_assessments_question:add")
-
-
-def listblock(items):
-    data = {
-        str(index): {"value": value, "deleted": "", "order": str(index)}
-        for index, value in enumerate(items)
-    }
-    data["count"] = str(len(items))
-    return data
 
 
 def editor_form(criterion, kind, value, **fields):
