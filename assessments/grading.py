@@ -10,6 +10,7 @@ Answers arrive as the JSON-able data stored on a response:
 - multiple: a list of option ids;
 - matching: a dict ``prompt_id -> match_id``;
 - ordering: a list of item ids;
+- short_answer, numerical: the typed text (their keys, in ``typed_grading``);
 - ``None`` (or an empty value): blank.
 
 Speed matters (``make bench``: >= 5,000 thirty-question attempts per second on

@@ -11,7 +11,8 @@ of an option, prompt, match or item in the order this attempt shows them
 Posted answers in tokens (JSON body or form fields), per the type's
 ``answer_shape``:
 
-- ``"one"``: one value (an option token ``"0"``, ``"1"`` ..., ``"true"``) or blank;
+- ``"one"``: one value (an option token ``"0"``, ``"1"`` ..., ``"true"``, or the
+  typed text of a short answer or a number) or blank;
 - ``"list"``: a list of values (empty: blank);
 - ``"parts"``: ``{part token: value or ""}`` (matching: prompt token -> match
   token; ordering: item token -> position 1..n, every item placed once or none).

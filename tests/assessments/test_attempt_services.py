@@ -790,7 +790,7 @@ def test_one_bad_answer_among_several_saves_none(every_type):
     assert stored(attempt) == before
 
 
-@pytest.mark.parametrize("position", [0, 7, 99, -1])
+@pytest.mark.parametrize("position", [0, len(QUESTION_TYPES) + 1, 99, -1])
 def test_an_answer_to_an_unknown_position_is_rejected(every_type, position):
     """Only positions of the attempt can be answered; nothing changes otherwise."""
     attempt, by_type = every_type

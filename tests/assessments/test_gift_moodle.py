@@ -87,9 +87,10 @@ def test_the_moodle_examples_import_but_for_essays_and_descriptions(trainer, cri
     )
     assert "data-import-errors" not in page
     assert Question.objects.count() == before + SUPPORTED
-    assert set(Question.objects.values_list("criterion", flat=True)) == {criterion.pk}
+    imported = Question.objects.filter(criterion=criterion)
+    assert imported.count() == SUPPORTED
 
-    types = {q.code: q.type for q in Question.objects.all()}
+    types = {q.code: q.type for q in imported}
     assert {code: types[code] for code in ("Q2", "Q4", "Q5", "Q6", "Q7")} == {
         "Q2": "single",
         "Q4": "matching",
@@ -115,7 +116,7 @@ def test_the_moodle_examples_keep_their_meaning(trainer, criterion):
     """Missing word, two right answers, short and numerical answers, escapes and
     formats come in as Moodle means them."""
     upload(trainer, moodle_text(), criterion=criterion, skip=True)
-    questions = {q.stem: q for q in Question.objects.all()}
+    questions = {q.stem: q for q in Question.objects.filter(criterion=criterion)}
 
     missing = questions["Al recibir la llamada, _____ y el del área."]
     assert missing.type == "single"
@@ -128,7 +129,8 @@ def test_the_moodle_examples_keep_their_meaning(trainer, criterion):
     key = payloads.answer_key(payloads.payload_of(two_right))
     assert len(key.correct) == 2
 
-    canal = Question.objects.get(code="Canal")
+    imported = Question.objects.filter(criterion=criterion)
+    canal = imported.get(code="Canal")
     answers = [
         (a["text"], a["credit"], a["feedback"])
         for a in canal.content[0].value["answers"]
@@ -138,12 +140,12 @@ def test_the_moodle_examples_keep_their_meaning(trainer, criterion):
         ("llamada", 50, "Casi: di «teléfono»."),
         ("correo", 0, "No: el correo no confirma."),
     ]
-    pause = payloads.payload_of(Question.objects.get(code="Q7"))
+    pause = payloads.payload_of(imported.get(code="Q7"))
     assert [(a["value"], a["tolerance"], a["credit"]) for a in pause["answers"]] == [
         ("3", "0", 100),
         ("3.1", "0.1", 50),
     ]
-    interval = payloads.payload_of(Question.objects.get(code="Q6"))["answers"][0]
+    interval = payloads.payload_of(imported.get(code="Q6"))["answers"][0]
     assert (interval["kind"], interval["minimum"], interval["maximum"]) == (
         "range",
         "1",
@@ -175,7 +177,7 @@ def test_the_moodle_examples_keep_their_meaning(trainer, criterion):
         "Primera línea del enunciado.<br>Segunda línea con <i>cursiva</i>."
     ]
     assert moodle.text_format == "html"
-    markdown = Question.objects.get(stem__startswith="Un **cliente**")
+    markdown = imported.get(stem__startswith="Un **cliente**")
     assert markdown.text_format == "plain"
 
 
@@ -255,7 +257,9 @@ def test_the_default_criterion_does_not_override_a_named_one(criterion):
     )
     report = question_bank_import_gift(text=text, default_criterion=criterion)
     assert report.created == ["DC-1", "DC-2", "DC-3"]
-    criteria = dict(Question.objects.values_list("code", "criterion"))
+    criteria = dict(
+        Question.objects.filter(code__startswith="DC-").values_list("code", "criterion")
+    )
     assert criteria == {"DC-1": named.pk, "DC-2": named.pk, "DC-3": criterion.pk}
 
 
@@ -321,28 +325,31 @@ def test_moodle_examples_round_trip(trainer, criterion):
     import the export: the same questions come back (criterion, state, tags,
     stem and its format, type, answers and keys, feedback)."""
     upload(trainer, moodle_text(), criterion=criterion, skip=True)
-    tagged = Question.objects.get(code="Q7")
+    imported = Question.objects.filter(criterion=criterion)
+    tagged = imported.get(code="Q7")
     tagged.tags.set(["numérica", "pausa activa"])
     tagged.save()
-    Question.objects.filter(code="Q2").update(active=False, difficulty="hard")
-    expected = {q.code: snapshot(q) for q in Question.objects.all()}
+    imported.filter(code="Q2").update(active=False, difficulty="hard")
+    expected = {q.code: snapshot(q) for q in imported}
     assert len(expected) == SUPPORTED
 
-    text = trainer.get(EXPORT_URL, {"descargar": "1"}).content.decode()
+    mine = {"criterion": criterion.pk, "descargar": "1"}
+    text = trainer.get(EXPORT_URL, mine).content.decode()
     empty_the_bank()
     page = upload(trainer, text).content.decode()
     assert f"Se crearon {SUPPORTED} preguntas" in page, page[-2000:]
     assert {q.code: snapshot(q) for q in Question.objects.all()} == expected
 
     # And once more: the second export is the first one.
-    assert trainer.get(EXPORT_URL, {"descargar": "1"}).content.decode() == text
+    assert trainer.get(EXPORT_URL, mine).content.decode() == text
 
 
 def test_export_puts_the_blank_back_where_moodle_expects_it(trainer, criterion):
     """A missing-word question is written with its answer block where the blank
     is, so Moodle shows it as a missing word too."""
     upload(trainer, moodle_text(), criterion=criterion, skip=True)
-    text = trainer.get(EXPORT_URL, {"descargar": "1"}).content.decode()
+    mine = {"criterion": criterion.pk, "descargar": "1"}
+    text = trainer.get(EXPORT_URL, mine).content.decode()
     assert "Al recibir la llamada, {\n" in text
     assert "} y el del área.\n" in text
     assert gift.BLANK not in text.split("Al recibir la llamada")[1].split("}")[0]
