@@ -1090,6 +1090,9 @@ def _parse_numbers(
         return None
     else:
         raws = [raw for _, raw in _split_options(body, first_mark, len(body), "=")]
+    if len(raws) > MAX_ANSWERS:
+        errors.append(E_TOO_MANY)
+        return None
     numbers: list[GiftNumber] = []
     for raw in raws:
         credit, rest, error = _read_weight(raw)

@@ -618,6 +618,7 @@ def test_file_over_the_size_limit_is_refused():
         "Q {" + "=x -> y " * (MAX_BYTES // 9) + "}",
         "Q {~%" + "9" * (MAX_BYTES - 10) + "}",
         "Q {" + "#" * (MAX_BYTES - 10) + "}",
+        "Q {#" + "=1" * (MAX_BYTES // 2 - 10) + "}",
         "Q {=a ~b}\n" * (MAX_BYTES // 11),
     ],
     ids=[
@@ -628,6 +629,7 @@ def test_file_over_the_size_limit_is_refused():
         "pairs",
         "digits",
         "hashes",
+        "numbers",
         "no-blank-lines",
     ],
 )
