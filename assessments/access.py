@@ -2,11 +2,18 @@
 And who may manage the question bank and read results in the admin."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import CharField, Exists, F, OuterRef
+from django.db.models.functions import Cast
+from django.db.models.lookups import StartsWith
 from django.http import Http404
+from wagtail.models import PageViewRestriction
 
 from accounts import roles
 
-from .models import Attempt
+from .models import AssessmentPage, Attempt
+
+# The largest id a row can have (a signed 64-bit integer, on both databases).
+LARGEST_ID = 2**63 - 1
 
 
 def get_own_attempt_or_404(user, attempt_uuid) -> Attempt:
@@ -24,6 +31,36 @@ def get_own_attempt_or_404(user, attempt_uuid) -> Attempt:
         )
     except (Attempt.DoesNotExist, ValidationError) as error:
         raise Http404 from error
+
+
+def get_live_assessment_or_404(assessment_id: int) -> AssessmentPage:
+    """A live assessment page by id, for starting it outside Wagtail's routing
+    (which costs a query per level of the tree), annotated ``restricted``:
+    whether a view restriction (a private page) applies to it or to one of its
+    ancestors. 1 query (none for an id no row can have)."""
+    if not 0 < assessment_id <= LARGEST_ID:
+        # SQLite cannot even bind a larger integer (OverflowError, a 500).
+        raise Http404
+    restrictions = PageViewRestriction.objects.filter(
+        StartsWith(Cast(OuterRef("path"), CharField()), F("page__path"))
+    )
+    page = (
+        AssessmentPage.objects.live()
+        .filter(pk=assessment_id)
+        .annotate(restricted=Exists(restrictions))
+        .first()
+    )
+    if page is None:
+        raise Http404
+    return page
+
+
+def passes_view_restrictions(request, page: AssessmentPage) -> bool:
+    """Whether the request passes the page's view restrictions, as Wagtail checks
+    them when it serves the page (an alias follows its source page's)."""
+    if not page.restricted and page.alias_of_id is None:
+        return True
+    return all(r.accept_request(request) for r in page.get_view_restrictions())
 
 
 def can_manage_question_bank(user) -> bool:

@@ -11,21 +11,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from standards.display import long_date
 from standards.models import Element
 
-from . import blueprint, certification, grading, payloads, submission, tasks
-from .models import (
-    AssessmentPage,
-    Attempt,
-    Question,
-    Response,
-)
-from .question_services import question_version_current
+from . import bank, blueprint, certification, grading, payloads, submission, tasks
+from .models import AssessmentPage, Attempt, BlueprintRow, Response
 from .submission import (  # noqa: F401  (re-exported: the attempt services)
     assessment_plan,
     attempt_finalise_if_overdue,
@@ -70,31 +64,41 @@ class Availability:
         return self.renewal_opens_on is not None and not self.reason
 
 
-def attempt_availability(*, learner, assessment: AssessmentPage, now=None):
+def _attempts_of(*, learner, assessment: AssessmentPage) -> list[Attempt]:
+    """Every attempt of the learner at this assessment, with what availability,
+    numbering and the draw need: 1 query."""
+    return list(
+        Attempt.objects.filter(learner=learner, assessment=assessment).only(
+            "status", "started_at", "submitted_at", "deadline", "number", "uuid"
+        )
+    )
+
+
+def attempt_availability(
+    *, learner, assessment: AssessmentPage, now=None, attempts=None
+):
     """Whether the learner may start an attempt now, with the attempts used and
     left. For a final assessment, a learner holding a certificate for its
     standard (not revoked) is in a renewal cycle: no attempt may start before the
     certificate's renewal window opens (ATIENDE_CERTIFICATE_EXPIRY_NOTICE_DAYS
     before it expires); from then on, even after it expired, only the attempts
     started after the certified result count, against attempts_allowed and for
-    wait_hours. An open attempt can always be continued."""
+    wait_hours. An open attempt can always be continued. ``attempts``: the
+    learner's attempts at this assessment, when the caller has read them."""
     now = now or timezone.now()
     cycle = (
         certification.current().cycle(
             learner=learner,
             standards=Element.objects.filter(
-                pk__in=assessment.blueprint_rows.values("element")
+                pk__in=BlueprintRow.objects.filter(page=assessment).values("element")
             ).values("standard"),
             today=timezone.localdate(now),
         )
         if assessment.mode == AssessmentPage.Mode.FINAL
         else None
     )
-    attempts = list(
-        Attempt.objects.filter(learner=learner, assessment=assessment).only(
-            "status", "started_at", "submitted_at", "deadline", "number", "uuid"
-        )
-    )
+    if attempts is None:
+        attempts = _attempts_of(learner=learner, assessment=assessment)
     open_attempt = next((a for a in attempts if a.status == Attempt.Status.OPEN), None)
     reason = ""
     expires_on = renewal_opens_on = None
@@ -128,130 +132,146 @@ def attempt_availability(*, learner, assessment: AssessmentPage, now=None):
     )
 
 
-def _pool(assessment: AssessmentPage) -> tuple[list[blueprint.Candidate], dict]:
-    # Only the blueprint's own elements: rows match candidates by element code,
-    # and codes (E1, E2 ...) are unique per standard, not across standards.
-    questions = {
-        q.pk: q
-        for q in Question.objects.filter(
-            active=True,
-            criterion__element__in=assessment.blueprint_rows.values("element"),
+def _seen_before(*, learner, assessment: AssessmentPage) -> dict[str, tuple]:
+    """The questions the learner was shown in any attempt at this assessment:
+    question id -> (times shown, number of the last attempt that showed it), the
+    order in which ``blueprint.draw`` reuses them (least often, then least
+    recently seen first): 1 query."""
+    seen = (
+        Response.objects.filter(
+            attempt__learner=learner, attempt__assessment=assessment
         )
-        .select_related("criterion__element")
-        .order_by("code")
-    }
-    pool = [
-        blueprint.Candidate(str(q.pk), q.criterion.element.code, q.criterion.code)
-        for q in questions.values()
-    ]
-    return pool, questions
+        .values("version__question_id")
+        .annotate(times=Count("pk"), last=Max("attempt__number"))
+        .values_list("version__question_id", "times", "last")
+    )
+    return {str(question): (times, last) for question, times, last in seen}
 
 
 def attempt_start(
-    *, learner, assessment: AssessmentPage, now=None, rng=None
+    *,
+    learner,
+    assessment: AssessmentPage,
+    now=None,
+    rng=None,
+    restart_overdue: bool = True,
 ) -> Attempt:
     """Start an attempt (or return the open one): draw the questions per blueprint,
-    avoiding those of the learner's last attempt when the bank allows, and freeze
-    their versions and display order. A new attempt with a time limit has its
-    finalisation task scheduled for its deadline once the transaction commits
-    (``tasks.schedule_finalisation``; only on a backend that can defer)."""
+    avoiding every question the learner saw in an earlier attempt while the bank
+    allows it, and freeze their versions and display order. A new attempt with a
+    time limit has its finalisation task scheduled for its deadline once the
+    transaction commits (``tasks.schedule_finalisation``; only on a backend that
+    can defer).
+
+    An open attempt whose time ran out is finalised first; then a new one starts,
+    or, with ``restart_overdue=False``, the finalised one is returned (the start
+    page shows its result).
+
+    Constant cost whatever the bank's size (issue 13): the bank comes from the
+    cache (``bank``), the draw runs in memory, and the responses are written in
+    one statement; a learner's first start of an assessment makes 6 queries
+    (5 for a diagnostic), a later one 7, plus 4 when drawn questions need new
+    versions and 1 to enqueue the finalisation task on a deferring backend."""
     now = now or timezone.now()
-    with transaction.atomic():
-        availability = attempt_availability(
-            learner=learner, assessment=assessment, now=now
-        )
-        if availability.open_attempt is not None:
-            if not is_overdue(availability.open_attempt, now):
-                return availability.open_attempt
-            # Time ran out on the open attempt: finalise it before anything else.
-            attempt_submit(attempt=availability.open_attempt, now=now, automatic=True)
-            availability = attempt_availability(
-                learner=learner, assessment=assessment, now=now
+    try:
+        with transaction.atomic():
+            return _start(
+                learner=learner,
+                assessment=assessment,
+                now=now,
+                rng=rng or random.Random(),
+                restart_overdue=restart_overdue,
             )
-        if not availability.can_start:
-            raise AttemptNotAllowed(availability.reason)
-        plan, thresholds = assessment_plan(assessment)
-        if not plan:
-            raise AttemptNotAllowed(_("Esta evaluación todavía no tiene preguntas."))
-        pool, questions = _pool(assessment)
-        last = (
-            Attempt.objects.filter(learner=learner, assessment=assessment)
-            .order_by("-number")
+    except IntegrityError:
+        # A concurrent start won the one open attempt (the unique constraint):
+        # use it. The whole start was rolled back, so no savepoint was needed.
+        winner = (
+            Attempt.objects.select_related("assessment")
+            .filter(learner=learner, assessment=assessment, status=Attempt.Status.OPEN)
             .first()
         )
-        recently_seen = (
-            {
-                str(qid)
-                for qid in last.responses.values_list("version__question_id", flat=True)
-            }
-            if last
-            else set()
+        if winner is None:
+            raise
+        return winner
+
+
+def _start(*, learner, assessment, now, rng, restart_overdue) -> Attempt:
+    attempts = _attempts_of(learner=learner, assessment=assessment)
+    availability = attempt_availability(
+        learner=learner, assessment=assessment, now=now, attempts=attempts
+    )
+    if availability.open_attempt is not None:
+        open_attempt = availability.open_attempt
+        open_attempt.assessment = assessment
+        if not is_overdue(open_attempt, now):
+            return open_attempt
+        # Time ran out on the open attempt: finalise it before anything else.
+        finalised = attempt_submit(attempt=open_attempt, now=now, automatic=True)
+        if not restart_overdue:
+            return finalised
+        return _start(
+            learner=learner,
+            assessment=assessment,
+            now=now,
+            rng=rng,
+            restart_overdue=restart_overdue,
         )
-        rng = rng or random.Random()
-        try:
-            drawn = blueprint.draw(
+    if not availability.can_start:
+        raise AttemptNotAllowed(availability.reason)
+    rows = bank.blueprint_rows(assessment)
+    plan, thresholds = assessment_plan(assessment, rows=rows)
+    if not plan:
+        raise AttemptNotAllowed(_("Esta evaluación todavía no tiene preguntas."))
+    snapshot = bank.bank_snapshot(assessment=assessment, rows=rows)
+    seen = _seen_before(learner=learner, assessment=assessment) if attempts else {}
+    try:
+        drawn = [
+            int(pk)
+            for pk in blueprint.draw(
                 plan,
-                pool,
-                recently_seen=recently_seen,
+                snapshot.candidates,
+                seen=seen,
                 rng=rng,
                 shuffle=assessment.shuffle_questions,
+                criteria=snapshot.criteria,
             )
-        except blueprint.NotEnoughQuestions as error:
-            raise AttemptNotAllowed(
-                _("El banco no tiene suficientes preguntas para esta evaluación.")
-            ) from error
-        number = (
-            Attempt.objects.filter(learner=learner, assessment=assessment).aggregate(
-                n=Max("number")
-            )["n"]
-            or 0
-        ) + 1
-        deadline = (
+        ]
+    except blueprint.NotEnoughQuestions as error:
+        raise AttemptNotAllowed(
+            _("El banco no tiene suficientes preguntas para esta evaluación.")
+        ) from error
+    versions = bank.drawn_versions(snapshot=snapshot, question_ids=drawn)
+    attempt = Attempt.objects.create(
+        learner=learner,
+        assessment=assessment,
+        number=max((a.number for a in attempts), default=0) + 1,
+        started_at=now,
+        deadline=(
             now + timedelta(minutes=assessment.time_limit_minutes)
             if assessment.time_limit_minutes
             else None
+        ),
+        thresholds={
+            element: f"{value.numerator}/{value.denominator}"
+            for element, value in thresholds.items()
+        },
+    )
+    Response.objects.bulk_create(
+        Response(
+            attempt=attempt,
+            position=position,
+            version_id=versions[question_id],
+            key_version_id=versions[question_id],
+            display=payloads.display_order(
+                snapshot.content(question_id).payload,
+                rng=rng,
+                shuffle=assessment.shuffle_options,
+            ),
         )
-        try:
-            with transaction.atomic():
-                attempt = Attempt.objects.create(
-                    learner=learner,
-                    assessment=assessment,
-                    number=number,
-                    started_at=now,
-                    deadline=deadline,
-                    thresholds={
-                        element: f"{value.numerator}/{value.denominator}"
-                        for element, value in thresholds.items()
-                    },
-                )
-        except IntegrityError:
-            # A concurrent start won: there is exactly one open attempt, use it.
-            return Attempt.objects.get(
-                learner=learner, assessment=assessment, status=Attempt.Status.OPEN
-            )
-        # Freeze versions in one fixed order: making a version locks its question
-        # row, and concurrent starts locking rows in different orders deadlock.
-        versions = {
-            qid: question_version_current(question=questions[int(qid)])
-            for qid in sorted(drawn, key=int)
-        }
-        responses = []
-        for position, question_id in enumerate(drawn, start=1):
-            version = versions[question_id]
-            responses.append(
-                Response(
-                    attempt=attempt,
-                    position=position,
-                    version=version,
-                    key_version=version,
-                    display=payloads.display_order(
-                        version.payload, rng=rng, shuffle=assessment.shuffle_options
-                    ),
-                )
-            )
-        Response.objects.bulk_create(responses)
-        # Finalised at its deadline even if nobody comes back (after commit).
-        tasks.schedule_finalisation(attempt)
+        for position, question_id in enumerate(drawn, start=1)
+    )
+    # Finalised at its deadline even if nobody comes back (after commit).
+    tasks.schedule_finalisation(attempt)
     return attempt
 
 

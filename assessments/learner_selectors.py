@@ -18,8 +18,8 @@ from courses import selectors as course_selectors
 from standards.formatting import whole_percent
 from standards.models import Criterion
 
-from . import learner_answers, payloads
-from .attempt_services import Availability, attempt_availability, attempt_grade
+from . import learner_answers, payloads, review_policy
+from .attempt_services import attempt_availability, attempt_grade
 from .models import AssessmentPage, Attempt, ElementResult, Response
 from .question_types import registry
 
@@ -89,8 +89,12 @@ def attempt_question_types(
 ) -> dict[int, tuple[str, dict]]:
     """position -> (type, display) of the attempt's questions (or of the one at
     ``position``) for reading a post: 1 query."""
-    responses = attempt.responses.select_related("version").only(
-        "position", "display", "version__payload"
+    # By attempt id rather than attempt.responses: the related manager sets each
+    # response's attempt, which would load the deferred attempt_id row by row.
+    responses = (
+        Response.objects.filter(attempt_id=attempt.pk)
+        .select_related("version")
+        .only("position", "display", "version__payload")
     )
     if position is not None:
         responses = responses.filter(position=position)
@@ -126,18 +130,15 @@ class ReviewItem:
     element_code: str
     criterion_code: str
     your_answer: tuple[str, ...]
+    right_answer: tuple[str, ...]
+    percent: int
     feedback: str
-    reveal: bool
-    right_answer: tuple[str, ...] = ()
-    percent: int | None = None
-    option_feedback: tuple[str, ...] = ()
+    option_feedback: tuple[str, ...]
     #: The format of ``stem`` and ``feedback`` (payloads.text_format).
     text_format: str = "plain"
 
     @property
     def outcome(self) -> str:
-        if self.percent is None:
-            return ""
         if self.percent >= 100:
             return "right"
         return "partial" if self.percent > 0 else "wrong"
@@ -163,26 +164,11 @@ def _option_feedback(payload: dict, answer) -> tuple[str, ...]:
     return registry.get(payload["type"]).option_feedback(payload, answer)
 
 
-def answers_visible(
-    *, attempt: Attempt, availability: Availability, passed_any: bool
-) -> bool:
-    """Whether the result page may show the right answers (AssessmentPage
-    .review_answers): never while an attempt of the same assessment is open."""
-    if attempt.status != Attempt.Status.SUBMITTED:
-        return False
-    if availability.open_attempt is not None:
-        return False
-    policy = attempt.assessment.review_answers
-    if policy == AssessmentPage.ReviewAnswers.AFTER_PASS:
-        return passed_any
-    if policy == AssessmentPage.ReviewAnswers.AFTER_LAST:
-        return availability.attempts_left == 0
-    return False
-
-
 def attempt_result(*, attempt: Attempt, now=None) -> dict:
-    """Everything the result page shows for a submitted attempt: 7 queries at
-    most, whatever the number of questions."""
+    """Everything the result page shows for a submitted attempt: the results by
+    element and criterion with their lessons, and the question-by-question
+    review when ``review_policy`` allows it. 7 queries at most, whatever the
+    number of questions."""
     assessment = attempt.assessment
     element_results = list(
         ElementResult.objects.filter(attempt=attempt)
@@ -239,59 +225,44 @@ def attempt_result(*, attempt: Attempt, now=None) -> dict:
         learner=attempt.learner_id, assessment=assessment, now=now
     )
     all_passed = bool(bars) and all(bar.passed for bar in bars)
-    after_pass = assessment.review_answers == AssessmentPage.ReviewAnswers.AFTER_PASS
-    passed_any = after_pass and (all_passed or _passed_any(attempt))
-    reveal = answers_visible(
-        attempt=attempt, availability=availability, passed_any=passed_any
+    disclosure = review_policy.attempt_disclosure(
+        attempt=attempt, availability=availability, all_passed=all_passed
     )
-    review = [
-        ReviewItem(
-            position=r.position,
-            type=r.version.payload["type"],
-            stem=r.version.payload["stem"],
-            element_code=r.key_version.criterion.element.code
-            if r.key_version.criterion.element
-            else "",
-            criterion_code=r.key_version.criterion.code,
-            your_answer=_answer_texts(r.version.payload, r.answer),
-            feedback=r.version.payload.get("feedback", ""),
-            reveal=reveal,
-            right_answer=_right_texts(r.key_version.payload) if reveal else (),
-            percent=_percent(r.score or Fraction(0)) if reveal else None,
-            option_feedback=_option_feedback(r.version.payload, r.answer)
-            if reveal
-            else (),
-            text_format=payloads.text_format(r.version.payload),
-        )
-        for r in responses
-    ]
+    # Built only when the policy allows: what is withheld never reaches the page.
+    review = (
+        [
+            ReviewItem(
+                position=r.position,
+                type=r.version.payload["type"],
+                stem=r.version.payload["stem"],
+                element_code=r.key_version.criterion.element.code
+                if r.key_version.criterion.element
+                else "",
+                criterion_code=r.key_version.criterion.code,
+                your_answer=_answer_texts(r.version.payload, r.answer),
+                right_answer=_right_texts(r.key_version.payload),
+                percent=_percent(r.score or Fraction(0)),
+                feedback=r.version.payload.get("feedback", ""),
+                option_feedback=_option_feedback(r.version.payload, r.answer),
+                text_format=payloads.text_format(r.version.payload),
+            )
+            for r in responses
+        ]
+        if disclosure.review
+        else []
+    )
     return {
         "bars": bars,
         "criteria_to_work": to_work,
         "study_elements": [bar.element for bar in bars if not bar.passed],
         "all_passed": all_passed,
         "review": review,
-        "reveal_answers": reveal,
+        "disclosure": disclosure,
         "availability": availability,
         "score": attempt.score or Fraction(0),
         "answered_count": sum(1 for r in responses if r.answer is not None),
         "question_count": len(responses),
     }
-
-
-def _passed_any(attempt: Attempt) -> bool:
-    """Whether the learner passed some submitted attempt of this assessment: every
-    element passed (the verdict for final assessments; diagnostics have none)."""
-    return (
-        Attempt.objects.filter(
-            learner_id=attempt.learner_id,
-            assessment_id=attempt.assessment_id,
-            status=Attempt.Status.SUBMITTED,
-        )
-        .filter(Q(competent=True) | Q(element_results__isnull=False))
-        .exclude(element_results__passed=False)
-        .exists()
-    )
 
 
 # ------------------------------------------------------------------- history

@@ -92,23 +92,33 @@ def assessment_start_page(request, page: AssessmentPage):
 
 def assessment_begin(request, page: AssessmentPage):
     """POST "Comenzar" / "Continuar intento": start an attempt or resume the
-    open one, then go to it."""
+    open one, then go to it. An open attempt whose time ran out is finalised,
+    and its result shown."""
     if not request.user.is_authenticated:
         return redirect_to_login(page.get_url(request))
     if request.method != "POST":
         return redirect(page.get_url(request))
-    open_attempt = _own_open_attempt(request.user, page)
-    if open_attempt is not None:
-        open_attempt = _finalise_if_overdue(request, open_attempt)
-        if open_attempt.status == Attempt.Status.SUBMITTED:
-            return _see_other(_result_url(open_attempt))
-        return _see_other(open_attempt.get_absolute_url())
     try:
-        attempt = attempt_services.attempt_start(learner=request.user, assessment=page)
+        attempt = attempt_services.attempt_start(
+            learner=request.user, assessment=page, restart_overdue=False
+        )
     except AttemptNotAllowed as error:
         messages.error(request, str(error))
         return _see_other(page.get_url(request))
+    if attempt.status == Attempt.Status.SUBMITTED:
+        messages.warning(request, str(FINALISED_MESSAGE))
+        return _see_other(_result_url(attempt))
     return _see_other(attempt.get_absolute_url())
+
+
+def assessment_begin_by_id(request, assessment_id: int):
+    """What the start page's button posts to: ``assessment_begin`` reached by the
+    page's id, not through Wagtail's routing (a query per level of the tree),
+    with the page's view restrictions checked as Wagtail would."""
+    page = access.get_live_assessment_or_404(assessment_id)
+    if not access.passes_view_restrictions(request, page):
+        return redirect(page.get_url(request))
+    return assessment_begin(request, page)
 
 
 # ---------------------------------------------------------------- attempt page
@@ -271,7 +281,10 @@ def _save_json(request, attempt: Attempt):
 def _answers_from_form(request, attempt: Attempt):
     """The answered questions of a form post as {position: answer}, and the
     positions of half-done orderings. Raises AnswerFormatError for a post that
-    no form of this attempt sends."""
+    no form of this attempt sends. A post without answer fields (the page's
+    script saved them already) reads nothing."""
+    if not any(name.startswith("q-") for name in request.POST):
+        return {}, []
     questions = learner_selectors.attempt_question_types(attempt=attempt)
     posted = learner_answers.tokens_from_form(questions=questions, data=request.POST)
     answers, incomplete = {}, []
@@ -289,6 +302,8 @@ def _answers_from_form(request, attempt: Attempt):
 
 def _save_all(request, attempt: Attempt, answers: dict) -> None:
     """Save every answer or none (raises _Closed or AnswerRejected)."""
+    if not answers:
+        return
     try:
         attempt_services.attempt_save_answers(attempt=attempt, answers=answers)
     except AnswerRejected:

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 
 from standards.models import Criterion
 
@@ -27,40 +28,101 @@ class QuestionDataError(ValueError):
         super().__init__("; ".join(errors))
 
 
-def question_version_current(*, question: Question) -> QuestionVersion:
-    """The version that matches the question as it is now, made if needed.
+@dataclass(frozen=True)
+class FrozenContent:
+    """What a question's next version would hold: its criterion, payload and the
+    payload's hash (``payloads.payload_hash``)."""
+
+    criterion_id: int
+    payload: dict
+    content_hash: str
+
+    @classmethod
+    def of(cls, question: Question) -> "FrozenContent":
+        payload = payloads.payload_of(question)
+        return cls(
+            question.criterion_id,
+            payload,
+            payloads.payload_hash(payload, question.criterion_id),
+        )
+
+
+def question_versions_existing(
+    *, wanted: Mapping[int, FrozenContent]
+) -> dict[int, QuestionVersion]:
+    """question id -> its existing version holding the wanted content (none for
+    the questions that have no such version yet): 1 query."""
+    if not wanted:
+        return {}
+    found = QuestionVersion.objects.filter(
+        question_id__in=list(wanted),
+        content_hash__in={content.content_hash for content in wanted.values()},
+    )
+    return {
+        v.question_id: v
+        for v in found
+        if wanted[v.question_id].content_hash == v.content_hash
+    }
+
+
+def _lock_questions(ids: list[int]) -> None:
+    """Row-lock these questions in id order: concurrent freezes that lock rows in
+    different orders would deadlock each other."""
+    list(
+        Question.objects.select_for_update()
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def question_versions_freeze(
+    *, wanted: Mapping[int, FrozenContent]
+) -> dict[int, QuestionVersion]:
+    """question id -> the version holding the wanted content, made where none
+    does yet: 1 query when they all exist, 4 when some must be made, however
+    many questions.
 
     Versions are frozen when a question is first drawn after a change, so an edit
     to a question that was already answered never touches what attempts showed.
     """
-    payload = payloads.payload_of(question)
-    digest = payloads.payload_hash(payload, question.criterion_id)
-    version = QuestionVersion.objects.filter(
-        question=question, content_hash=digest
-    ).first()
-    if version is not None:
-        return version
+    versions = question_versions_existing(wanted=wanted)
+    missing = sorted(set(wanted) - set(versions))
+    if not missing:
+        return versions
     with transaction.atomic():
-        # Lock the question row so two concurrent draws number versions once.
-        Question.objects.select_for_update().filter(pk=question.pk).first()
-        version = QuestionVersion.objects.filter(
-            question=question, content_hash=digest
-        ).first()
-        if version is None:
-            last = (
-                QuestionVersion.objects.filter(question=question)
-                .order_by("-number")
-                .values_list("number", flat=True)
-                .first()
+        # Locked, then read again: two concurrent draws number versions once.
+        _lock_questions(missing)
+        versions.update(
+            question_versions_existing(wanted={pk: wanted[pk] for pk in missing})
+        )
+        missing = [pk for pk in missing if pk not in versions]
+        if missing:
+            last = dict(
+                QuestionVersion.objects.filter(question_id__in=missing)
+                .values("question_id")
+                .annotate(number=Max("number"))
+                .values_list("question_id", "number")
             )
-            version = QuestionVersion.objects.create(
-                question=question,
-                number=(last or 0) + 1,
-                criterion_id=question.criterion_id,
-                payload=payload,
-                content_hash=digest,
+            made = QuestionVersion.objects.bulk_create(
+                QuestionVersion(
+                    question_id=pk,
+                    number=last.get(pk, 0) + 1,
+                    criterion_id=wanted[pk].criterion_id,
+                    payload=wanted[pk].payload,
+                    content_hash=wanted[pk].content_hash,
+                )
+                for pk in missing
             )
-    return version
+            versions.update({version.question_id: version for version in made})
+    return versions
+
+
+def question_version_current(*, question: Question) -> QuestionVersion:
+    """The version that matches the question as it is now, made if needed."""
+    return question_versions_freeze(wanted={question.pk: FrozenContent.of(question)})[
+        question.pk
+    ]
 
 
 def _item_id(code: str, kind: str, index: int) -> str:
@@ -86,12 +148,18 @@ def content_from_data(data: Mapping[str, Any]) -> list[dict]:
     return [{"type": kind, "value": value, "id": _item_id(code, "block", 0)}]
 
 
+# Stored instead of a fingerprint on a loaded question that a retired entry
+# deactivated, so that the retirement happens once: a person may switch it back on.
+RETIRED_MARK = "retired"
+
+
 @dataclass
 class BankLoadReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     kept: list[str] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)
 
 
 def _block_messages(error: ValidationError) -> list[str]:
@@ -153,7 +221,12 @@ def question_bank_load(*, entries: Iterable[Mapping[str, Any]]) -> BankLoadRepor
     (attempts show its versions) or when a person edited it since it was loaded
     (its fingerprint no longer matches the one the loader recorded); the rest
     follow the data. Every entry is validated first: one bad entry rejects the
-    whole load."""
+    whole load.
+
+    An entry ``{code: ..., retired: true}`` withdraws a question the bank replaced
+    with a new code: a question this loader wrote under that code, and nobody has
+    edited since, is deactivated (its answered versions stay for the attempts that
+    showed them); a database that never had it gets nothing."""
     criteria = {c.code: c for c in Criterion.objects.all()}
     existing = {q.code: q for q in Question.objects.prefetch_related("tags")}
     answered = set(
@@ -165,12 +238,16 @@ def question_bank_load(*, entries: Iterable[Mapping[str, Any]]) -> BankLoadRepor
     errors: list[str] = []
     pending: list[tuple[Question, list[str], bool]] = []
     seen_codes: set[str] = set()
+    retiring: list[str] = []
     for data in entries:
         code = data.get("code", "?")
         if code in seen_codes:
             errors.append(f"{code}: duplicate code")
             continue
         seen_codes.add(code)
+        if data.get("retired"):
+            retiring.append(code)
+            continue
         criterion = criteria.get(data.get("criterion"))
         if criterion is None:
             errors.append(f"{code}: unknown criterion {data.get('criterion')!r}")
@@ -190,6 +267,7 @@ def question_bank_load(*, entries: Iterable[Mapping[str, Any]]) -> BankLoadRepor
         question.stem = data.get("stem", "")
         question.feedback = data.get("feedback", "")
         question.difficulty = data.get("difficulty", Question.Difficulty.MEDIUM)
+        question.knowledge_level = data.get("level", "")
         question.content = content
         errors.extend(
             f"{question.code}: {message}" for message in question_problems(question)
@@ -210,7 +288,24 @@ def question_bank_load(*, entries: Iterable[Mapping[str, Any]]) -> BankLoadRepor
             report.created += 1
         else:
             report.updated += 1
+    for code in retiring:
+        _retire(existing.get(code), report)
     return report
+
+
+def _retire(question: Question | None, report: BankLoadReport) -> None:
+    # Only a question the loader wrote: one made in the admin or by a GIFT import
+    # that happens to share the code is not the bank's to withdraw.
+    if question is None or question.loaded_fingerprint in ("", RETIRED_MARK):
+        return
+    if _edited_since_loaded(question):
+        report.kept.append(question.code)
+        return
+    if question.active:
+        report.retired.append(question.code)
+    question.active = False
+    question.loaded_fingerprint = RETIRED_MARK
+    question.save(update_fields=["active", "loaded_fingerprint", "updated_at"])
 
 
 def question_fingerprint(question: Question, tags: Iterable[str]) -> str:
@@ -223,6 +318,10 @@ def question_fingerprint(question: Question, tags: Iterable[str]) -> str:
         question.content.get_prep_value(),
         sorted(tags),
     ]
+    # Added only when set, so the fingerprints of questions loaded before
+    # levels existed still match.
+    if question.knowledge_level:
+        data.append(question.knowledge_level)
     encoded = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(encoded.encode()).hexdigest()
 

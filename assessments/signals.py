@@ -5,5 +5,5 @@ from django.dispatch import Signal
 
 # An attempt was submitted and graded (by the learner, or finalised when its
 # time ran out). Sent once the transaction commits, never for a rolled-back
-# submit; keyword argument ``attempt``.
+# submit, by a task (``announce``); keyword argument ``attempt``.
 attempt_finalised = Signal()

@@ -12,41 +12,36 @@ from fractions import Fraction
 from django.db import transaction
 from django.utils import timezone
 
-from . import blueprint, grading, payloads
+from . import bank, grading, payloads
+from .announce import announce_attempt_finalised
 from .models import (
     AssessmentPage,
     Attempt,
+    BlueprintRow,
     ElementResult,
     Question,
     RegradeRecord,
     Response,
 )
 from .question_services import question_version_current
-from .signals import attempt_finalised
 
 
-def assessment_plan(assessment: AssessmentPage):
-    """The assessment's blueprint for drawing, and each element's pass mark (the
-    strictest of its rows)."""
-    rows = list(
-        assessment.blueprint_rows.select_related("element", "criterion").order_by(
-            "sort_order"
+def assessment_plan(assessment: AssessmentPage, *, rows=None):
+    """The assessment's blueprint for drawing (``bank.draw_plan``), and each
+    element's pass mark by element code (the strictest of its rows). ``rows``:
+    its blueprint rows with their elements, when the caller has read them."""
+    if rows is None:
+        rows = list(
+            BlueprintRow.objects.filter(page=assessment)
+            .select_related("element")
+            .order_by("sort_order")
         )
-    )
-    plan = [
-        blueprint.BlueprintRow(
-            row.element.code,
-            row.criterion.code if row.criterion_id else None,
-            row.count,
-        )
-        for row in rows
-    ]
     thresholds: dict[str, Fraction] = {}
     for row in rows:
         # An element's bar is the strictest of its rows.
         value = Fraction(row.threshold_percent, 100)
         thresholds[row.element.code] = max(thresholds.get(row.element.code, 0), value)
-    return plan, thresholds
+    return bank.draw_plan(rows), thresholds
 
 
 def closes_at(attempt: Attempt):
@@ -104,7 +99,9 @@ def _grade(attempt: Attempt) -> grading.AttemptGrade:
         r.key_version.criterion.element.code: r.key_version.criterion.element
         for r in responses
     }
-    ElementResult.objects.filter(attempt=attempt).delete()
+    if attempt.status != Attempt.Status.OPEN:
+        # A re-grade replaces the results; a first grading has none to delete.
+        ElementResult.objects.filter(attempt=attempt).delete()
     ElementResult.objects.bulk_create(
         ElementResult(
             attempt=attempt,
@@ -159,9 +156,9 @@ def attempt_submit(*, attempt: Attempt, now=None, automatic=False) -> Attempt:
             ]
         )
         # Robust: what listeners do (e-mails) must never fail a submit.
+        attempt_id = locked.pk
         transaction.on_commit(
-            lambda: attempt_finalised.send(sender=Attempt, attempt=locked),
-            robust=True,
+            lambda: announce_attempt_finalised.enqueue(attempt_id), robust=True
         )
     return locked
 

@@ -6,6 +6,11 @@ app_name = "assessments"
 
 urlpatterns = [
     path(
+        "evaluaciones/<int:assessment_id>/comenzar/",
+        learner_views.assessment_begin_by_id,
+        name="begin",
+    ),
+    path(
         "evaluaciones/intentos/<uuid:attempt_uuid>/",
         learner_views.attempt_detail,
         name="attempt",

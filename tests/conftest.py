@@ -5,11 +5,12 @@ import shutil
 import time
 
 import pytest
-from django.core.cache import caches
+from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.test.client import ClientMixin
 
 from accounts import two_factor, user_sessions
+from courses import content_cache
 
 # Live-server browser tests run Django's sync ORM from Playwright's event loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -73,6 +74,17 @@ def force_login_passes_the_second_factor(monkeypatch):
         session.save()
 
     monkeypatch.setattr(ClientMixin, "force_login", signed_in_completely)
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Each test starts with empty caches: a test that changes pages without
+    saving them (a queryset update) would otherwise leave outlines and routes
+    cached under a content token the next test sees again; and tests that run
+    on-commit hooks inside their own transaction cache rows the test then rolls
+    back (an assessment's bank naming question versions that no longer exist)."""
+    cache.clear()
+    content_cache.memo.clear()
 
 
 @pytest.fixture

@@ -17,14 +17,17 @@ from .base import (
     is_blank,
     token_index,
 )
-from .blocks import check_unique
+from .blocks import check_unique, fail
+
+# With two items a blind guess is right half the time; three make it one in six.
+MIN_ITEMS = 3
 
 
 class OrderingBlock(blocks.StructBlock):
     items = blocks.ListBlock(
         blocks.CharBlock(max_length=500),
         label=_("elementos en el orden correcto"),
-        min_num=2,
+        min_num=MIN_ITEMS,
     )
 
     class Meta:
@@ -32,6 +35,13 @@ class OrderingBlock(blocks.StructBlock):
         label = _("Ordenar")
 
     def clean(self, value):
+        # Checked first, in the editor's words (the list's own message is
+        # generic).
+        if len(value["items"]) < MIN_ITEMS:
+            fail(
+                _("Un ordenamiento necesita al menos %(count)s elementos.")
+                % {"count": MIN_ITEMS}
+            )
         value = super().clean(value)
         check_unique(list(value["items"]), _("Los elementos se repiten."))
         return value
@@ -41,8 +51,11 @@ class OrderingBlock(blocks.StructBlock):
 class Ordering(QuestionType):
     """The answer is the list of item ids in the learner's order; the form posts
     ``{item token: position 1..n or ""}``, every item placed once or none. The
-    items are always shown out of order. GIFT cannot express it: export skips
-    it."""
+    items are shown in a uniformly random order, whatever the assessment's
+    option shuffling: every order equally likely, the right one included (always
+    avoiding it would give the answer away: a two-item question would always
+    be shown reversed). At least three items (``MIN_ITEMS``). GIFT cannot
+    express it: export skips it and import refuses it."""
 
     name = "ordering"
     block = OrderingBlock
@@ -64,11 +77,9 @@ class Ordering(QuestionType):
         return AnswerKey.ordering([item["id"] for item in payload["items"]])
 
     def display_order(self, payload, *, rng, shuffle):
-        stored = [item["id"] for item in payload["items"]]
-        order = {"items": list(stored)}
-        while len(order["items"]) > 1 and order["items"] == stored:
-            rng.shuffle(order["items"])
-        return order
+        items = [item["id"] for item in payload["items"]]
+        rng.shuffle(items)  # Fisher-Yates: each permutation equally likely
+        return {"items": items}
 
     def learner_view(self, payload, order):
         texts = {item["id"]: item["text"] for item in payload["items"]}

@@ -176,6 +176,14 @@ def test_no_key_reaches_the_browser_before_the_end(client, leak_assessment):
     if matching.display["matches"] == shown:
         matching.display["matches"] = shown[1:] + shown[:1]
         matching.save(update_fields=["display"])
+    # Ordering items are shown in any order, the right one included (one time
+    # in 24 here): make sure this one is not, so that "shown in the key's order"
+    # below can only fail for a leak.
+    ordering = by_type["ordering"]
+    key_items = [item["id"] for item in ordering.version.payload["items"]]
+    if ordering.display["items"] == key_items:
+        ordering.display["items"] = key_items[1:] + key_items[:1]
+        ordering.save(update_fields=["display"])
 
     attempt_url = attempt.get_absolute_url()
     html = client.get(attempt_url).content.decode()
@@ -288,3 +296,123 @@ def _a_wrong_answer(response):
     right = right_tokens(response)
     order = sorted(right, key=right.get)
     return {token: n for n, token in enumerate(reversed(order), start=1)}
+
+
+# ------------------------------------------------ after submitting: the review
+
+
+def take(client, assessment, *, right: bool) -> Attempt:
+    """Start (by the start page's URL) and submit an attempt, every answer right
+    or none given; return it."""
+    begun = client.post(reverse("assessments:begin", args=[assessment.pk]))
+    assert begun.status_code == 303
+    attempt = Attempt.objects.get(uuid=begun["Location"].split("/")[-2])
+    data = right_form(attempt) if right else {}
+    submitted = client.post(
+        reverse("assessments:attempt_submit", args=[attempt.uuid]), data
+    )
+    assert submitted.status_code == 303
+    return attempt
+
+
+def result_page(client, attempt) -> str:
+    response = client.get(reverse("assessments:attempt_result", args=[attempt.uuid]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+STEMS = [entry["stem"] for entry in leak_bank("K01")]
+
+
+def assert_review_withheld(html: str, attempt: Attempt) -> None:
+    """Only the results by element and criterion: no stem, no answer, no right
+    answer, no general or option feedback, no payload id."""
+    responses = Response.objects.filter(attempt=attempt).select_related("version")
+    for secret in secrets_of(responses):
+        assert secret not in html
+    # (KEY_WORDS would match "acreditados" on a passed attempt's page.)
+    assert "FBGEN-" not in html
+    assert "FBOPT-" not in html
+    assert 'data-testid="review"' not in html
+    assert 'data-testid="answers-hidden"' in html
+    for label in ("Respuesta correcta:", "Tu respuesta:", "Retroalimentación:"):
+        assert label not in html
+    for stem in STEMS:
+        assert stem not in html
+    assert 'data-testid="element-results"' in html
+
+
+def assert_review_shown(html: str, *, answered: bool) -> None:
+    """The whole review: right answers, every general feedback and, for an
+    answered attempt, the feedback of the options chosen."""
+    assert 'data-testid="review"' in html
+    assert "Respuesta correcta:" in html
+    for n in range(1, 7):
+        assert f"FBGEN-00{n}" in html
+    assert ("FBOPT-" in html) is answered
+    for stem in STEMS:
+        assert stem in html
+
+
+def test_a_failed_attempt_shows_only_results_and_lessons(client, leak_assessment):
+    """Under "after passing", a failed attempt's result page shows the element
+    result and the criteria to work on with links to their lessons, and nothing
+    of any question: no stem, no right answer, none of the general feedback
+    (which would say "Verdadero." or spell out an order) nor of the options'."""
+    client.force_login(LearnerFactory())
+    attempt = take(client, leak_assessment, right=False)
+    html = result_page(client, attempt)
+    assert_review_withheld(html, attempt)
+    assert 'data-element="E1"' in html
+    assert 'data-testid="criteria-to-work"' in html
+    assert re.search(r'<ul class="small"><li><a href="/[^"]+">', html)
+    assert "se muestra cuando apruebas" in html
+
+
+def test_passing_shows_the_review_with_all_feedback(client, leak_assessment):
+    """Once the learner passes, both attempts' pages show the whole review: right
+    answers, general feedback and the chosen options' feedback."""
+    client.force_login(LearnerFactory())
+    failed = take(client, leak_assessment, right=False)
+    passed = take(client, leak_assessment, right=True)
+    assert_review_shown(result_page(client, passed), answered=True)
+    assert "FBGEN-001" in result_page(client, failed)
+
+
+@pytest.mark.parametrize(
+    ("policy", "shown_after"),
+    [
+        (AssessmentPage.ReviewAnswers.NEVER, [False, False]),
+        (AssessmentPage.ReviewAnswers.AFTER_LAST, [False, True]),
+        (AssessmentPage.ReviewAnswers.AFTER_PASS, [False, False]),
+    ],
+)
+def test_feedback_follows_the_review_policy(
+    client, leak_assessment, policy, shown_after
+):
+    """Two failed attempts: feedback shows exactly when the right answers do
+    (never; after the last attempt; after passing, which never comes)."""
+    AssessmentPage.objects.filter(pk=leak_assessment.pk).update(review_answers=policy)
+    leak_assessment.refresh_from_db()
+    client.force_login(LearnerFactory())
+    for shown in shown_after:
+        attempt = take(client, leak_assessment, right=False)
+        html = result_page(client, attempt)
+        if shown:
+            assert_review_shown(html, answered=False)
+        else:
+            assert_review_withheld(html, attempt)
+
+
+def test_an_open_attempt_withholds_the_review_of_earlier_ones(client, leak_assessment):
+    """While another attempt of the same assessment is open, even a passed
+    attempt's page withholds the review (the open one draws from the same
+    bank)."""
+    AssessmentPage.objects.filter(pk=leak_assessment.pk).update(attempts_allowed=3)
+    leak_assessment.refresh_from_db()
+    client.force_login(LearnerFactory())
+    passed = take(client, leak_assessment, right=True)
+    client.post(reverse("assessments:begin", args=[leak_assessment.pk]))
+    html = result_page(client, passed)
+    assert_review_withheld(html, passed)
+    assert "mientras tengas un intento en curso" in html

@@ -6,14 +6,20 @@ needs the CSRF token."""
 import json
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.urls import reverse
+from wagtail.models import PageViewRestriction
 
 from assessments import attempt_services
 from assessments.models import AssessmentPage, Attempt
 from tests.assessments.attempt_helpers import right_form, right_tokens
-from tests.factories import HRFactory, LearnerFactory, TrainerFactory
+from tests.factories import (
+    AssessmentPageFactory,
+    HRFactory,
+    LearnerFactory,
+    TrainerFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -138,6 +144,8 @@ def test_every_post_needs_the_csrf_token(final, owner, attempt):
             assert call(client, method, url, kwargs).status_code == 403, url
     begin = final.url + "comenzar/"
     assert client.post(begin).status_code == 403
+    by_id = reverse("assessments:begin", args=[final.pk])
+    assert client.post(by_id).status_code == 403
     assert state(attempt) == before
 
     page = client.get(attempt.get_absolute_url())
@@ -158,3 +166,62 @@ def test_every_post_needs_the_csrf_token(final, owner, attempt):
     )
     assert submitted.status_code == 303
     assert state(attempt)[0] == Attempt.Status.SUBMITTED
+
+
+# ------------------------------------------------------- the start, by page id
+
+
+def begin_url(page_id) -> str:
+    return reverse("assessments:begin", args=[page_id])
+
+
+def test_the_start_url_needs_sign_in_and_a_post(client, final):
+    """The start button's URL sends anonymous visitors to sign in and a GET back
+    to the assessment page, starting nothing; a learner's POST starts."""
+    url = begin_url(final.pk)
+    anonymous = client.post(url)
+    assert anonymous.status_code == 302
+    assert anonymous["Location"].startswith(reverse("accounts:login"))
+    learner = LearnerFactory()
+    client.force_login(learner)
+    assert client.get(url)["Location"] == final.url
+    assert not Attempt.objects.filter(learner=learner).exists()
+    started = client.post(url)
+    assert started.status_code == 303
+    attempt = Attempt.objects.get(learner=learner, assessment=final)
+    assert started["Location"] == attempt.get_absolute_url()
+    # Again: the open attempt, not a second one.
+    assert client.post(url)["Location"] == attempt.get_absolute_url()
+    assert Attempt.objects.filter(learner=learner).count() == 1
+
+
+def test_the_start_url_is_404_for_anything_but_a_live_assessment(client, final):
+    """An unknown or overlong id, another kind of page and an unpublished
+    assessment are 404, never a 500, and start nothing."""
+    learner = LearnerFactory()
+    client.force_login(learner)
+    draft = AssessmentPageFactory(parent=final.get_parent(), publish=False)
+    for page_id in (0, 99_999_999, 10**30, final.get_parent().pk, draft.pk):
+        assert client.post(begin_url(page_id)).status_code == 404, page_id
+    assert not Attempt.objects.filter(learner=learner).exists()
+
+
+def test_the_start_url_keeps_the_page_s_view_restrictions(client, final):
+    """A course restricted to a group: a learner outside it is sent to the page
+    (where Wagtail asks for what the restriction wants) and starts nothing; in
+    the group, the start goes through."""
+    group = Group.objects.create(name="Sucursal piloto")
+    restriction = PageViewRestriction.objects.create(
+        page=final.get_parent(), restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([group])
+    learner = LearnerFactory()
+    client.force_login(learner)
+    refused = client.post(begin_url(final.pk))
+    assert refused.status_code == 302
+    assert refused["Location"] == final.url
+    assert not Attempt.objects.filter(learner=learner).exists()
+
+    learner.groups.add(group)
+    assert client.post(begin_url(final.pk)).status_code == 303
+    assert Attempt.objects.filter(learner=learner, assessment=final).exists()

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from freezegun import freeze_time
 
-from assessments import attempt_services, submission
+from assessments import attempt_services, question_services, submission
 from assessments.attempt_services import (
     AnswerRejected,
     AttemptNotAllowed,
@@ -27,6 +27,7 @@ from assessments.attempt_services import (
     question_regrade,
 )
 from assessments.models import (
+    ASKED_KINDS,
     AssessmentPage,
     Attempt,
     ElementResult,
@@ -36,6 +37,7 @@ from assessments.models import (
     Response,
 )
 from assessments.question_services import content_from_data
+from standards.models import Criterion
 from tests.factories import (
     QUESTION_TYPES,
     AssessmentPageFactory,
@@ -144,8 +146,9 @@ def test_start_draws_each_row_of_the_blueprint():
 
 
 def test_start_draws_the_seeded_final_assessment(initial_data):
-    """The seeded final evaluation draws 12 E1, 10 E2 and 8 E3 questions, with a
-    45-minute deadline, from the shipped bank."""
+    """The seeded final evaluation draws 12 E1, 16 E2 and 8 E3 questions, with a
+    55-minute deadline, from the shipped bank, asking every performance, product
+    and knowledge criterion of the three elements."""
     assessment = AssessmentPage.objects.get(slug="evaluacion-final-ec0305")
     with freeze_time(T0):
         attempt = attempt_start(learner=LearnerFactory(), assessment=assessment)
@@ -153,11 +156,18 @@ def test_start_draws_the_seeded_final_assessment(initial_data):
     shown = responses(attempt)
     assert Counter(r.version.criterion.element.code for r in shown) == {
         "E1": 12,
-        "E2": 10,
+        "E2": 16,
         "E3": 8,
     }
-    assert len({r.version.question_id for r in shown}) == 30
-    assert attempt.deadline - attempt.started_at == timedelta(minutes=45)
+    assert len({r.version.question_id for r in shown}) == 36
+    assert attempt.deadline - attempt.started_at == timedelta(minutes=55)
+    asked = set(
+        Criterion.objects.filter(
+            standard__code="EC0305", kind__in=ASKED_KINDS
+        ).values_list("code", flat=True)
+    )
+    assert len(asked) == 29
+    assert {r.version.criterion.code for r in shown} == asked
 
 
 def test_start_draws_only_from_the_blueprint_s_own_elements():
@@ -252,10 +262,67 @@ def test_a_new_attempt_repeats_questions_only_when_the_bank_is_short(seed):
     assert len(drawn_questions(second) & drawn_questions(first)) == 2
 
 
+def take(learner, assessment, rng) -> set[int]:
+    """Start and submit an attempt; the questions it showed."""
+    attempt = attempt_start(learner=learner, assessment=assessment, rng=rng)
+    attempt_submit(attempt=attempt)
+    return drawn_questions(attempt)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_no_question_comes_back_while_the_bank_has_unseen_ones(seed):
+    """A bank of 12 drawn 4 at a time: three attempts show 12 different questions
+    (not only the last attempt's are avoided, every earlier attempt's are)."""
+    assessment, _elements, bank = build_assessment(
+        questions=(12,), draw=(4,), attempts_allowed=0
+    )
+    learner = LearnerFactory()
+    rng = random.Random(seed)
+    shown = [take(learner, assessment, rng) for _ in range(3)]
+    assert all(len(questions) == 4 for questions in shown)
+    assert set().union(*shown) == {q.pk for q in bank[0]}
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_short_bank_brings_back_the_least_often_seen_first(seed):
+    """A bank of 6 drawn 4 at a time: the second attempt takes the 2 unseen and 2
+    of the first; the third takes exactly the 4 shown once, never the 2 shown
+    twice."""
+    assessment, _elements, bank = build_assessment(
+        questions=(6,), draw=(4,), attempts_allowed=0
+    )
+    learner = LearnerFactory()
+    rng = random.Random(seed)
+    first = take(learner, assessment, rng)
+    second = take(learner, assessment, rng)
+    assert {q.pk for q in bank[0]} - first <= second
+    twice = first & second
+    assert len(twice) == 2
+
+    third = take(learner, assessment, rng)
+
+    assert third == {q.pk for q in bank[0]} - twice
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_among_questions_seen_as_often_the_least_recent_come_back_first(seed):
+    """A bank of 6 drawn 3 at a time: once all were shown once, the third attempt
+    brings back the first attempt's three, and the fourth the second's."""
+    assessment, _elements, _bank = build_assessment(
+        questions=(6,), draw=(3,), attempts_allowed=0
+    )
+    learner = LearnerFactory()
+    rng = random.Random(seed)
+    first, second = take(learner, assessment, rng), take(learner, assessment, rng)
+    assert first.isdisjoint(second)
+    assert take(learner, assessment, rng) == first
+    assert take(learner, assessment, rng) == second
+
+
 def test_start_freezes_versions_and_display_order():
     """The versions and the display order (options, prompts, matches, items) are
     fixed at the start: each display lists exactly the version's parts, ordering
-    items never in the right order, and editing a question afterwards changes
+    items in any order, and editing a question afterwards changes
     neither."""
     assessment, _elements, bank = build_assessment(
         questions=(len(QUESTION_TYPES),), kinds=QUESTION_TYPES, shuffle_options=True
@@ -280,7 +347,6 @@ def test_start_freezes_versions_and_display_order():
         if payload["type"] == "ordering":
             key = [item["id"] for item in payload["items"]]
             assert sorted(display["items"]) == sorted(key)
-            assert display["items"] != key
     for question in bank[0]:
         question.stem += " (editada)"
         question.save()
@@ -291,27 +357,28 @@ def test_start_freezes_versions_and_display_order():
 
 
 def test_new_versions_are_frozen_in_question_order():
-    """A start that has to freeze several new versions does it in question id
-    order, whatever order the questions are shown in: concurrent starts then lock
-    the question rows in one order and cannot deadlock each other."""
+    """A start that has to freeze several new versions locks their question rows
+    at once, in question id order, whatever order the questions are shown in:
+    concurrent starts then lock them in one order and cannot deadlock each
+    other."""
     assessment, _elements, bank = build_assessment(
         questions=(8,), shuffle_questions=True
     )
-    frozen = []
-    real = attempt_services.question_version_current
+    locked = []
+    real = question_services._lock_questions
 
-    def spy(*, question):
-        frozen.append(question.pk)
-        return real(question=question)
+    def spy(ids):
+        locked.append(list(ids))
+        return real(ids)
 
-    with mock.patch.object(attempt_services, "question_version_current", spy):
+    with mock.patch.object(question_services, "_lock_questions", spy):
         attempt = attempt_start(
             learner=LearnerFactory(), assessment=assessment, rng=random.Random(3)
         )
 
     shown = [r.version.question_id for r in responses(attempt)]
     assert shown != sorted(shown)  # the display really is shuffled
-    assert frozen == sorted(shown)
+    assert locked == [sorted(shown)]
 
 
 @freeze_time(T0)

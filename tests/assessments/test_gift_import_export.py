@@ -265,6 +265,25 @@ def test_a_file_with_errors_is_refused_whole(trainer, criteria):
     assert answered.stem != "Ya la respondieron."
 
 
+@pytest.mark.parametrize("items", [2, 3], ids=["two items", "three items"])
+def test_an_ordering_cannot_come_in_by_gift(trainer, criteria, items):
+    """GIFT has no ordering question: one declared as such is refused with its
+    line whatever its number of items (so no ordering of fewer than three items
+    comes in by GIFT), and nothing is saved."""
+    first, _ = criteria
+    answers = " ".join(f"~Paso {n}" for n in range(items))
+    text = numbered(
+        f"""
+        // atiende: criterion={first.code} type=ordering
+        ::GF-ORD::Ordena los pasos. {{{answers}}}
+        """
+    )
+    before = Question.objects.count()
+    page = html(upload(trainer, text))
+    assert "línea 1: " + gift.E_UNSUPPORTED_ORDERING in page
+    assert Question.objects.count() == before
+
+
 def test_syntax_errors_are_listed_with_their_lines(trainer, criteria):
     """GIFT syntax errors (a missing brace, an unsupported question type) are shown
     with the lines where their questions start, and nothing is saved."""

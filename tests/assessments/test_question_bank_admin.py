@@ -316,6 +316,45 @@ def test_a_single_choice_may_have_several_right_options(client):
     ]
 
 
+def ordering_form(criterion, items, *, code="ADM-ORD"):
+    """The admin form's POST data for an ordering question."""
+    return nested_form_data(
+        {
+            "code": code,
+            "criterion": criterion.pk,
+            "stem": "Ordena los pasos de la atención.",
+            "text_format": "plain",
+            "content": streamfield([("ordering", {"items": listblock(items)})]),
+            "feedback": "",
+            "difficulty": "medium",
+            "tags": "",
+            "active": "on",
+        }
+    )
+
+
+def test_an_ordering_needs_three_items_in_the_form(client):
+    """Two items are refused with the rule's message and nothing is saved; three
+    are saved."""
+    criterion = CriterionFactory()
+    login(client, "trainer")
+    refused = client.post(ADD_URL, ordering_form(criterion, ["Saludar", "Despedir"]))
+    assert refused.status_code == 200
+    assert "Un ordenamiento necesita al menos 3 elementos." in refused.content.decode()
+    assert not Question.objects.filter(code="ADM-ORD").exists()
+
+    saved = client.post(
+        ADD_URL, ordering_form(criterion, ["Saludar", "Escuchar", "Despedir"])
+    )
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    question = Question.objects.get(code="ADM-ORD")
+    assert list(question.content[0].value["items"]) == [
+        "Saludar",
+        "Escuchar",
+        "Despedir",
+    ]
+
+
 def test_trainer_edits_a_question(client):
     """A trainer's edit (here: the key) is saved."""
     criterion = CriterionFactory()

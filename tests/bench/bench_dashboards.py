@@ -23,7 +23,6 @@ if a page misses it.
 from __future__ import annotations
 
 import argparse
-import os
 import secrets
 import sys
 import tempfile
@@ -34,17 +33,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from tests.bench.support import django_setup, empty_site  # noqa: E402
+
 TARGET_SECONDS = 1.0
-
-
-def django_setup() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    if not os.environ.get("DATABASE_URL"):
-        path = Path(tempfile.mkdtemp()) / "bench.sqlite3"
-        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-    import django
-
-    django.setup()
 
 
 def clone(model, template, per_row: list[dict]):
@@ -59,27 +50,10 @@ def clone(model, template, per_row: list[dict]):
 def setup_data(count: int):
     from datetime import timedelta
 
-    from django.core.management import call_command
     from django.test import TestCase
     from django.utils import timezone
 
-    call_command("migrate", verbosity=0, interactive=False)
-    call_command("flush", verbosity=0, interactive=False)
-    from django.apps import apps
-
-    from accounts.role_permissions import sync_roles
-
-    sync_roles(apps)
-    from wagtail.models import Locale, Page, Site
-
-    Locale.objects.get_or_create(language_code="es-mx")
-    if not Page.objects.filter(depth=1).exists():
-        root = Page.add_root(title="Root", slug="root")
-        from courses.models import HomePage
-
-        home = root.add_child(instance=HomePage(title="Inicio", slug="inicio"))
-        Site.objects.create(hostname="localhost", root_page=home, is_default_site=True)
-
+    empty_site()
     from assessments.models import Attempt, ElementResult, Response
     from certificates.models import Certificate
     from courses.models import Enrolment, LessonCompletion

@@ -28,9 +28,9 @@ def begin(page: Page, base: str, assessment: AssessmentPage) -> Attempt:
     page.goto(base + assessment.url)
     page.get_by_test_id("begin").click()
     page.wait_for_url(re.compile(r"/evaluaciones/intentos/[0-9a-f-]+/$"))
-    expect(page.locator("[data-question]")).to_have_count(30)
+    expect(page.locator("[data-question]")).to_have_count(36)
     expect(page.locator("[data-countdown-text]")).to_have_text(
-        re.compile(r"^4[45]:\d\d$")
+        re.compile(r"^5[45]:\d\d$")
     )
     return Attempt.objects.get(
         learner__username="aprendiz",
@@ -89,7 +89,7 @@ def test_learner_fails_then_passes_the_final_assessment(live_server, page: Page)
     second = begin(page, base, assessment)
     assert second.number == 2
     answer_right(page, second)
-    expect(page.locator("[data-answered-count]")).to_have_text("30")
+    expect(page.locator("[data-answered-count]")).to_have_text("36")
     submit(page)
     # Knowledge is accredited; the certificate waits for the evaluator.
     expect(page.get_by_test_id("verdict")).to_contain_text(

@@ -1,0 +1,236 @@
+"""The question bank an assessment draws from, read once and kept in Django's cache.
+
+Starting an attempt must cost neither a query per question nor more as the bank
+grows (issue 13). ``blueprint_rows`` reads the assessment's blueprint in one
+query, each row with a stamp of its element's questions as the database has
+them now: how many are active, the sum of their ids and when one was last saved.
+``bank_snapshot`` keeps every active question of the blueprint's elements (its
+element, criterion, knowledge level and frozen payload, and its version once one
+exists), and the criteria each element asks (for covering rows), under a key
+made of the page, its live revision and those stamped rows (stamped too with
+the count and id sum of their element's asked criteria). Publishing the
+page, editing the blueprint, and saving, adding, deleting, activating or
+deactivating a question all make a new key, which every process reads from the
+database: there is nothing to invalidate and no signal to miss. (A bulk
+``QuerySet.update`` of question content would bypass ``updated_at``: the bank's
+own code never does that.)
+
+Versions are still frozen only for the questions drawn: a version means "shown
+in an attempt", and the admin refuses to delete those. ``drawn_versions``
+freezes the ones a draw needs in bulk and teaches them to the cached snapshot.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count, Max, OuterRef, Subquery, Sum
+
+from standards.models import Criterion
+
+from . import blueprint
+from .models import ASKED_KINDS, AssessmentPage, BlueprintRow, Question
+from .question_services import (
+    FrozenContent,
+    question_versions_existing,
+    question_versions_freeze,
+)
+
+# Bump when what a snapshot holds changes shape (or payloads are built
+# differently), so that a deploy never reads a snapshot an older release wrote.
+CACHE_VERSION = 3
+CACHE_SECONDS = 24 * 60 * 60
+
+
+@dataclass
+class BankSnapshot:
+    """An assessment's bank as drawn from: candidates in question-code order (so
+    a seeded draw is reproducible), each question's frozen content (criterion id,
+    payload as JSON, content hash), and the version already holding it, where
+    one does. Plain tuples and strings: a start reads hundreds back from the
+    cache and decodes only the payloads it draws. ``criteria``: element id ->
+    the ids of the criteria it asks (``ASKED_KINDS``), in the standard's order,
+    as covering rows need them."""
+
+    key: str
+    candidates: tuple[blueprint.Candidate, ...]
+    contents: dict[int, tuple[int, str, str]]
+    versions: dict[int, int] = field(default_factory=dict)
+    criteria: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def content(self, question_id: int) -> FrozenContent:
+        criterion_id, payload, content_hash = self.contents[question_id]
+        return FrozenContent(criterion_id, json.loads(payload), content_hash)
+
+
+def _element_questions(**filters):
+    return (
+        Question.objects.filter(criterion__element=OuterRef("element"), **filters)
+        .order_by()
+        .values("criterion__element")
+    )
+
+
+def _element_criteria():
+    return (
+        Criterion.objects.filter(element=OuterRef("element"), kind__in=ASKED_KINDS)
+        .order_by()
+        .values("element")
+    )
+
+
+def blueprint_rows(assessment: AssessmentPage) -> list[BlueprintRow]:
+    """The assessment's blueprint rows in order, with element and criterion, each
+    stamped with its element's bank (``bank_count``, ``bank_ids``,
+    ``bank_saved``) and asked criteria (``criteria_count``, ``criteria_ids``):
+    1 query."""
+    return list(
+        BlueprintRow.objects.filter(page=assessment)
+        .select_related("element", "criterion")
+        .annotate(
+            bank_count=Subquery(
+                _element_questions(active=True).annotate(n=Count("pk")).values("n")
+            ),
+            bank_ids=Subquery(
+                _element_questions(active=True).annotate(n=Sum("pk")).values("n")
+            ),
+            bank_saved=Subquery(
+                _element_questions().annotate(n=Max("updated_at")).values("n")
+            ),
+            criteria_count=Subquery(
+                _element_criteria().annotate(n=Count("pk")).values("n")
+            ),
+            criteria_ids=Subquery(
+                _element_criteria().annotate(n=Sum("pk")).values("n")
+            ),
+        )
+        .order_by("sort_order")
+    )
+
+
+def draw_plan(rows: Iterable[BlueprintRow]) -> list[blueprint.BlueprintRow]:
+    """The rows as the pure draw reads them (``BlueprintRow.draw_row``)."""
+    return [row.draw_row() for row in rows]
+
+
+def _key(assessment: AssessmentPage, rows: list[BlueprintRow]) -> str:
+    stamp = repr(
+        [
+            (
+                row.element_id,
+                row.criterion_id,
+                row.count,
+                row.cover,
+                row.knowledge_level,
+                row.criteria_count,
+                row.criteria_ids,
+                row.bank_count,
+                row.bank_ids,
+                row.bank_saved.isoformat() if row.bank_saved else None,
+            )
+            for row in rows
+        ]
+    )
+    digest = hashlib.sha256(stamp.encode()).hexdigest()[:32]
+    revision = assessment.live_revision_id or 0
+    # The page's translation key is a random UUID made with the page: an id that
+    # a rolled-back transaction freed (SQLite reuses them) and a later page took
+    # never finds the first page's bank.
+    page = f"{assessment.pk}:{assessment.translation_key}"
+    return f"assessments:bank:{CACHE_VERSION}:{page}:{revision}:{digest}"
+
+
+def _read(key: str, rows: list[BlueprintRow]) -> BankSnapshot:
+    """The snapshot from the database: 2 queries, however many questions (3
+    when a row covers its element's criteria)."""
+    questions = (
+        Question.objects.filter(
+            active=True, criterion__element__in={row.element_id for row in rows}
+        )
+        .select_related("criterion")
+        .only(
+            "pk",
+            "code",
+            "stem",
+            "text_format",
+            "feedback",
+            "content",
+            "knowledge_level",
+            "criterion",
+        )
+        .order_by("code")
+    )
+    questions = list(questions)
+    contents = {q.pk: FrozenContent.of(q) for q in questions}
+    existing = question_versions_existing(wanted=contents)
+    criteria = covered_criteria(rows)
+    return BankSnapshot(
+        key=key,
+        candidates=tuple(q.candidate() for q in questions),
+        contents={
+            pk: (c.criterion_id, json.dumps(c.payload), c.content_hash)
+            for pk, c in contents.items()
+        },
+        versions={pk: version.pk for pk, version in existing.items()},
+        criteria=criteria,
+    )
+
+
+def covered_criteria(rows: Iterable[BlueprintRow]) -> dict[str, tuple[str, ...]]:
+    """Element id -> the ids of the criteria it asks (``ASKED_KINDS``), in the
+    standard's order, for the elements of covering rows, as the draw takes
+    them: 1 query, none when no row covers."""
+    covered = {row.element_id for row in rows if row.cover}
+    criteria: dict[str, tuple[str, ...]] = {}
+    if covered:
+        for element_id, criterion_id in (
+            Criterion.objects.filter(element__in=covered, kind__in=ASKED_KINDS)
+            .order_by("order", "code")
+            .values_list("element_id", "pk")
+        ):
+            criteria[str(element_id)] = (
+                *criteria.get(str(element_id), ()),
+                str(criterion_id),
+            )
+    return criteria
+
+
+def bank_snapshot(
+    *, assessment: AssessmentPage, rows: list[BlueprintRow]
+) -> BankSnapshot:
+    """The bank ``rows`` (from ``blueprint_rows``) draw from: from the cache, or
+    read and cached (no query on a hit)."""
+    key = _key(assessment, rows)
+    snapshot = cache.get(key)
+    if snapshot is None:
+        snapshot = _read(key, rows)
+        _keep(snapshot)
+    return snapshot
+
+
+def _keep(snapshot: BankSnapshot) -> None:
+    """Cache the snapshot once the transaction commits: a version it names that
+    a rollback undid must never be drawn from the cache."""
+    transaction.on_commit(lambda: cache.set(snapshot.key, snapshot, CACHE_SECONDS))
+
+
+def drawn_versions(
+    *, snapshot: BankSnapshot, question_ids: Iterable[int]
+) -> dict[int, int]:
+    """question id -> id of the version to show, for drawn questions: no query
+    when the snapshot knows them all, else the missing ones frozen in bulk
+    (``question_versions_freeze``) and the cached snapshot updated."""
+    question_ids = list(question_ids)
+    missing = {
+        pk: snapshot.content(pk) for pk in question_ids if pk not in snapshot.versions
+    }
+    if missing:
+        made = question_versions_freeze(wanted=missing)
+        snapshot.versions.update({pk: version.pk for pk, version in made.items()})
+        _keep(snapshot)
+    return {pk: snapshot.versions[pk] for pk in question_ids}
