@@ -8,7 +8,8 @@ matching, short answer and numerical map to GIFT's own forms; ``ordering``
 cannot be written in GIFT: export skips it and says how many it skipped.
 
 Metadata travels in the ``// atiende:`` comment (``code``, ``standard``,
-``element``, ``criterion``, ``difficulty``, ``active=false`` for inactive
+``element``, ``criterion``, ``difficulty``, ``level`` (the knowledge level, when
+set), ``active=false`` for inactive
 questions and ``tags``, each tag percent-encoded and the tags joined by commas:
 ``tags=cliente-dominante,atenci%C3%B3n%20telef%C3%B3nica``). A file from
 elsewhere may instead give the criterion as the last segment of ``$CATEGORY:``
@@ -99,6 +100,8 @@ def gift_from_question(question: Question) -> gift.GiftQuestion | None:
     if criterion.element_id:
         meta.append(("element", criterion.element.code))
     meta += [("criterion", criterion.code), ("difficulty", question.difficulty)]
+    if question.knowledge_level:
+        meta.append(("level", question.knowledge_level))
     if not question.active:
         meta.append(("active", "false"))
     tags = sorted(tag.name for tag in question.tags.all())
@@ -201,6 +204,7 @@ class _Pending:
     criterion: Criterion
     code: str | None
     difficulty: str | None
+    level: str | None
     active: bool | None
     tags: list[str] | None
     content: dict
@@ -335,6 +339,7 @@ class _Importer:
             difficulty = self.choice_meta(
                 question, "difficulty", list(Question.Difficulty.values)
             )
+            level = self.choice_meta(question, "level", list(Question.Level.values))
             active = self.choice_meta(question, "active", list(_BOOLEAN_META))
             tags, tag_problems = _tags_of(question)
             content, problems = _content_data(question)
@@ -348,6 +353,7 @@ class _Importer:
                         criterion=criterion,
                         code=code,
                         difficulty=difficulty,
+                        level=level,
                         active=_BOOLEAN_META.get(active) if active else None,
                         tags=tags,
                         content=content,
@@ -438,6 +444,8 @@ def _question_from(
     question.text_format = item.gift.text_format
     if item.difficulty is not None:
         question.difficulty = item.difficulty
+    if item.level is not None:
+        question.knowledge_level = item.level
     if item.active is not None:
         question.active = item.active
     try:

@@ -280,7 +280,9 @@ def test_an_ordering_cannot_come_in_by_gift(trainer, criteria, items):
     )
     before = Question.objects.count()
     page = html(upload(trainer, text))
-    assert "línea 1: " + gift.E_UNSUPPORTED_ORDERING in page
+    # The error belongs to the question: it is reported where the question
+    # starts, the line after its metadata comment.
+    assert "línea 2: " + gift.E_UNSUPPORTED_ORDERING in page
     assert Question.objects.count() == before
 
 
@@ -427,6 +429,7 @@ def snapshot(question: Question) -> tuple:
     return (
         question.criterion_id,
         question.difficulty,
+        question.knowledge_level,
         question.active,
         sorted(tag.name for tag in question.tags.all()),
         payloads.payload_of(question),

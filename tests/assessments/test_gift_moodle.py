@@ -55,6 +55,7 @@ def snapshot(question: Question) -> tuple:
     return (
         question.criterion_id,
         question.difficulty,
+        question.knowledge_level,
         question.active,
         sorted(tag.name for tag in question.tags.all()),
         payloads.payload_of(question),
@@ -329,7 +330,9 @@ def test_moodle_examples_round_trip(trainer, criterion):
     tagged = imported.get(code="Q7")
     tagged.tags.set(["numérica", "pausa activa"])
     tagged.save()
-    imported.filter(code="Q2").update(active=False, difficulty="hard")
+    imported.filter(code="Q2").update(
+        active=False, difficulty="hard", knowledge_level="application"
+    )
     expected = {q.code: snapshot(q) for q in imported}
     assert len(expected) == SUPPORTED
 

@@ -343,7 +343,11 @@ def test_an_html_stem_shows_formatted_and_sanitised(client):
     """An HTML question's stem and feedback show as formatted text in the
     attempt page and the review: the allowed tags render, a script stored by
     any means never reaches the page, and no tag shows as text."""
-    assessment, question = typed_assessment("single")
+    assessment, question = typed_assessment(
+        "single",
+        attempts_allowed=1,
+        review_answers=AssessmentPage.ReviewAnswers.AFTER_LAST,
+    )
     Question.objects.filter(pk=question.pk).update(
         text_format="html",
         stem="<p>¿Qué <strong>debes</strong> hacer?</p><script>alert('x')</script>",
