@@ -2,7 +2,10 @@
 
 from django import forms
 from django.template.defaultfilters import filesizeformat
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+
+from standards.models import Criterion
 
 from . import gift
 
@@ -11,19 +14,52 @@ GIFT_EXTENSIONS = (".gift", ".txt")
 _BINARY_BYTES = frozenset(range(0, 9)) | (frozenset(range(14, 32)) - {27})
 
 
+class CriterionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        where = "/".join(
+            part
+            for part in (obj.standard.code, obj.element and obj.element.code)
+            if part
+        )
+        return f"{where}/{obj.code} — {Truncator(obj.text).chars(70)}"
+
+
 class GiftImportForm(forms.Form):
-    """A GIFT file: .gift or .txt, UTF-8, at most ``gift.MAX_BYTES``. The form
-    turns it into text (``gift_text``); the import service reads the text."""
+    """A GIFT file: .gift or .txt, UTF-8, at most ``gift.MAX_BYTES``, and the
+    import's options. The form turns the file into text (``gift_text``); the
+    import service reads the text."""
 
     gift_text = ""
 
     gift_file = forms.FileField(
         label=_("Archivo GIFT"),
         help_text=_(
-            "Un archivo .gift o .txt en UTF-8 de hasta %(size)s. Si tiene algún "
-            "error no se importa nada y se muestra cada error con su línea."
+            "Un archivo .gift o .txt en UTF-8 de hasta %(size)s. Cada error se "
+            "muestra con la línea donde empieza su pregunta."
         )
         % {"size": filesizeformat(gift.MAX_BYTES)},
+    )
+    default_criterion = CriterionChoiceField(
+        queryset=Criterion.objects.select_related("standard", "element").order_by(
+            "standard__code", "element__order", "order", "code"
+        ),
+        required=False,
+        label=_("Criterio para las preguntas sin criterio"),
+        empty_label=_("Ninguno: una pregunta sin criterio es un error"),
+        help_text=_(
+            "Se asigna a las preguntas que no dicen su criterio (ni con "
+            "«criterion=» ni con el último segmento de «$CATEGORY:»), como las de "
+            "un archivo exportado de Moodle."
+        ),
+    )
+    skip_invalid = forms.BooleanField(
+        required=False,
+        label=_("Importar las válidas y omitir las demás"),
+        help_text=_(
+            "Sin marcar, si el archivo tiene algún error no se guarda nada. "
+            "Marcada, se guardan las preguntas válidas y se listan las omitidas, "
+            "cada una con su línea y el motivo."
+        ),
     )
 
     def clean_gift_file(self):

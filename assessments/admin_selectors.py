@@ -20,7 +20,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from standards.display import percent_label
 from standards.models import Criterion, Element
 
-from . import bank, blueprint, item_stats, payloads
+from . import bank, blueprint, item_stats, payloads, rich_text
 from .models import (
     AssessmentPage,
     Attempt,
@@ -94,9 +94,11 @@ def questions_for_listing() -> QuerySet[Question]:
 def questions_matching(params) -> QuerySet[Question]:
     """The questions the listing shows for these GET parameters (filters and the
     ``q`` search), with what the GIFT export needs loaded."""
-    queryset = Question.objects.select_related(
-        "criterion__element", "criterion__standard"
-    ).order_by("criterion__standard__code", "criterion__order", "code")
+    queryset = (
+        Question.objects.select_related("criterion__element", "criterion__standard")
+        .prefetch_related("tags")
+        .order_by("criterion__standard__code", "criterion__order", "code")
+    )
     filterset = QuestionFilterSet(data=params, queryset=queryset)
     if filterset.is_valid():
         queryset = filterset.qs
@@ -343,7 +345,9 @@ def item_statistics_rows(*, assessment: AssessmentPage) -> list[ItemRow]:
         rows.append(
             ItemRow(
                 code=version.question.code,
-                stem=version.payload["stem"],
+                stem=rich_text.as_plain(
+                    version.payload["stem"], payloads.text_format(version.payload)
+                ),
                 type_label=str(labels.get(version.type, version.type)),
                 criterion=criterion.code,
                 element=criterion.element.code if criterion.element_id else "",

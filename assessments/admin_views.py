@@ -36,7 +36,8 @@ def _listing_url(params=None) -> str:
 
 @require_http_methods(["GET", "POST"])
 def gift_import(request):
-    """Upload a GIFT file; it is imported whole or not at all."""
+    """Upload a GIFT file; it is imported whole or not at all, or (if the
+    trainer asks) its valid questions are and the others are listed."""
     access.require_trainer(request.user)
     report = None
     import_errors: list[str] = []
@@ -44,7 +45,11 @@ def gift_import(request):
         form = GiftImportForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                report = gift_bridge.question_bank_import_gift(text=form.gift_text)
+                report = gift_bridge.question_bank_import_gift(
+                    text=form.gift_text,
+                    default_criterion=form.cleaned_data["default_criterion"],
+                    skip_invalid=form.cleaned_data["skip_invalid"],
+                )
             except gift_bridge.GiftImportError as error:
                 import_errors = error.messages
             else:

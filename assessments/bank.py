@@ -43,7 +43,7 @@ from .question_services import (
 
 # Bump when what a snapshot holds changes shape (or payloads are built
 # differently), so that a deploy never reads a snapshot an older release wrote.
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 CACHE_SECONDS = 24 * 60 * 60
 
 
@@ -157,6 +157,7 @@ def _read(key: str, rows: list[BlueprintRow]) -> BankSnapshot:
             "pk",
             "code",
             "stem",
+            "text_format",
             "feedback",
             "content",
             "knowledge_level",

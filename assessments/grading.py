@@ -10,6 +10,7 @@ Answers arrive as the JSON-able data stored on a response:
 - multiple: a list of option ids;
 - matching: a dict ``prompt_id -> match_id``;
 - ordering: a list of item ids;
+- short_answer, numerical: the typed text (their keys, in ``typed_grading``);
 - ``None`` (or an empty value): blank.
 
 Speed matters (``make bench``: >= 5,000 thirty-question attempts per second on
@@ -270,11 +271,10 @@ class AnswerKey:
             _unique(options, "option ids")
             if not correct <= set(options):
                 raise InvalidKey("every correct option must be one of the options")
-        if kind is QuestionType.SINGLE and len(correct) != 1:
-            raise InvalidKey(
-                "a single-choice key has exactly one correct option, "
-                f"got {len(correct)}"
-            )
+        if kind is QuestionType.SINGLE and not correct:
+            # Several right options are allowed (GIFT's {=a =b ~c}): picking
+            # any one of them earns full marks.
+            raise InvalidKey("a single-choice key needs at least one correct option")
         if kind is QuestionType.MULTIPLE and not correct:
             raise InvalidKey(
                 "a multiple-response key needs at least one correct option"
@@ -472,7 +472,7 @@ def normalize_answer(key: Key, raw: object) -> object:
 
 
 def _rate_choice(key: AnswerKey, raw: object) -> _Ratio:
-    # Single and true/false: only the one right option earns.
+    # Single and true/false: one pick; a right option earns it all.
     if isinstance(raw, str) and raw in key.correct:
         return _ONE
     return _ZERO

@@ -11,7 +11,8 @@ of an option, prompt, match or item in the order this attempt shows them
 Posted answers in tokens (JSON body or form fields), per the type's
 ``answer_shape``:
 
-- ``"one"``: one value (an option token ``"0"``, ``"1"`` ..., ``"true"``) or blank;
+- ``"one"``: one value (an option token ``"0"``, ``"1"`` ..., ``"true"``, or the
+  typed text of a short answer or a number) or blank;
 - ``"list"``: a list of values (empty: blank);
 - ``"parts"``: ``{part token: value or ""}`` (matching: prompt token -> match
   token; ordering: item token -> position 1..n, every item placed once or none).
@@ -23,9 +24,11 @@ goes the other way to pre-fill the form with a saved answer.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 
+from .payloads import text_format
 from .question_types import registry
 from .question_types.base import (
     AnswerFormatError,
@@ -65,9 +68,10 @@ def question_form(
 ) -> QuestionForm:
     """The form of one question in display order, pre-filled with ``answer`` (the
     stored answer, in payload ids). Carries no id and nothing of the key."""
-    return registry.get(payload["type"]).form(
+    form = registry.get(payload["type"]).form(
         position=position, payload=payload, display=display, answer=answer
     )
+    return dataclasses.replace(form, text_format=text_format(payload))
 
 
 def from_tokens(*, kind: str, display: dict, raw):

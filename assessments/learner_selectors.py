@@ -18,7 +18,7 @@ from courses import selectors as course_selectors
 from standards.formatting import whole_percent
 from standards.models import Criterion
 
-from . import learner_answers, review_policy
+from . import learner_answers, payloads, review_policy
 from .attempt_services import attempt_availability, attempt_grade
 from .models import AssessmentPage, Attempt, ElementResult, Response
 from .question_types import registry
@@ -134,6 +134,8 @@ class ReviewItem:
     percent: int
     feedback: str
     option_feedback: tuple[str, ...]
+    #: The format of ``stem`` and ``feedback`` (payloads.text_format).
+    text_format: str = "plain"
 
     @property
     def outcome(self) -> str:
@@ -242,6 +244,7 @@ def attempt_result(*, attempt: Attempt, now=None) -> dict:
                 percent=_percent(r.score or Fraction(0)),
                 feedback=r.version.payload.get("feedback", ""),
                 option_feedback=_option_feedback(r.version.payload, r.answer),
+                text_format=payloads.text_format(r.version.payload),
             )
             for r in responses
         ]

@@ -25,7 +25,7 @@ from accounts.audit import AuditedRecords
 from standards.formatting import whole_percent
 from standards.models import Criterion, Element
 
-from . import blueprint
+from . import blueprint, rich_text
 from .fields import FractionField
 from .question_blocks import QuestionContentBlock
 from .question_types import registry
@@ -56,6 +56,10 @@ class Question(index.Indexed, ClusterableModel):
         MEDIUM = "medium", _("media")
         HARD = "hard", _("difícil")
 
+    class TextFormat(models.TextChoices):
+        PLAIN = rich_text.PLAIN, _("texto simple")
+        HTML = rich_text.HTML, _("HTML (se limpia)")
+
     class Level(models.TextChoices):
         """The knowledge level a question asks at (the standard's levels for
         knowledge, minus bare recall, which the bank does not ask for)."""
@@ -71,6 +75,16 @@ class Question(index.Indexed, ClusterableModel):
         verbose_name=_("criterio"),
     )
     stem = models.TextField(_("enunciado"))
+    text_format = models.CharField(
+        _("formato del enunciado y la retroalimentación"),
+        max_length=5,
+        choices=TextFormat.choices,
+        default=TextFormat.PLAIN,
+        help_text=_(
+            "HTML: se conservan solo negritas, cursivas, listas, tablas, enlaces y "
+            "párrafos; lo demás (scripts, estilos, imágenes) se elimina al guardar."
+        ),
+    )
     content = StreamField(
         QuestionContentBlock(),
         verbose_name=_("tipo y respuestas"),
@@ -112,6 +126,7 @@ class Question(index.Indexed, ClusterableModel):
         FieldPanel("code"),
         FieldPanel("criterion"),
         FieldPanel("stem"),
+        FieldPanel("text_format"),
         FieldPanel("content"),
         FieldPanel("feedback"),
         FieldPanel("difficulty"),
@@ -131,7 +146,19 @@ class Question(index.Indexed, ClusterableModel):
         verbose_name_plural = _("preguntas")
 
     def __str__(self):
-        return f"{self.code}: {self.stem[:70]}"
+        return f"{self.code}: {self.plain_stem[:70]}"
+
+    def clean(self):
+        # HTML is kept only once sanitised (rich_text, the one rule); pages
+        # sanitise again when they show it.
+        if self.text_format == self.TextFormat.HTML:
+            self.stem = rich_text.sanitize(self.stem)
+            self.feedback = rich_text.sanitize(self.feedback)
+
+    @property
+    def plain_stem(self) -> str:
+        """The stem as plain text (for listings and titles)."""
+        return rich_text.as_plain(self.stem, self.text_format)
 
     @property
     def type(self) -> str:

@@ -8,6 +8,7 @@ import hashlib
 import json
 import random
 
+from . import rich_text
 from .grading import Key
 from .question_types import registry
 from .question_types.matching import match_id
@@ -19,25 +20,47 @@ __all__ = [
     "match_id",
     "payload_from_content",
     "payload_hash",
+    "payload_of",
     "question_digest",
+    "text_format",
 ]
 
 
-def payload_from_content(*, stem: str, feedback: str, content) -> dict:
-    """Build the payload from a question's one-block content StreamValue."""
+def payload_from_content(
+    *, stem: str, feedback: str, content, text_format: str = rich_text.PLAIN
+) -> dict:
+    """Build the payload from a question's one-block content StreamValue.
+
+    ``format`` is written only for HTML, so the payloads (and hashes) of plain
+    questions stay what they were before formats existed."""
     block = content[0]
     kind = block.block_type
     payload: dict = {"type": kind, "stem": stem, "feedback": feedback}
+    if text_format == rich_text.HTML:
+        payload["format"] = rich_text.HTML
     payload.update(registry.get(kind).payload(block.value))
     return payload
 
 
+def payload_of(question) -> dict:
+    """The payload of a question as it is now: the one way to build it from a
+    ``Question``."""
+    return payload_from_content(
+        stem=question.stem,
+        feedback=question.feedback,
+        content=question.content,
+        text_format=question.text_format,
+    )
+
+
+def text_format(payload: dict) -> str:
+    """The format of a payload's stem and feedback."""
+    return payload.get("format", rich_text.PLAIN)
+
+
 def question_digest(question) -> str:
     """The hash a version of this question, as it is now, carries."""
-    payload = payload_from_content(
-        stem=question.stem, feedback=question.feedback, content=question.content
-    )
-    return payload_hash(payload, question.criterion_id)
+    return payload_hash(payload_of(question), question.criterion_id)
 
 
 def payload_hash(payload: dict, criterion_id: int) -> str:

@@ -39,9 +39,7 @@ class FrozenContent:
 
     @classmethod
     def of(cls, question: Question) -> "FrozenContent":
-        payload = payloads.payload_from_content(
-            stem=question.stem, feedback=question.feedback, content=question.content
-        )
+        payload = payloads.payload_of(question)
         return cls(
             question.criterion_id,
             payload,

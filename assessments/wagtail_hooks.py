@@ -77,7 +77,7 @@ class QuestionEditView(snippet_views.EditView):
 
 
 def _stem(question):
-    return Truncator(question.stem).chars(80)
+    return Truncator(question.plain_stem).chars(80)
 
 
 class QuestionViewSet(SnippetViewSet):

@@ -28,6 +28,8 @@ BUILT_IN = (
     "matching",
     "ordering",
     "situational",
+    "short_answer",
+    "numerical",
 )
 for _module in BUILT_IN:
     import_module(f"{__name__}.{_module}")

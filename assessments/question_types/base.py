@@ -98,6 +98,8 @@ class QuestionForm:
     items: tuple[Item, ...] = ()
     answered: bool = False
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    #: The format of ``stem`` ("plain" or "html"): ``question_form`` sets it.
+    text_format: str = "plain"
 
     @property
     def field(self) -> str:

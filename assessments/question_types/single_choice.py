@@ -1,4 +1,5 @@
-"""Single choice: one right option among two or more."""
+"""Single choice: the learner picks one option; one or more of the options are
+right, and picking any right one earns full marks."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -18,22 +19,30 @@ class SingleChoiceBlock(OptionsBlock):
         label = _("Opción única")
 
     def check_options(self, options):
-        if sum(1 for o in options if o["correct"]) != 1:
-            fail(_("Una pregunta de opción única tiene exactamente una correcta."))
+        right = sum(1 for o in options if o["correct"])
+        if right < 1 or right == len(options):
+            fail(
+                _(
+                    "Una pregunta de opción única tiene al menos una opción correcta "
+                    "y al menos una incorrecta (si marcas varias correctas, "
+                    "cualquiera de ellas vale el 100 %)."
+                )
+            )
 
 
 @registry.register
 class SingleChoice(RightOptionsType):
-    """GIFT: the right option has credit 100 %, the others 0 %. On import the
-    option worth 100 % is the right one (GIFT's negative weights on wrong options
-    mean nothing here: a single choice never subtracts)."""
+    """GIFT: a right option has credit 100 %, the others 0 %. On import every
+    option worth 100 % is right: ``{=a =b ~c}`` is, as in Moodle, one pick where
+    either ``a`` or ``b`` earns full marks (GIFT's negative weights on wrong
+    options mean nothing here: a single choice never subtracts)."""
 
     name = "single"
     block = SingleChoiceBlock
 
     def answer_key(self, payload):
         options = payload["options"]
-        right = next(o["id"] for o in options if o["correct"])
+        right = [o["id"] for o in options if o["correct"]]
         return AnswerKey.single([o["id"] for o in options], right)
 
     def gift_option(self, option, options):
@@ -49,7 +58,7 @@ class SingleChoice(RightOptionsType):
         return {"options": options}, []
 
     def right_answer(self, key):
-        return next(iter(key.correct))
+        return min(key.correct)
 
     def example_data(self, *, right=0):
         texts = ["Saludar por su nombre", "Ignorar al cliente", "Interrumpirlo"]

@@ -1,6 +1,5 @@
 """Situational judgement: every option carries its own credit (0..100 %)."""
 
-from decimal import Decimal
 from fractions import Fraction
 
 from django.utils.translation import gettext
@@ -11,6 +10,7 @@ from .. import gift
 from ..grading import AnswerKey
 from . import registry
 from .blocks import OptionsBlock, fail
+from .credits import percent_from_data, whole_percent_problem
 from .options import OptionsType
 
 
@@ -34,20 +34,6 @@ class SituationalBlock(OptionsBlock):
             fail(_("Al menos una opción debe valer 100 %."))
 
 
-def _credit_percent(raw) -> int:
-    credit = Fraction(str(raw))
-    percent = credit * 100
-    if percent.denominator != 1 or not 0 <= percent <= 100:
-        raise ValueError(f"credit {raw} is not a whole percentage in [0, 100]")
-    return int(percent)
-
-
-def _percent_text(credit: Fraction) -> str:
-    percent = credit * 100
-    value = Decimal(percent.numerator) / Decimal(percent.denominator)
-    return f"{value.quantize(Decimal('0.01')).normalize():f}"
-
-
 @registry.register
 class Situational(OptionsType):
     """Bank data gives credits as fractions ("1/2"); the block stores whole
@@ -67,7 +53,7 @@ class Situational(OptionsType):
                 [
                     {
                         "text": o["text"],
-                        "credit": _credit_percent(o["credit"]),
+                        "credit": percent_from_data(o["credit"]),
                         "feedback": o.get("feedback", ""),
                     }
                     for o in data["options"]
@@ -101,16 +87,9 @@ class Situational(OptionsType):
         options = []
         problems = []
         for option in question.options:
-            percent = option.credit * 100
-            if percent.denominator != 1:
-                problems.append(
-                    gettext(
-                        "el crédito %(credit)s %% de la opción «%(option)s» no es un "
-                        "porcentaje entero: en una pregunta situacional cada opción "
-                        "vale un porcentaje entero de 0 a 100"
-                    )
-                    % {"credit": _percent_text(option.credit), "option": option.text}
-                )
+            problem = whole_percent_problem(option.credit, option.text)
+            if problem:
+                problems.append(problem)
             if not option.feedback:
                 problems.append(
                     gettext(

@@ -325,7 +325,7 @@ def test_start_freezes_versions_and_display_order():
     items in any order, and editing a question afterwards changes
     neither."""
     assessment, _elements, bank = build_assessment(
-        questions=(6,), kinds=QUESTION_TYPES, shuffle_options=True
+        questions=(len(QUESTION_TYPES),), kinds=QUESTION_TYPES, shuffle_options=True
     )
     learner = LearnerFactory()
     attempt = attempt_start(learner=learner, assessment=assessment)
@@ -661,7 +661,7 @@ def test_diagnostics_ignore_certificates(renewal_setup, django_assert_num_querie
 def every_type():
     """An open attempt with one question of each type, and its responses by type."""
     assessment, _elements, _bank = build_assessment(
-        questions=(6,), kinds=QUESTION_TYPES
+        questions=(len(QUESTION_TYPES),), kinds=QUESTION_TYPES
     )
     attempt = attempt_start(learner=LearnerFactory(), assessment=assessment)
     return attempt, {r.version.type: r for r in responses(attempt)}
@@ -681,6 +681,8 @@ def shifted(payload):
 
 CANONICAL = {
     # type: (raw answer from the payload, canonical form stored)
+    "short_answer": (lambda p: "  ventanilla   7 ", lambda p: "ventanilla 7"),
+    "numerical": (lambda p: " 30,50 ", lambda p: "30.5"),
     "single": (lambda p: ids(p)[2], lambda p: ids(p)[2]),
     "true_false": (lambda p: "false", lambda p: "false"),
     "situational": (lambda p: ids(p)[1], lambda p: ids(p)[1]),
@@ -785,6 +787,11 @@ REJECTED = [
         lambda p, b: [*ids(p, "items")[:-1], other_question_option(b)],
     ),
     ("ordering-a-number", "ordering", lambda p, b: 3),
+    ("short-answer-a-list", "short_answer", lambda p, b: ["Ventanilla 7"]),
+    ("short-answer-too-long", "short_answer", lambda p, b: "x" * 201),
+    ("numerical-a-number", "numerical", lambda p, b: 30),
+    ("numerical-a-word", "numerical", lambda p, b: "treinta"),
+    ("numerical-thousands-separator", "numerical", lambda p, b: "1,000.5"),
 ]
 
 
@@ -850,7 +857,7 @@ def test_one_bad_answer_among_several_saves_none(every_type):
     assert stored(attempt) == before
 
 
-@pytest.mark.parametrize("position", [0, 7, 99, -1])
+@pytest.mark.parametrize("position", [0, len(QUESTION_TYPES) + 1, 99, -1])
 def test_an_answer_to_an_unknown_position_is_rejected(every_type, position):
     """Only positions of the attempt can be answered; nothing changes otherwise."""
     attempt, by_type = every_type

@@ -280,13 +280,15 @@ def test_an_ordering_cannot_come_in_by_gift(trainer, criteria, items):
     )
     before = Question.objects.count()
     page = html(upload(trainer, text))
-    assert "línea 1: " + gift.E_UNSUPPORTED_ORDERING in page
+    # The error belongs to the question: it is reported where the question
+    # starts, the line after its metadata comment.
+    assert "línea 2: " + gift.E_UNSUPPORTED_ORDERING in page
     assert Question.objects.count() == before
 
 
 def test_syntax_errors_are_listed_with_their_lines(trainer, criteria):
     """GIFT syntax errors (a missing brace, an unsupported question type) are shown
-    with their lines and nothing is saved."""
+    with the lines where their questions start, and nothing is saved."""
     first, _ = criteria
     text = numbered(
         f"""
@@ -295,13 +297,13 @@ def test_syntax_errors_are_listed_with_their_lines(trainer, criteria):
             =Sí
             ~No
 
-        ::GF-S2::¿Cuánto es 2 + 2? {{#4}}
+        ::GF-S2::Escribe cómo recibes a un cliente. {{}}
         """
     )
     before = Question.objects.count()
     page = html(upload(trainer, text))
     assert "línea 2: falta la llave de cierre" in page
-    assert "línea 6: tipo de pregunta no soportado: numérica" in page
+    assert "línea 6: tipo de pregunta no soportado: ensayo" in page
     assert Question.objects.count() == before
 
 
@@ -424,14 +426,13 @@ def test_export_writes_credits_and_state(trainer, small_bank):
 
 
 def snapshot(question: Question) -> tuple:
-    payload = payloads.payload_from_content(
-        stem=question.stem, feedback=question.feedback, content=question.content
-    )
     return (
         question.criterion_id,
         question.difficulty,
+        question.knowledge_level,
         question.active,
-        payload,
+        sorted(tag.name for tag in question.tags.all()),
+        payloads.payload_of(question),
     )
 
 
@@ -439,7 +440,7 @@ def snapshot(question: Question) -> tuple:
 def test_round_trip_of_the_seeded_bank(trainer):
     """Export the seeded bank, empty the bank and import the file: every question
     GIFT can carry comes back the same (stem, type, options with their keys,
-    credits and feedback, pairs, criterion, difficulty, state)."""
+    credits and feedback, pairs, criterion, difficulty, state, tags)."""
     response = trainer.get(EXPORT_URL, {"descargar": "1"})
     text = response.content.decode("utf-8")
     expected = {

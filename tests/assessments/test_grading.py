@@ -24,6 +24,7 @@ from assessments.grading import (
 
 # Distinctive ids, so that a test can tell whether an error message leaks them.
 SINGLE = AnswerKey.single(["alpha", "bravo", "charlie"], "bravo")
+SINGLE_TWO = AnswerKey.single(["alpha", "bravo", "charlie"], ["alpha", "bravo"])
 TF_TRUE = AnswerKey.true_false(True)
 TF_FALSE = AnswerKey.true_false(False)
 MULTI = AnswerKey.multiple(["alpha", "bravo", "charlie", "delta"], ["alpha", "bravo"])
@@ -56,6 +57,11 @@ SCORE_CASES = [
     ("single unknown id", SINGLE, "zulu", F(0)),
     ("single wrong type", SINGLE, 1, F(0)),
     ("single list", SINGLE, ["bravo"], F(0)),
+    # single with several right options ({=a =b ~c}): any right pick earns all
+    ("single two right, first", SINGLE_TWO, "alpha", F(1)),
+    ("single two right, second", SINGLE_TWO, "bravo", F(1)),
+    ("single two right, wrong", SINGLE_TWO, "charlie", F(0)),
+    ("single two right, both as a list", SINGLE_TWO, ["alpha", "bravo"], F(0)),
     # true/false
     ("true/false right (true)", TF_TRUE, "true", F(1)),
     ("true/false wrong (true)", TF_TRUE, "false", F(0)),
@@ -307,11 +313,10 @@ def test_normalize_answer_error_never_leaks_the_key(key, raw):
 
 INVALID_KEYS = [
     (
-        "single two right",
-        lambda: AnswerKey.single(["a", "b"], ["a", "b"]),
-        "exactly one",
+        "single none right",
+        lambda: AnswerKey.single(["a", "b"], []),
+        "at least one correct",
     ),
-    ("single none right", lambda: AnswerKey.single(["a", "b"], []), "exactly one"),
     ("single one option", lambda: AnswerKey.single(["a"], "a"), "at least 2 options"),
     (
         "single duplicate options",

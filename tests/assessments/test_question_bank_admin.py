@@ -52,6 +52,7 @@ def single_form(criterion, *, code="ADM-001", correct=(0,), **fields):
             "code": code,
             "criterion": criterion.pk,
             "stem": "¿Cómo se recibe al cliente?",
+            "text_format": "plain",
             "content": streamfield(
                 [
                     (
@@ -287,16 +288,32 @@ def test_trainer_creates_a_question(client):
     ]
 
 
-@pytest.mark.parametrize("correct", [(), (0, 1)], ids=["none right", "two right"])
+@pytest.mark.parametrize("correct", [(), (0, 1, 2)], ids=["none right", "all right"])
 def test_the_form_validates_per_type(client, correct):
-    """A single-choice question needs exactly one right option: otherwise the form
-    shows the block's error and nothing is saved."""
+    """A single-choice question needs at least one right option and one wrong
+    one: otherwise the form shows the block's error and nothing is saved."""
     criterion = CriterionFactory()
     login(client, "trainer")
     response = client.post(ADD_URL, single_form(criterion, correct=correct))
     assert response.status_code == 200
-    assert "exactamente una correcta" in response.content.decode()
+    # The block's error travels in the editor's JSON (accents escaped).
+    assert "correcta y al menos una incorrecta" in response.content.decode()
     assert not Question.objects.filter(code="ADM-001").exists()
+
+
+def test_a_single_choice_may_have_several_right_options(client):
+    """Two right options (GIFT's {=a =b ~c}) are accepted: either one earns full
+    marks."""
+    criterion = CriterionFactory()
+    login(client, "trainer")
+    response = client.post(ADD_URL, single_form(criterion, correct=(0, 1)))
+    assert response.status_code == 302
+    question = Question.objects.get(code="ADM-001")
+    assert [o["correct"] for o in question.content[0].value["options"]] == [
+        True,
+        True,
+        False,
+    ]
 
 
 def ordering_form(criterion, items, *, code="ADM-ORD"):
@@ -306,6 +323,7 @@ def ordering_form(criterion, items, *, code="ADM-ORD"):
             "code": code,
             "criterion": criterion.pk,
             "stem": "Ordena los pasos de la atención.",
+            "text_format": "plain",
             "content": streamfield([("ordering", {"items": listblock(items)})]),
             "feedback": "",
             "difficulty": "medium",

@@ -1,5 +1,5 @@
-"""A question type is one module and one template: this file defines a seventh
-type, "short exact answer" (the learner types a word; it is right when it equals
+"""A question type is one module and one template: this file defines a type of
+its own, "short exact answer" (the learner types a word; it is right when it equals
 one of the accepted answers, ignoring case and surrounding spaces), registers
 it, and takes it end to end through the bank, a frozen version, an attempt, the
 attempt page, the learner's save (JSON and plain form), the submit, the score
@@ -24,8 +24,8 @@ from assessments.grading import AnswerShapeError
 from assessments.models import AssessmentPage, Attempt, Question
 from assessments.question_blocks import QuestionContentBlock
 from assessments.question_services import question_version_current
-from assessments.question_types import QuestionForm, QuestionType, registry
-from assessments.question_types.base import AnswerFormatError
+from assessments.question_types import registry
+from assessments.question_types.typed import TextBoxType
 from tests.factories import (
     QUESTION_TYPES,
     LearnerFactory,
@@ -69,7 +69,7 @@ class ExactAnswerKey:
         return " ".join(raw.split()) or None
 
 
-class ShortAnswerBlock(blocks.StructBlock):
+class ExactAnswerBlock(blocks.StructBlock):
     accepted = blocks.ListBlock(
         blocks.CharBlock(max_length=MAX_LENGTH), label="respuestas aceptadas", min_num=1
     )
@@ -79,9 +79,13 @@ class ShortAnswerBlock(blocks.StructBlock):
         label = "Respuesta corta exacta"
 
 
-class ShortAnswer(QuestionType):
-    name = "short_answer"
-    block = ShortAnswerBlock
+class ExactAnswer(TextBoxType):
+    """The text box, the form and the decoding come from ``TextBoxType``, as
+    the built-in short answer's do."""
+
+    name = "exact_answer"
+    block = ExactAnswerBlock
+    max_length = MAX_LENGTH
 
     def content_value(self, data, items):
         return {"accepted": items("accepted", list(data["accepted"]))}
@@ -93,26 +97,6 @@ class ShortAnswer(QuestionType):
         return ExactAnswerKey(
             self.name, frozenset(_canonical(a) for a in payload["accepted"])
         )
-
-    def form(self, *, position, payload, display, answer):
-        return QuestionForm(
-            position,
-            self.name,
-            payload["stem"],
-            answered=bool(answer),
-            extra={"value": answer or "", "max_length": MAX_LENGTH},
-        )
-
-    def decode(self, *, display, raw):
-        if not isinstance(raw, str):
-            raise AnswerFormatError(self.name)
-        return raw
-
-    def encode(self, *, display, answer):
-        return answer
-
-    def answer_texts(self, payload, answer):
-        return (answer,)
 
     def right_texts(self, payload):
         return tuple(payload["accepted"])
@@ -128,41 +112,41 @@ class ShortAnswer(QuestionType):
 
 
 @pytest.fixture
-def short_answer(settings):
+def exact_answer(settings):
     engine = settings.TEMPLATES[0]
     settings.TEMPLATES = [
         {**engine, "DIRS": [*engine["DIRS"], TEMPLATES_DIR]},
         *settings.TEMPLATES[1:],
     ]
-    registry.register(ShortAnswer)
-    yield registry.get("short_answer")
-    registry.unregister("short_answer")
+    registry.register(ExactAnswer)
+    yield registry.get("exact_answer")
+    registry.unregister("exact_answer")
 
 
 # ------------------------------------------------------------------- the tests
 
 
-def test_a_registered_type_is_offered_and_forgotten(short_answer):
+def test_a_registered_type_is_offered_and_forgotten(exact_answer):
     """Registered, the type is a block of the question editor and a choice of the
-    bank's type filter, after the six built-ins; unregistered, it is gone, and a
+    bank's type filter, after the built-ins; unregistered, it is gone, and a
     second registration of a taken name is refused."""
     assert list(QuestionContentBlock().child_blocks) == [
         *QUESTION_TYPES,
-        "short_answer",
+        "exact_answer",
     ]
     content_block = Question._meta.get_field("content").stream_block
-    assert "short_answer" in content_block.child_blocks
-    assert ("short_answer", "Respuesta corta exacta") in question_type_choices()
+    assert "exact_answer" in content_block.child_blocks
+    assert ("exact_answer", "Respuesta corta exacta") in question_type_choices()
     with pytest.raises(ValueError, match="already registered"):
-        registry.register(ShortAnswer)
+        registry.register(ExactAnswer)
 
-    registry.unregister("short_answer")
-    assert "short_answer" not in content_block.child_blocks
+    registry.unregister("exact_answer")
+    assert "exact_answer" not in content_block.child_blocks
     assert [t.name for t in registry.all()] == list(QUESTION_TYPES)
-    registry.register(ShortAnswer)  # for the fixture's teardown
+    registry.register(ExactAnswer)  # for the fixture's teardown
 
 
-def test_the_new_type_end_to_end(client, short_answer):
+def test_the_new_type_end_to_end(client, exact_answer):
     """A question of the new type (made by the factories from the type's example
     data) is valid, freezes a version with the type's payload, is drawn into an
     attempt, renders with its own widget and no key, takes a plain form save
@@ -170,17 +154,17 @@ def test_the_new_type_end_to_end(client, short_answer):
     submit and reads in the review with the learner's and the right answer."""
     assessment, _elements, bank = build_assessment(
         questions=(1,),
-        kinds=("short_answer",),
+        kinds=("exact_answer",),
         review_answers=AssessmentPage.ReviewAnswers.AFTER_PASS,
     )
     question = bank[0][0]
-    assert question.type == "short_answer"
+    assert question.type == "exact_answer"
     assert question.get_type_display() == "Respuesta corta exacta"
     question.content.stream_block.clean(question.content)
 
     version = question_version_current(question=question)
     assert version.payload == {
-        "type": "short_answer",
+        "type": "exact_answer",
         "stem": question.stem,
         "feedback": question.feedback,
         "accepted": ["Ventanilla siete", "Ventanilla 7"],
@@ -201,7 +185,7 @@ def test_the_new_type_end_to_end(client, short_answer):
     page = client.get(attempt.get_absolute_url())
     assert page.status_code == 200
     html = page.content.decode()
-    assert 'data-type="short_answer"' in html
+    assert 'data-type="exact_answer"' in html
     assert 'data-answer-shape="one"' in html
     assert 'name="q-1" id="q-1-text" value=""' in html
     assert "Ventanilla siete" not in html and "Ventanilla 7" not in html
@@ -245,19 +229,19 @@ def test_the_new_type_end_to_end(client, short_answer):
     assert "Ventanilla siete" in body and "Ventanilla 7" in body
 
 
-def test_the_new_type_in_factories_demo_and_gift(short_answer):
+def test_the_new_type_in_factories_demo_and_gift(exact_answer):
     """Factories and the demo ask the type (no branching on it); a type without
     a GIFT mapping is left out of an export and counted as skipped."""
     from portal.demo import right_answer
 
-    assert question_data("short_answer")["accepted"][0] == "Ventanilla siete"
-    payload = {"type": "short_answer", "stem": "¿Dónde?", "accepted": ["Aquí"]}
+    assert question_data("exact_answer")["accepted"][0] == "Ventanilla siete"
+    payload = {"type": "exact_answer", "stem": "¿Dónde?", "accepted": ["Aquí"]}
     key = payloads.answer_key(payload)
     assert grading.score(key, right_answer(key)) == 1
-    assert not short_answer.gift_exportable
+    assert not exact_answer.gift_exportable
 
     _assessment, _elements, bank = build_assessment(
-        questions=(2,), kinds=("short_answer", "single")
+        questions=(2,), kinds=("exact_answer", "single")
     )
     questions = Question.objects.select_related(
         "criterion__standard", "criterion__element"

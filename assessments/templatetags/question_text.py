@@ -1,0 +1,18 @@
+"""``{{ text|question_text:format }}``: a question's stem or feedback as a page
+shows it. HTML is sanitised again here (rich_text, the one rule), whatever was
+stored; plain text is escaped, its line breaks kept."""
+
+from django import template
+from django.template.defaultfilters import linebreaksbr
+from django.utils.safestring import mark_safe
+
+from .. import rich_text
+
+register = template.Library()
+
+
+@register.filter
+def question_text(text, text_format=rich_text.PLAIN):
+    if text_format == rich_text.HTML:
+        return mark_safe(rich_text.sanitize(str(text)))  # noqa: S308 - sanitised
+    return linebreaksbr(text, autoescape=True)
