@@ -5,7 +5,7 @@ import shutil
 import time
 
 import pytest
-from django.core.cache import caches
+from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.test.client import ClientMixin
 
@@ -73,6 +73,16 @@ def force_login_passes_the_second_factor(monkeypatch):
         session.save()
 
     monkeypatch.setattr(ClientMixin, "force_login", signed_in_completely)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache. Tests that run on-commit hooks
+    inside their own transaction (``captureOnCommitCallbacks(execute=True)``)
+    cache rows the test then rolls back: an assessment's bank would name
+    question versions that no longer exist, or whose ids (SQLite reuses them)
+    a later test gives to other rows."""
+    cache.clear()
 
 
 @pytest.fixture
