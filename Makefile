@@ -8,11 +8,15 @@ PORT ?= 8000
 PUBLIC_URL ?= http://$(HOST):$(PORT)
 RUN_ENV := ATIENDE_PUBLIC_BASE_URL=$(PUBLIC_URL) WAGTAILADMIN_BASE_URL=$(PUBLIC_URL)
 WORKER_LOG := var/log/worker.log
+# The task worker of the configured backend (`make worker`, and beside `make run`):
+# with REDIS_URL an RQ worker, whose scheduler runs the deferred tasks (attempt
+# deadlines, render retries), as many as needed on any machine; else the database's.
+WORKER_COMMAND = $(if $(REDIS_URL),rqworker --with-scheduler default,db_worker --queue-name "*")
 PROD_ENV := DJANGO_SETTINGS_MODULE=config.settings.production \
 	DJANGO_SECRET_KEY=throwaway-check-deploy-key-0123456789-abcdefghijklmnopqrstuvwxyz \
 	DJANGO_ALLOWED_HOSTS=atiende.example.org
 
-.PHONY: run test lint bench install install-test lock worker messages clean
+.PHONY: run test lint bench load install install-test lock worker messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,12 +63,12 @@ run: install
 	$(RUN_ENV) $(BIN)/python manage.py load_initial_data --demo
 	@mkdir -p $(dir $(WORKER_LOG))
 	@echo "Serving $(PUBLIC_URL)/ (background task worker running alongside, log in $(WORKER_LOG))"
-	@$(RUN_ENV) $(BIN)/python manage.py db_worker --queue-name "*" >$(WORKER_LOG) 2>&1 & \
+	@$(RUN_ENV) $(BIN)/python manage.py $(WORKER_COMMAND) >$(WORKER_LOG) 2>&1 & \
 	worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 worker: install
-	$(RUN_ENV) $(BIN)/python manage.py db_worker --queue-name "*"
+	$(RUN_ENV) $(BIN)/python manage.py $(WORKER_COMMAND)
 
 lint: install-test
 	$(BIN)/ruff check .
@@ -84,7 +88,29 @@ bench: install-test
 	$$(command -v taskset >/dev/null && echo taskset -c 0) \
 		$(BIN)/python tests/bench/bench_roster.py
 	$(BIN)/python tests/bench/bench_dashboards.py
+	$(BIN)/python tests/bench/bench_pages.py
 	$(BIN)/python tests/bench/bench_attempts.py
+
+# The load test (tests/load/storm.py; not part of `make test`): gunicorn with
+# LOAD_WORKERS sync workers and the task worker on PostgreSQL, 200 learners' start
+# and submit storm, then steady takers; prints the latency table and the
+# reconciliation, exits non-zero on any error or lost answer. Without DATABASE_URL
+# it runs on a scratch database, atiende_load, made anew each time.
+# More options: make load LOAD_ARGS="--learners 50 --steady-seconds 30" (see --help).
+LOAD_DB := atiende_load
+LOAD_WORKERS ?= 4
+LOAD_ARGS ?=
+LOAD_ENV = DATABASE_URL=$(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/$(LOAD_DB)) \
+	DJANGO_SETTINGS_MODULE=tests.load.settings
+load: install-test
+	@if [ -z "$(DATABASE_URL)" ]; then \
+		dropdb -h 127.0.0.1 -U postgres --if-exists $(LOAD_DB) && \
+		createdb -h 127.0.0.1 -U postgres $(LOAD_DB); \
+	fi
+	$(LOAD_ENV) $(BIN)/python manage.py migrate --noinput -v 0
+	$(LOAD_ENV) $(BIN)/python manage.py load_initial_data -v 0
+	$(LOAD_ENV) $(BIN)/python tests/load/storm.py --workers $(LOAD_WORKERS) \
+		--worker-command '$(WORKER_COMMAND)' $(LOAD_ARGS)
 
 messages: install
 	$(BIN)/python manage.py makemessages -l en -l es_MX --ignore=.venv --ignore=staticfiles

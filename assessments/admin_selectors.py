@@ -20,10 +20,11 @@ from wagtail.admin.filters import WagtailFilterSet
 from standards.display import percent_label
 from standards.models import Criterion, Element
 
-from . import item_stats, payloads
+from . import bank, blueprint, item_stats, payloads
 from .models import (
     AssessmentPage,
     Attempt,
+    BlueprintRow,
     ElementResult,
     Question,
     QuestionVersion,
@@ -368,3 +369,40 @@ def percent_text(value: Fraction | None) -> str:
     """A share in [0, 1] as the site shows percentages (standards.display
     .percent_label); "—" for None."""
     return "—" if value is None else percent_label(value, 1)
+
+
+# ------------------------------------------------------------------ coverage
+
+
+def criteria_asked_in_every_final() -> dict[int, list[AssessmentPage]]:
+    """Criterion id -> the live final assessments that ask it in every attempt:
+    through a covering row of its element, or a row of its own, when the bank
+    has an active question the row can draw (``blueprint.always_asked``, the
+    draw's own rule). For the coverage report: 3 queries, however many finals,
+    rows and questions (2 when no row covers)."""
+    rows = list(
+        BlueprintRow.objects.filter(
+            page__live=True, page__mode=AssessmentPage.Mode.FINAL
+        )
+        .select_related("page")
+        .order_by("page__path", "sort_order")
+    )
+    criteria = bank.covered_criteria(rows)
+    pool = [
+        question.candidate()
+        for question in Question.objects.filter(
+            active=True, criterion__element__in={row.element_id for row in rows}
+        )
+        .select_related("criterion")
+        .defer("stem", "feedback")
+    ]
+    pages: dict[int, AssessmentPage] = {}
+    by_page: dict[int, list[blueprint.BlueprintRow]] = defaultdict(list)
+    for row in rows:
+        pages[row.page_id] = row.page
+        by_page[row.page_id].append(row.draw_row())
+    asked: dict[int, list[AssessmentPage]] = defaultdict(list)
+    for page_id, plan in by_page.items():
+        for criterion_id in blueprint.always_asked(plan, pool, criteria):
+            asked[int(criterion_id)].append(pages[page_id])
+    return dict(asked)

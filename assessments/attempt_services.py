@@ -249,6 +249,7 @@ def _start(*, learner, assessment, now, rng, restart_overdue) -> Attempt:
                 seen=seen,
                 rng=rng,
                 shuffle=assessment.shuffle_questions,
+                criteria=snapshot.criteria,
             )
         ]
     except blueprint.NotEnoughQuestions as error:

@@ -5,8 +5,10 @@ grows (issue 13). ``blueprint_rows`` reads the assessment's blueprint in one
 query, each row with a stamp of its element's questions as the database has
 them now: how many are active, the sum of their ids and when one was last saved.
 ``bank_snapshot`` keeps every active question of the blueprint's elements (its
-element, criterion and frozen payload, and its version once one exists) under a
-key made of the page, its live revision and those stamped rows. Publishing the
+element, criterion, knowledge level and frozen payload, and its version once one
+exists), and the criteria each element asks (for covering rows), under a key
+made of the page, its live revision and those stamped rows (stamped too with
+the count and id sum of their element's asked criteria). Publishing the
 page, editing the blueprint, and saving, adding, deleting, activating or
 deactivating a question all make a new key, which every process reads from the
 database: there is nothing to invalidate and no signal to miss. (A bulk
@@ -29,8 +31,10 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Max, OuterRef, Subquery, Sum
 
+from standards.models import Criterion
+
 from . import blueprint
-from .models import AssessmentPage, BlueprintRow, Question
+from .models import ASKED_KINDS, AssessmentPage, BlueprintRow, Question
 from .question_services import (
     FrozenContent,
     question_versions_existing,
@@ -39,7 +43,7 @@ from .question_services import (
 
 # Bump when what a snapshot holds changes shape (or payloads are built
 # differently), so that a deploy never reads a snapshot an older release wrote.
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 CACHE_SECONDS = 24 * 60 * 60
 
 
@@ -49,12 +53,15 @@ class BankSnapshot:
     a seeded draw is reproducible), each question's frozen content (criterion id,
     payload as JSON, content hash), and the version already holding it, where
     one does. Plain tuples and strings: a start reads hundreds back from the
-    cache and decodes only the payloads it draws."""
+    cache and decodes only the payloads it draws. ``criteria``: element id ->
+    the ids of the criteria it asks (``ASKED_KINDS``), in the standard's order,
+    as covering rows need them."""
 
     key: str
     candidates: tuple[blueprint.Candidate, ...]
     contents: dict[int, tuple[int, str, str]]
     versions: dict[int, int] = field(default_factory=dict)
+    criteria: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def content(self, question_id: int) -> FrozenContent:
         criterion_id, payload, content_hash = self.contents[question_id]
@@ -69,10 +76,19 @@ def _element_questions(**filters):
     )
 
 
+def _element_criteria():
+    return (
+        Criterion.objects.filter(element=OuterRef("element"), kind__in=ASKED_KINDS)
+        .order_by()
+        .values("element")
+    )
+
+
 def blueprint_rows(assessment: AssessmentPage) -> list[BlueprintRow]:
     """The assessment's blueprint rows in order, with element and criterion, each
     stamped with its element's bank (``bank_count``, ``bank_ids``,
-    ``bank_saved``): 1 query."""
+    ``bank_saved``) and asked criteria (``criteria_count``, ``criteria_ids``):
+    1 query."""
     return list(
         BlueprintRow.objects.filter(page=assessment)
         .select_related("element", "criterion")
@@ -86,22 +102,20 @@ def blueprint_rows(assessment: AssessmentPage) -> list[BlueprintRow]:
             bank_saved=Subquery(
                 _element_questions().annotate(n=Max("updated_at")).values("n")
             ),
+            criteria_count=Subquery(
+                _element_criteria().annotate(n=Count("pk")).values("n")
+            ),
+            criteria_ids=Subquery(
+                _element_criteria().annotate(n=Sum("pk")).values("n")
+            ),
         )
         .order_by("sort_order")
     )
 
 
 def draw_plan(rows: Iterable[BlueprintRow]) -> list[blueprint.BlueprintRow]:
-    """The rows as the pure draw reads them, by element and criterion id (element
-    codes repeat across standards)."""
-    return [
-        blueprint.BlueprintRow(
-            str(row.element_id),
-            str(row.criterion_id) if row.criterion_id else None,
-            row.count,
-        )
-        for row in rows
-    ]
+    """The rows as the pure draw reads them (``BlueprintRow.draw_row``)."""
+    return [row.draw_row() for row in rows]
 
 
 def _key(assessment: AssessmentPage, rows: list[BlueprintRow]) -> str:
@@ -111,6 +125,10 @@ def _key(assessment: AssessmentPage, rows: list[BlueprintRow]) -> str:
                 row.element_id,
                 row.criterion_id,
                 row.count,
+                row.cover,
+                row.knowledge_level,
+                row.criteria_count,
+                row.criteria_ids,
                 row.bank_count,
                 row.bank_ids,
                 row.bank_saved.isoformat() if row.bank_saved else None,
@@ -128,32 +146,57 @@ def _key(assessment: AssessmentPage, rows: list[BlueprintRow]) -> str:
 
 
 def _read(key: str, rows: list[BlueprintRow]) -> BankSnapshot:
-    """The snapshot from the database: 2 queries, however many questions."""
+    """The snapshot from the database: 2 queries, however many questions (3
+    when a row covers its element's criteria)."""
     questions = (
         Question.objects.filter(
             active=True, criterion__element__in={row.element_id for row in rows}
         )
         .select_related("criterion")
-        .only("pk", "code", "stem", "feedback", "content", "criterion")
+        .only(
+            "pk",
+            "code",
+            "stem",
+            "feedback",
+            "content",
+            "knowledge_level",
+            "criterion",
+        )
         .order_by("code")
     )
     questions = list(questions)
     contents = {q.pk: FrozenContent.of(q) for q in questions}
     existing = question_versions_existing(wanted=contents)
+    criteria = covered_criteria(rows)
     return BankSnapshot(
         key=key,
-        candidates=tuple(
-            blueprint.Candidate(
-                str(q.pk), str(q.criterion.element_id), str(q.criterion_id)
-            )
-            for q in questions
-        ),
+        candidates=tuple(q.candidate() for q in questions),
         contents={
             pk: (c.criterion_id, json.dumps(c.payload), c.content_hash)
             for pk, c in contents.items()
         },
         versions={pk: version.pk for pk, version in existing.items()},
+        criteria=criteria,
     )
+
+
+def covered_criteria(rows: Iterable[BlueprintRow]) -> dict[str, tuple[str, ...]]:
+    """Element id -> the ids of the criteria it asks (``ASKED_KINDS``), in the
+    standard's order, for the elements of covering rows, as the draw takes
+    them: 1 query, none when no row covers."""
+    covered = {row.element_id for row in rows if row.cover}
+    criteria: dict[str, tuple[str, ...]] = {}
+    if covered:
+        for element_id, criterion_id in (
+            Criterion.objects.filter(element__in=covered, kind__in=ASKED_KINDS)
+            .order_by("order", "code")
+            .values_list("element_id", "pk")
+        ):
+            criteria[str(element_id)] = (
+                *criteria.get(str(element_id), ()),
+                str(criterion_id),
+            )
+    return criteria
 
 
 def bank_snapshot(

@@ -4,7 +4,7 @@ course.yaml), loaded through the course loader's rules for people's edits."""
 from courses.content_loader import ContentError, PageLoader
 from courses.models import CoursePage
 
-from .models import AssessmentPage, BlueprintRow
+from .models import AssessmentPage, BlueprintRow, Question
 
 
 def load_assessments(
@@ -21,6 +21,10 @@ def _load_assessment(loader: PageLoader, course, course_key: str, data) -> None:
             raise ContentError(f"{key}: unknown element {row['element']}")
         if row.get("criterion") and row["criterion"] not in loader.criteria:
             raise ContentError(f"{key}: unknown criterion {row['criterion']}")
+        if row.get("cover") and row.get("criterion"):
+            raise ContentError(f"{key}: a row that covers names no criterion")
+        if row.get("level", "") not in ("", *Question.Level.values):
+            raise ContentError(f"{key}: unknown knowledge level {row['level']}")
     if data.get("completion_rule", "none") not in AssessmentPage.CompletionRule:
         raise ContentError(f"{key}: unknown completion rule")
     if data.get("layout", "all") not in AssessmentPage.Layout:
@@ -55,6 +59,8 @@ def _set_blueprint(loader: PageLoader, page: AssessmentPage, relations) -> None:
             element=loader.elements[row["element"]],
             criterion=loader.criteria.get(row.get("criterion")),
             count=row["count"],
+            cover=bool(row.get("cover")),
+            knowledge_level=row.get("level", ""),
             threshold_percent=row.get("threshold", 80),
         )
         for row in relations["blueprint"]

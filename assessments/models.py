@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -24,8 +25,18 @@ from accounts.audit import AuditedRecords
 from standards.formatting import whole_percent
 from standards.models import Criterion, Element
 
+from . import blueprint
 from .fields import FractionField
 from .question_blocks import QuestionContentBlock
+from .question_types import registry
+
+# The kinds of criterion the cuestionario asks; attitudes are observed during
+# performance (shared/ec0305/README.md), never asked by a question.
+ASKED_KINDS = (
+    Criterion.Kind.PERFORMANCE,
+    Criterion.Kind.PRODUCT,
+    Criterion.Kind.KNOWLEDGE,
+)
 
 # --- Question bank ---------------------------------------------------------------
 
@@ -44,6 +55,13 @@ class Question(index.Indexed, ClusterableModel):
         EASY = "easy", _("fácil")
         MEDIUM = "medium", _("media")
         HARD = "hard", _("difícil")
+
+    class Level(models.TextChoices):
+        """The knowledge level a question asks at (the standard's levels for
+        knowledge, minus bare recall, which the bank does not ask for)."""
+
+        COMPREHENSION = "comprehension", _("comprensión")
+        APPLICATION = "application", _("aplicación")
 
     code = models.CharField(_("código"), max_length=40, unique=True)
     criterion = models.ForeignKey(
@@ -64,6 +82,16 @@ class Question(index.Indexed, ClusterableModel):
         max_length=10,
         choices=Difficulty.choices,
         default=Difficulty.MEDIUM,
+    )
+    knowledge_level = models.CharField(
+        _("nivel de conocimiento"),
+        max_length=20,
+        choices=Level.choices,
+        blank=True,
+        help_text=_(
+            "Vacío: según el tipo de pregunta (juicio situacional: aplicación; "
+            "los demás tipos: comprensión)."
+        ),
     )
     active = models.BooleanField(
         _("activa"), default=True, help_text=_("Solo las activas se sortean.")
@@ -87,6 +115,7 @@ class Question(index.Indexed, ClusterableModel):
         FieldPanel("content"),
         FieldPanel("feedback"),
         FieldPanel("difficulty"),
+        FieldPanel("knowledge_level"),
         FieldPanel("tags"),
         FieldPanel("active"),
     ]
@@ -113,6 +142,26 @@ class Question(index.Indexed, ClusterableModel):
         return str(block.label) if block else ""
 
     get_type_display.short_description = _("tipo")
+
+    @property
+    def level(self) -> str:
+        """The knowledge level it asks at: the one set, else its type's default
+        (``QuestionType.default_level``)."""
+        if self.knowledge_level:
+            return self.knowledge_level
+        try:
+            return registry.get(self.type).default_level
+        except KeyError:
+            return self.Level.COMPREHENSION
+
+    def candidate(self) -> blueprint.Candidate:
+        """The question as the draw sees it (needs ``criterion`` loaded)."""
+        return blueprint.Candidate(
+            str(self.pk),
+            str(self.criterion.element_id),
+            str(self.criterion_id),
+            self.level,
+        )
 
 
 class QuestionVersion(models.Model):
@@ -264,7 +313,7 @@ class AssessmentPage(RoutablePageMixin, Page):
     def is_diagnostic(self) -> bool:
         return self.mode == self.Mode.DIAGNOSTIC
 
-    # How the course page lists it (courses.selectors.course_activities).
+    # How the course page lists it (courses.selectors.course_overview).
     @property
     def listing_badge(self) -> str:
         if self.is_diagnostic:
@@ -316,6 +365,21 @@ class BlueprintRow(Orderable):
         help_text=_("Vacío: cualquier criterio del elemento."),
     )
     count = models.PositiveSmallIntegerField(_("preguntas a sortear"), default=5)
+    cover = models.BooleanField(
+        _("cubrir todos los criterios del elemento"),
+        default=False,
+        help_text=_(
+            "Cada intento pregunta al menos una vez cada criterio de desempeño, "
+            "producto y conocimiento del elemento; el resto se sortea."
+        ),
+    )
+    knowledge_level = models.CharField(
+        _("nivel de conocimiento"),
+        max_length=20,
+        choices=Question.Level.choices,
+        blank=True,
+        help_text=_("Vacío: preguntas de cualquier nivel."),
+    )
     threshold_percent = models.PositiveSmallIntegerField(
         _("umbral de aprobación (%)"),
         default=80,
@@ -326,14 +390,82 @@ class BlueprintRow(Orderable):
         FieldPanel("element"),
         FieldPanel("criterion"),
         FieldPanel("count"),
+        FieldPanel("cover"),
+        FieldPanel("knowledge_level"),
         FieldPanel("threshold_percent"),
     ]
+
+    def draw_row(self) -> blueprint.BlueprintRow:
+        """The row as the pure draw reads it, by element and criterion id
+        (element codes repeat across standards)."""
+        return blueprint.BlueprintRow(
+            str(self.element_id),
+            str(self.criterion_id) if self.criterion_id else None,
+            self.count,
+            cover=self.cover,
+            level=self.knowledge_level or None,
+        )
 
     def clean(self):
         if self.criterion_id and self.criterion.element_id != self.element_id:
             raise ValidationError(
                 {"criterion": _("El criterio no pertenece a ese elemento.")}
             )
+        if self.cover and self.element_id:
+            self._clean_cover()
+
+    def _clean_cover(self) -> None:
+        """A covering row must be able to ask every criterion of its element:
+        room for one question each, and a question of each in the bank (of the
+        row's level, when it sets one). The same rule as the draw's
+        (``blueprint.criteria_without_questions``)."""
+        if self.criterion_id:
+            raise ValidationError(
+                {
+                    "cover": _(
+                        "Para cubrir todos los criterios del elemento, deja vacío "
+                        "el criterio."
+                    )
+                }
+            )
+        criteria = list(
+            Criterion.objects.filter(
+                element_id=self.element_id, kind__in=ASKED_KINDS
+            ).order_by("order", "code")
+        )
+        errors = {}
+        if self.count < len(criteria):
+            errors["count"] = ngettext(
+                "Para cubrir el criterio del elemento se necesita al menos "
+                "%(n)d pregunta.",
+                "Para cubrir los %(n)d criterios del elemento se necesitan al "
+                "menos %(n)d preguntas.",
+                len(criteria),
+            ) % {"n": len(criteria)}
+        questions = Question.objects.filter(
+            active=True, criterion__element_id=self.element_id
+        ).select_related("criterion")
+        missing = set(
+            blueprint.criteria_without_questions(
+                self.draw_row(),
+                [question.candidate() for question in questions],
+                [str(criterion.pk) for criterion in criteria],
+            )
+        )
+        if missing:
+            codes = ", ".join(c.code for c in criteria if str(c.pk) in missing)
+            if self.knowledge_level:
+                errors["cover"] = _(
+                    "El banco no tiene preguntas activas de nivel %(level)s para "
+                    "estos criterios: %(codes)s."
+                ) % {"level": self.get_knowledge_level_display(), "codes": codes}
+            else:
+                errors["cover"] = _(
+                    "El banco no tiene preguntas activas para estos criterios: "
+                    "%(codes)s."
+                ) % {"codes": codes}
+        if errors:
+            raise ValidationError(errors)
 
 
 class Attempt(models.Model):

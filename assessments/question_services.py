@@ -150,12 +150,18 @@ def content_from_data(data: Mapping[str, Any]) -> list[dict]:
     return [{"type": kind, "value": value, "id": _item_id(code, "block", 0)}]
 
 
+# Stored instead of a fingerprint on a loaded question that a retired entry
+# deactivated, so that the retirement happens once: a person may switch it back on.
+RETIRED_MARK = "retired"
+
+
 @dataclass
 class BankLoadReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     kept: list[str] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)
 
 
 def _block_messages(error: ValidationError) -> list[str]:
@@ -217,7 +223,12 @@ def question_bank_load(*, entries: Iterable[Mapping[str, Any]]) -> BankLoadRepor
     (attempts show its versions) or when a person edited it since it was loaded
     (its fingerprint no longer matches the one the loader recorded); the rest
     follow the data. Every entry is validated first: one bad entry rejects the
-    whole load."""
+    whole load.
+
+    An entry ``{code: ..., retired: true}`` withdraws a question the bank replaced
+    with a new code: a question this loader wrote under that code, and nobody has
+    edited since, is deactivated (its answered versions stay for the attempts that
+    showed them); a database that never had it gets nothing."""
     criteria = {c.code: c for c in Criterion.objects.all()}
     existing = {q.code: q for q in Question.objects.prefetch_related("tags")}
     answered = set(
@@ -229,12 +240,16 @@ def question_bank_load(*, entries: Iterable[Mapping[str, Any]]) -> BankLoadRepor
     errors: list[str] = []
     pending: list[tuple[Question, list[str], bool]] = []
     seen_codes: set[str] = set()
+    retiring: list[str] = []
     for data in entries:
         code = data.get("code", "?")
         if code in seen_codes:
             errors.append(f"{code}: duplicate code")
             continue
         seen_codes.add(code)
+        if data.get("retired"):
+            retiring.append(code)
+            continue
         criterion = criteria.get(data.get("criterion"))
         if criterion is None:
             errors.append(f"{code}: unknown criterion {data.get('criterion')!r}")
@@ -254,6 +269,7 @@ def question_bank_load(*, entries: Iterable[Mapping[str, Any]]) -> BankLoadRepor
         question.stem = data.get("stem", "")
         question.feedback = data.get("feedback", "")
         question.difficulty = data.get("difficulty", Question.Difficulty.MEDIUM)
+        question.knowledge_level = data.get("level", "")
         question.content = content
         errors.extend(
             f"{question.code}: {message}" for message in question_problems(question)
@@ -274,7 +290,24 @@ def question_bank_load(*, entries: Iterable[Mapping[str, Any]]) -> BankLoadRepor
             report.created += 1
         else:
             report.updated += 1
+    for code in retiring:
+        _retire(existing.get(code), report)
     return report
+
+
+def _retire(question: Question | None, report: BankLoadReport) -> None:
+    # Only a question the loader wrote: one made in the admin or by a GIFT import
+    # that happens to share the code is not the bank's to withdraw.
+    if question is None or question.loaded_fingerprint in ("", RETIRED_MARK):
+        return
+    if _edited_since_loaded(question):
+        report.kept.append(question.code)
+        return
+    if question.active:
+        report.retired.append(question.code)
+    question.active = False
+    question.loaded_fingerprint = RETIRED_MARK
+    question.save(update_fields=["active", "loaded_fingerprint", "updated_at"])
 
 
 def question_fingerprint(question: Question, tags: Iterable[str]) -> str:
@@ -287,6 +320,10 @@ def question_fingerprint(question: Question, tags: Iterable[str]) -> str:
         question.content.get_prep_value(),
         sorted(tags),
     ]
+    # Added only when set, so the fingerprints of questions loaded before
+    # levels existed still match.
+    if question.knowledge_level:
+        data.append(question.knowledge_level)
     encoded = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(encoded.encode()).hexdigest()
 

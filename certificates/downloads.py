@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import logging
-
-from django.http import FileResponse, Http404
 from django.shortcuts import render
 
-logger = logging.getLogger(__name__)
+from accounts.private_files import private_file_response
 
 # How long a browser should wait before asking again for a PDF in preparation.
 RETRY_AFTER_SECONDS = 10
@@ -15,7 +12,8 @@ RETRY_AFTER_SECONDS = 10
 
 def certificate_pdf_response(request, certificate, *, filename: str):
     """The stored PDF, byte for byte (never re-rendered), as an attachment,
-    never cached by a shared cache. While it is still being rendered: a page
+    through accounts.private_files (never cached; X-Accel-Redirect, X-Sendfile or
+    a presigned URL where configured). While it is still being rendered: a page
     saying so (409, Retry-After)."""
     if not certificate.pdf_ready:
         response = render(
@@ -27,13 +25,6 @@ def certificate_pdf_response(request, certificate, *, filename: str):
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         response["Cache-Control"] = "private, no-store"
         return response
-    try:
-        handle = certificate.pdf.open("rb")
-    except (FileNotFoundError, ValueError) as error:
-        logger.error("Certificate %s has no stored PDF: %s", certificate.serial, error)
-        raise Http404 from error
-    response = FileResponse(
-        handle, as_attachment=True, filename=filename, content_type="application/pdf"
+    return private_file_response(
+        certificate.pdf, filename=filename, content_type="application/pdf"
     )
-    response["Cache-Control"] = "private, no-store"
-    return response

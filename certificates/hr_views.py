@@ -27,6 +27,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.private_files import private_file_response
+
 from . import downloads, exports, hr_selectors, rendering, services
 from .access import bulk_download_visible_to, hr_can, hr_required
 from .hr_forms import CertificateFilterForm, RevokeForm
@@ -326,14 +328,11 @@ def bulk_file(request, pk: int):
     job = _own_job(request, pk)
     if job.status != BulkDownload.Status.DONE or not job.file:
         raise Http404
-    try:
-        handle = job.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=job.file.name.rsplit("/", 1)[-1],
+    # The stored name is a random token; the download keeps a readable name.
+    created = timezone.localtime(job.created_at)
+    return private_file_response(
+        job.file,
+        filename=f"constancias-{job.pk}-{created:%Y%m%d}.zip",
         content_type="application/zip",
     )
 

@@ -12,6 +12,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 from accounts.audit import AuditedRecords, Undeletable
 from accounts.mexican_ids import normalise, rfc_error
+from accounts.private_files import UnguessableName, private_storage
 from standards.formatting import whole_percent
 
 # Above this many workers the DC-3 carries the signature of the workers'
@@ -220,7 +221,14 @@ class Certificate(Undeletable):
     snapshot = models.JSONField()
     # Rendered after the issuing transaction commits (certificates.tasks): empty
     # until then ("en preparación"); a failed render is recorded and retried.
-    pdf = models.FileField(upload_to="certificates/%Y/%m/", blank=True)
+    # Private storage, random name (never the serial): served only through the
+    # views that check access (accounts.private_files).
+    pdf = models.FileField(
+        upload_to=UnguessableName("certificates/%Y/%m"),
+        storage=private_storage,
+        blank=True,
+        max_length=255,
+    )
     pdf_sha256 = models.CharField(_("SHA-256 del PDF"), max_length=64, blank=True)
     render_failures = models.PositiveSmallIntegerField(default=0)
     render_error = models.TextField(blank=True)
@@ -301,7 +309,12 @@ class BulkDownload(models.Model):
     )
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
-    file = models.FileField(upload_to="certificates/bulk/", blank=True)
+    file = models.FileField(
+        upload_to=UnguessableName("certificates/bulk"),
+        storage=private_storage,
+        blank=True,
+        max_length=255,
+    )
     error = models.TextField(blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -218,7 +218,7 @@ class Labels:
     expires_on: str = "Vigente hasta"
     serial: str = "Folio"
     verification_code: str = "Código de verificación"
-    verify_at: str = "Verifique en"
+    verify_at: str = "Verifica en"
     issued_by: str = "Emitido por"
     disclaimer: str = (
         "Esta constancia es un reconocimiento interno de {organisation}, alineado al "

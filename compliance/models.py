@@ -2,7 +2,6 @@
 laborales (LFT arts. 153-T, 153-V) and what they print about a course."""
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -10,11 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 
 from accounts.audit import AuditedRecords, Undeletable
+from accounts.private_files import UnguessableName, private_storage
 
-
-def private_storage():
-    """DC-3 PDFs concern a person: stored where no URL reaches them."""
-    return storages["private"]
+# DC-3 PDFs concern a person: stored where no URL reaches them, under random
+# names. (Earlier migrations name compliance.models.private_storage: keep the
+# import.)
 
 
 class ThematicArea(models.Model):
@@ -141,7 +140,10 @@ class Dc3(Undeletable):
     reissue_reason = models.TextField(_("motivo de la reemisión"), blank=True)
     # Rendered after the issuing transaction commits (tasks): empty until then.
     pdf = models.FileField(
-        upload_to="dc3/%Y/%m/", storage=private_storage, blank=True, max_length=255
+        upload_to=UnguessableName("dc3/%Y/%m"),
+        storage=private_storage,
+        blank=True,
+        max_length=255,
     )
     pdf_sha256 = models.CharField(_("SHA-256 del PDF"), max_length=64, blank=True)
     render_error = models.TextField(blank=True)

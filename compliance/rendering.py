@@ -46,9 +46,14 @@ def dc3_render_pdf(*, dc3_id: int) -> Dc3:
     return dc3
 
 
+def dc3_rendered(dc3: Dc3) -> Dc3:
+    """The DC-3 with its stored PDF, rendering it first if the task has not
+    run yet."""
+    return dc3 if dc3.pdf_ready else dc3_render_pdf(dc3_id=dc3.pk)
+
+
 def dc3_pdf_bytes(dc3: Dc3) -> bytes:
     """The stored PDF, rendering it first if the task has not run yet."""
-    if not dc3.pdf_ready:
-        dc3 = dc3_render_pdf(dc3_id=dc3.pk)
+    dc3 = dc3_rendered(dc3)
     with dc3.pdf.open("rb") as handle:
         return handle.read()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.private_files import private_file_response
 from rollout import access as rollout_access
 
 from . import access, pending, rendering, selectors, services
@@ -25,11 +26,10 @@ PAGE_SIZE = 50
 
 
 def _pdf_response(dc3) -> HttpResponse:
-    response = HttpResponse(
-        rendering.dc3_pdf_bytes(dc3), content_type="application/pdf"
+    dc3 = rendering.dc3_rendered(dc3)
+    return private_file_response(
+        dc3.pdf, filename=f"{dc3.folio}.pdf", content_type="application/pdf"
     )
-    response["Content-Disposition"] = f'attachment; filename="{dc3.folio}.pdf"'
-    return response
 
 
 @access.hr_required

@@ -4,6 +4,8 @@ from django.core.exceptions import PermissionDenied
 
 from accounts import roles
 
+_TRAINER_MODULE_ACCESS = "_atiende_trainer_module_access"
+
 
 def can_see_trainer_content(user) -> bool:
     """Trainers and HR, and the candidates a lead trainer opened the modules
@@ -12,13 +14,28 @@ def can_see_trainer_content(user) -> bool:
         return True
     if not user.is_authenticated:
         return False
-    cached = getattr(user, "_atiende_trainer_module_access", None)
+    cached = getattr(user, _TRAINER_MODULE_ACCESS, None)
     if cached is None:
         from .models import TrainerModuleAccess
 
         cached = TrainerModuleAccess.objects.filter(user=user).exists()
-        user._atiende_trainer_module_access = cached
+        trainer_module_access_known(user, cached)
     return cached
+
+
+def trainer_module_access_unknown(user) -> bool:
+    """Whether can_see_trainer_content would still query ``TrainerModuleAccess``
+    for this user in this request; a selector that reads it in passing (in a
+    query it makes anyway) tells trainer_module_access_known."""
+    return (
+        user.is_authenticated
+        and not (roles.is_trainer(user) or roles.is_hr(user))
+        and getattr(user, _TRAINER_MODULE_ACCESS, None) is None
+    )
+
+
+def trainer_module_access_known(user, granted: bool) -> None:
+    setattr(user, _TRAINER_MODULE_ACCESS, granted)
 
 
 def require_module_visible(user, module) -> None:

@@ -6,6 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
+from standards.models import Criterion
+
+from . import illustrations
+
 RICH_FEATURES = ["bold", "italic", "ol", "ul", "link"]
 
 
@@ -267,6 +271,141 @@ class KnowledgeCheckBlock(blocks.StructBlock):
         return value
 
 
+def criterion_choices() -> list[tuple[str, str]]:
+    """Every criterion of every standard, as "E1-D1 — text" (read when the
+    editor opens, so new criteria appear without a code change)."""
+    return [
+        (code, f"{code} — {text[:90]}")
+        for code, text in Criterion.objects.order_by(
+            "standard__code", "order", "code"
+        ).values_list("code", "text")
+    ]
+
+
+class PracticeMinutesBlock(blocks.IntegerBlock):
+    """The estimated time of a practice activity. The lesson's own estimate may
+    not be smaller than the sum of its activities (LessonPage.clean)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            label=_("minutos estimados"),
+            min_value=1,
+            max_value=240,
+            help_text=_("Tiempo total de la actividad, incluida la retroalimentación."),
+            **kwargs,
+        )
+
+
+class ChecklistItemBlock(blocks.StructBlock):
+    item = blocks.CharBlock(label=_("qué se observa"), max_length=300)
+    criterion = blocks.ChoiceBlock(
+        label=_("criterio"),
+        choices=criterion_choices,
+        help_text=_("El criterio del estándar que este punto practica."),
+    )
+
+
+class RolePlayBlock(blocks.StructBlock):
+    """A role-play for a pair (or a trio with an observer): the situation, what
+    each person plays, and the observer's checklist, drawn from the items of the
+    guía de observación."""
+
+    title = blocks.CharBlock(label=_("título"), max_length=150)
+    minutes = PracticeMinutesBlock()
+    situation = blocks.TextBlock(label=_("la situación"))
+    customer_role = blocks.TextBlock(label=_("quien hace de cliente"))
+    server_role = blocks.TextBlock(label=_("quien atiende"))
+    checklist = blocks.ListBlock(
+        ChecklistItemBlock(), label=_("lista de quien observa"), min_num=1
+    )
+
+    class Meta:
+        icon = "group"
+        template = "courses/blocks/role_play.html"
+        description = _(
+            "Un juego de roles en parejas o tríos: la situación, qué hace cada quien "
+            "y la lista de quien observa, con el criterio de cada punto."
+        )
+        preview_value = {
+            "title": "Saludo en ventanilla",
+            "minutes": 20,
+            "situation": "Una persona llega a la ventanilla a las 12:30.",
+            "customer_role": "Llegas con prisa y preguntas por tu trámite.",
+            "server_role": "Saluda según la hora y preséntate.",
+            "checklist": [
+                {"item": "Saludó según la hora del día.", "criterion": "E1-D2"}
+            ],
+        }
+
+
+class SelfCheckItemBlock(blocks.StructBlock):
+    text = blocks.CharBlock(label=_("lo que la persona revisa"), max_length=300)
+    criterion = blocks.ChoiceBlock(
+        label=_("criterio"),
+        choices=criterion_choices,
+        required=False,
+        help_text=_("Opcional: el criterio del estándar que practica."),
+    )
+
+
+class SelfCheckBlock(blocks.StructBlock):
+    """A list the learner ticks for themself; nothing is stored."""
+
+    title = blocks.CharBlock(label=_("título"), max_length=150)
+    minutes = PracticeMinutesBlock()
+    items = blocks.ListBlock(SelfCheckItemBlock(), label=_("puntos"), min_num=1)
+
+    class Meta:
+        icon = "tasks"
+        template = "courses/blocks/self_check.html"
+        description = _(
+            "Una lista de autoevaluación: la persona marca lo que ya hace; no se "
+            "guarda ni se califica."
+        )
+        preview_value = {
+            "title": "¿Mi área está lista?",
+            "minutes": 5,
+            "items": [{"text": "Mi mostrador está despejado.", "criterion": "E1-D1"}],
+        }
+
+
+class IllustrationItemBlock(blocks.StructBlock):
+    name = blocks.ChoiceBlock(label=_("ilustración"), choices=illustrations.choices)
+    alt = blocks.CharBlock(
+        label=_("texto alternativo"),
+        max_length=250,
+        help_text=_(
+            "Qué muestra el dibujo y qué significa, para quien no puede verlo."
+        ),
+    )
+    caption = blocks.CharBlock(label=_("pie"), required=False, max_length=200)
+
+
+class IllustrationsBlock(blocks.StructBlock):
+    """One or more drawings from the course's own set, side by side."""
+
+    title = blocks.CharBlock(label=_("título"), required=False, max_length=150)
+    items = blocks.ListBlock(IllustrationItemBlock(), label=_("dibujos"), min_num=1)
+
+    class Meta:
+        icon = "image"
+        template = "courses/blocks/illustrations.html"
+        description = _(
+            "Dibujos del curso (posturas, gestos, expresiones, área de atención), "
+            "con texto alternativo; varios se muestran lado a lado."
+        )
+        preview_value = {
+            "title": "",
+            "items": [
+                {
+                    "name": "brazos-cruzados",
+                    "alt": "Persona con los brazos cruzados: actitud defensiva.",
+                    "caption": "Brazos cruzados",
+                }
+            ],
+        }
+
+
 class LessonStreamBlock(blocks.StreamBlock):
     """The one shared stream of blocks every lesson body is made of."""
 
@@ -282,3 +421,38 @@ class LessonStreamBlock(blocks.StreamBlock):
     voice_tone = VoiceToneBlock(label=_("Tono de voz"))
     glossary = GlossaryBlock(label=_("Glosario"))
     knowledge_check = KnowledgeCheckBlock(label=_("Comprobación de conocimientos"))
+    illustrations = IllustrationsBlock(label=_("Ilustraciones"))
+    role_play = RolePlayBlock(label=_("Juego de roles"))
+    self_check = SelfCheckBlock(label=_("Autoevaluación"))
+
+
+# The blocks that are practice activities: each carries its own ``minutes``.
+PRACTICE_BLOCK_TYPES = ("role_play", "self_check")
+
+
+def practice_minutes(stream) -> int:
+    """The minutes of the practice activities in a lesson body (a StreamValue
+    or its raw data)."""
+    raw = getattr(stream, "raw_data", stream)
+    return sum(
+        int(block["value"].get("minutes") or 0)
+        for block in raw
+        if block.get("type") in PRACTICE_BLOCK_TYPES
+    )
+
+
+def practised_codes(stream) -> set[str]:
+    """The criterion codes the practice activities of a lesson body are tagged
+    with (a StreamValue or its raw data)."""
+    raw = getattr(stream, "raw_data", stream)
+    codes = set()
+    for block in raw:
+        kind, value = block.get("type"), block.get("value") or {}
+        items = value.get("checklist") if kind == "role_play" else None
+        if kind == "self_check":
+            items = value.get("items")
+        for item in items or []:
+            item_value = item.get("value", item) if isinstance(item, dict) else {}
+            if item_value.get("criterion"):
+                codes.add(item_value["criterion"])
+    return codes

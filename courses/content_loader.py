@@ -25,6 +25,8 @@ from wagtail.models import Locale, Page, Site
 
 from standards.models import Criterion, Element, Standard
 
+from . import illustrations
+from .blocks import practice_minutes
 from .models import ContentSource, CoursePage, HomePage, LessonPage, ModulePage
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
@@ -96,8 +98,74 @@ def _with_item_ids(value, block_key: str):
     return value
 
 
-def stream_data(body: list[dict], key: str) -> list[dict]:
-    """Turn the data file's blocks into StreamField raw data with stable ids."""
+def _minutes(value: dict, key: str) -> int:
+    minutes = value.get("minutes")
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes < 1:
+        raise ContentError(f"{key}: a practice activity needs its minutes (1 or more)")
+    return minutes
+
+
+def _criterion(item: dict, key: str, criteria, *, required: bool) -> str:
+    code = item.get("criterion") or ""
+    if (required and not code) or (
+        code and criteria is not None and code not in criteria
+    ):
+        raise ContentError(f"{key}: unknown or missing criterion {code!r}")
+    return code
+
+
+def _practice_value(kind: str, value: dict, key: str, criteria) -> dict:
+    """The raw value of a role_play, self_check or illustrations block."""
+    if kind == "role_play":
+        return {
+            "title": value["title"],
+            "minutes": _minutes(value, key),
+            "situation": value["situation"],
+            "customer_role": value["customer_role"],
+            "server_role": value["server_role"],
+            "checklist": _list_block(
+                [
+                    {
+                        "item": item["item"],
+                        "criterion": _criterion(item, key, criteria, required=True),
+                    }
+                    for item in value["checklist"]
+                ]
+            ),
+        }
+    if kind == "self_check":
+        return {
+            "title": value["title"],
+            "minutes": _minutes(value, key),
+            "items": _list_block(
+                [
+                    {
+                        "text": item["text"],
+                        "criterion": _criterion(item, key, criteria, required=False),
+                    }
+                    for item in value["items"]
+                ]
+            ),
+        }
+    items = []
+    for item in value["items"]:
+        if item["name"] not in illustrations.ILLUSTRATIONS:
+            raise ContentError(f"{key}: unknown illustration {item['name']!r}")
+        if not (item.get("alt") or "").strip():
+            raise ContentError(f"{key}: illustration {item['name']!r} needs alt text")
+        items.append(
+            {
+                "name": item["name"],
+                "alt": item["alt"],
+                "caption": item.get("caption", ""),
+            }
+        )
+    return {"title": value.get("title", ""), "items": _list_block(items)}
+
+
+def stream_data(body: list[dict], key: str, criteria=None) -> list[dict]:
+    """Turn the data file's blocks into StreamField raw data with stable ids.
+    ``criteria`` (codes) checks the criteria practice activities are tagged with."""
     raw = []
     for index, block in enumerate(body):
         kind, value = block["type"], block["value"]
@@ -162,6 +230,8 @@ def stream_data(body: list[dict], key: str) -> list[dict]:
             }
         elif kind == "heading":
             value = {"text": value["text"], "level": value.get("level", "h2")}
+        elif kind in {"role_play", "self_check", "illustrations"}:
+            value = _practice_value(kind, value, key, criteria)
         elif kind not in {"paragraph", "customer_type", "voice_tone"}:
             raise ContentError(f"{key}: unknown block type {kind!r}")
         block_id = str(uuid.uuid5(_BLOCK_ID_NAMESPACE, f"{key}#{index}"))
@@ -281,6 +351,11 @@ def _load_course(course_dir: Path, *, home: HomePage, sections) -> LoadReport:
     loader = PageLoader(report)
     course_data = _read_yaml(course_dir / "course.yaml")
     course_key = course_data["slug"]
+    if "duration_hours" in course_data:
+        raise ContentError(
+            f"{course_key}: duration_hours is computed from the lessons' minutes; "
+            "remove it from course.yaml"
+        )
     standard = Standard.objects.filter(code=course_data.get("standard", "")).first()
     course = loader.upsert(
         key=course_key,
@@ -292,7 +367,6 @@ def _load_course(course_dir: Path, *, home: HomePage, sections) -> LoadReport:
             "overview": course_data["overview"],
             "objectives": course_data.get("objectives", ""),
             "audience": course_data.get("audience", ""),
-            "duration_hours": course_data.get("duration_hours", 1),
             "standard": standard,
         },
     )
@@ -320,6 +394,7 @@ def _load_course(course_dir: Path, *, home: HomePage, sections) -> LoadReport:
             continue
         for lesson_data in module_data["lessons"]:
             lesson_key = f"{module_key}/{lesson_data['slug']}"
+            body = stream_data(lesson_data["body"], lesson_key, loader.criteria)
             loader.upsert(
                 key=lesson_key,
                 parent=module,
@@ -328,8 +403,10 @@ def _load_course(course_dir: Path, *, home: HomePage, sections) -> LoadReport:
                 title=lesson_data["title"],
                 fields={
                     "summary": lesson_data.get("summary", ""),
-                    "minutes": lesson_data.get("minutes", 10),
-                    "body": stream_data(lesson_data["body"], lesson_key),
+                    # The file gives the time to read and study the text; the
+                    # page's estimate adds the time of its practice activities.
+                    "minutes": lesson_data.get("minutes", 10) + practice_minutes(body),
+                    "body": body,
                 },
                 relations={
                     "criteria": loader.criterion_codes(

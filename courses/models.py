@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
@@ -11,14 +12,33 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.documents.models import AbstractDocument
+from wagtail.documents.models import Document as WagtailDocument
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 
-from .blocks import LessonStreamBlock
+from accounts.private_files import private_storage
+
+from .blocks import LessonStreamBlock, practice_minutes
 
 
-class HomePage(Page):
+class RoutedPage:
+    """Mixin for the page types courses.routing serves (the home page and the
+    pages below it): it finds whether a view restriction applies on the way in the same
+    query as the pages, and says so here, sparing Wagtail's two queries to
+    look again."""
+
+    # Set by courses.routing on the page it routes to; None: not known.
+    view_restricted: bool | None = None
+
+    def get_view_restrictions(self):
+        if self.view_restricted is False:
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
+
+
+class HomePage(RoutedPage, Page):
     intro = RichTextField(_("introducción"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -33,11 +53,13 @@ class HomePage(Page):
         from . import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["courses"] = selectors.catalogue(home=self, user=request.user)
+        context["courses"] = selectors.catalogue(
+            home=self, user=request.user, request=request
+        )
         return context
 
 
-class CoursePage(Page):
+class CoursePage(RoutedPage, Page):
     standard = models.ForeignKey(
         "standards.Standard",
         on_delete=models.PROTECT,
@@ -49,16 +71,14 @@ class CoursePage(Page):
     overview = RichTextField(_("descripción general"))
     objectives = RichTextField(_("objetivos"), blank=True)
     audience = models.TextField(_("a quién va dirigido"), blank=True)
-    duration_hours = models.PositiveSmallIntegerField(_("duración (horas)"), default=1)
+    # No duration field: the course's duration is the sum of its lessons'
+    # estimated minutes (selectors.CourseOutline), so it cannot drift from them.
 
     content_panels = Page.content_panels + [
         FieldPanel("standard"),
         FieldPanel("overview"),
         FieldPanel("objectives"),
-        MultiFieldPanel(
-            [FieldPanel("audience"), FieldPanel("duration_hours")],
-            heading=_("Público y duración"),
-        ),
+        MultiFieldPanel([FieldPanel("audience")], heading=_("Público")),
     ]
     search_fields = Page.search_fields + [index.SearchField("overview")]
     parent_page_types = ["courses.HomePage"]
@@ -72,11 +92,13 @@ class CoursePage(Page):
         from . import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.course_overview(course=self, user=request.user))
+        context.update(
+            selectors.course_overview(course=self, user=request.user, request=request)
+        )
         return context
 
 
-class ModulePage(Page):
+class ModulePage(RoutedPage, Page):
     class Audience(models.TextChoices):
         LEARNERS = "learners", _("aprendices")
         TRAINERS = "trainers", _("instructores")
@@ -120,13 +142,22 @@ class ModulePage(Page):
         from . import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.module_detail(module=self, user=request.user))
+        context.update(
+            selectors.module_detail(module=self, user=request.user, request=request)
+        )
         return context
 
 
-class LessonPage(RoutablePageMixin, Page):
+class LessonPage(RoutedPage, RoutablePageMixin, Page):
     summary = models.CharField(_("resumen"), max_length=300, blank=True)
-    minutes = models.PositiveSmallIntegerField(_("minutos estimados"), default=10)
+    minutes = models.PositiveSmallIntegerField(
+        _("minutos estimados"),
+        default=10,
+        help_text=_(
+            "Tiempo total de la lección: lectura, comprobaciones y actividades de "
+            "práctica. La duración del curso es la suma de estos minutos."
+        ),
+    )
     body = StreamField(LessonStreamBlock(), verbose_name=_("contenido"))
     criteria = ParentalManyToManyField(
         "standards.Criterion",
@@ -152,6 +183,20 @@ class LessonPage(RoutablePageMixin, Page):
         verbose_name = _("lección")
         verbose_name_plural = _("lecciones")
 
+    def clean(self):
+        super().clean()
+        needed = practice_minutes(self.body)
+        if self.minutes is not None and self.minutes < needed:
+            raise ValidationError(
+                {
+                    "minutes": _(
+                        "Las actividades de práctica de esta lección suman "
+                        "%(needed)s minutos: la lección no puede durar menos."
+                    )
+                    % {"needed": needed}
+                }
+            )
+
     def _require_access(self, request):
         from . import access
 
@@ -164,10 +209,15 @@ class LessonPage(RoutablePageMixin, Page):
     def lesson(self, request):
         if response := self._require_access(request):
             return response
-        from . import services
+        from . import content_cache, services
 
         services.lesson_visit(user=request.user, lesson=self)
-        return self.render(request)
+        return self.render(
+            request,
+            context_overrides={
+                "lesson_content": content_cache.lesson_content(self, request)
+            },
+        )
 
     @path("comprobar/<str:block_id>/", name="check")
     def check_answer(self, request, block_id):
@@ -224,7 +274,9 @@ class LessonPage(RoutablePageMixin, Page):
         from . import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.lesson_detail(lesson=self, user=request.user))
+        context.update(
+            selectors.lesson_detail(lesson=self, user=request.user, request=request)
+        )
         return context
 
 
@@ -321,3 +373,44 @@ class TrainerModuleAccess(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class PrivateDocument(AbstractDocument):
+    """Wagtail's document with its file in the private storage: a lesson may link
+    it, but only signed-in users get it (``wagtail_hooks``), through Wagtail's
+    serve view; no /media/ URL ever reaches it."""
+
+    file = models.FileField(
+        upload_to="documents", storage=private_storage, verbose_name=_("archivo")
+    )
+
+    admin_form_fields = WagtailDocument.admin_form_fields
+
+    class Meta(AbstractDocument.Meta):
+        verbose_name = _("documento")
+        verbose_name_plural = _("documentos")
+
+
+class ContentVersion(models.Model):
+    """One row whose random token is replaced whenever content that every learner
+    sees alike changes: a page saved (publishing, unpublishing and moving all
+    save it) or deleted, an image or a document saved, the standard's texts
+    edited (courses.content_cache connects the receivers).
+
+    The caches of rendered lesson bodies and course outlines key on the token,
+    and every request reads it from the database with the page, so every process
+    sees a change at once whatever the cache backend (a per-process memory cache
+    included). A random token, never a counter: after a rolled-back transaction
+    or a database restore the token in force is again one that was written
+    together with the content it stands for."""
+
+    SINGLETON = 1
+
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _("versión del contenido")
+        verbose_name_plural = _("versiones del contenido")
+
+    def __str__(self):
+        return self.token

@@ -10,11 +10,8 @@ from .models import (
     LessonPage,
     TrainerModuleAccess,
 )
+from .selectors import course_of
 from .signals import lesson_completed
-
-
-def course_for_lesson(lesson: LessonPage) -> CoursePage | None:
-    return CoursePage.objects.ancestor_of(lesson).first()
 
 
 @transaction.atomic
@@ -25,7 +22,7 @@ def course_enrol(*, user, course: CoursePage) -> Enrolment:
 
 def lesson_visit(*, user, lesson: LessonPage) -> None:
     """Remember the last lesson opened, for "continue where you left off"."""
-    course = course_for_lesson(lesson)
+    course = course_of(lesson)
     if course is None:
         return
     Enrolment.objects.filter(user=user, course=course).update(
@@ -36,7 +33,7 @@ def lesson_visit(*, user, lesson: LessonPage) -> None:
 @transaction.atomic
 def lesson_complete(*, user, lesson: LessonPage) -> LessonCompletion:
     """Mark a lesson done (idempotent). Completing a lesson enrols in its course."""
-    course = course_for_lesson(lesson)
+    course = course_of(lesson)
     if course is not None:
         Enrolment.objects.get_or_create(user=user, course=course)
         Enrolment.objects.filter(user=user, course=course).update(

@@ -1,6 +1,6 @@
 """Admin screens of competence evaluation that are not snippets: the coverage
-report (each criterion with the lessons that teach it and the instrument items
-that observe it)."""
+report (each criterion with the lessons that teach it, the lessons that practise
+it and the instrument items that observe it)."""
 
 from django.template.response import TemplateResponse
 
@@ -11,7 +11,8 @@ from . import selectors
 
 def coverage(request):
     """Cobertura del estándar: every criterion of every standard, the lessons
-    that teach it and the instrument items that observe it."""
+    that teach it, the finals that ask it in every attempt, the lessons that
+    practise it and the instrument items that observe it."""
     require_coverage_access(request.user)
     rows = selectors.criteria_coverage()
     return TemplateResponse(
@@ -20,6 +21,8 @@ def coverage(request):
         {
             "rows": rows,
             "uncovered": [row for row in rows if not row.lessons],
+            "unpractised": [row for row in rows if not row.practice],
+            "unasked": [row for row in rows if row.asked and not row.finals],
             "unobserved": [
                 row
                 for row in rows

@@ -15,7 +15,7 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,8 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
+
+from accounts.private_files import private_file_response
 
 from . import access, selectors, services
 from .models import Instrument, Observation, ObservationAnswer
@@ -253,19 +255,12 @@ def evidence_upload(request, uuid):
 def evidence_download(request, token):
     """The evidence file, to those who may see its record (others: 404)."""
     evidence = access.evidence_for(request.user, token)
-    try:
-        handle = evidence.file.open("rb")
-    except (FileNotFoundError, ValueError) as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle,
-        as_attachment=evidence.content_type == "application/pdf",
+    return private_file_response(
+        evidence.file,
         filename=evidence.original_name,
         content_type=evidence.content_type,
+        as_attachment=evidence.content_type == "application/pdf",
     )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # ------------------------------------------------------------------ signatures

@@ -9,7 +9,6 @@ never straight from an attempt.
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +19,7 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from accounts.audit import AuditedRecords, Undeletable
+from accounts.private_files import private_storage
 from assessments.fields import FractionField
 
 # --- instruments --------------------------------------------------------------
@@ -465,11 +465,6 @@ EVIDENCE_SUFFIXES = {
     "image/png": ".png",
     "application/pdf": ".pdf",
 }
-
-
-def private_storage():
-    """Evidence is stored where no URL reaches it (STORAGES["private"])."""
-    return storages["private"]
 
 
 def _evidence_path(instance, filename):

@@ -13,7 +13,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts import roles
-from assessments.models import Attempt, ElementResult
+from assessments.admin_selectors import criteria_asked_in_every_final
+from assessments.models import ASKED_KINDS, Attempt, ElementResult
 from courses import selectors as course_selectors
 from courses.models import LessonPage
 from standards.models import Criterion, Element, Standard
@@ -121,7 +122,8 @@ def record_evidence(*, observation: Observation) -> list[EvidenceFile]:
 
 # --- coverage -------------------------------------------------------------------
 # The coverage report (/admin/cobertura/): each criterion with the lessons that
-# teach it and the instrument items that observe it.
+# teach it, the finals that ask it in every attempt, the lessons whose practice
+# activities practise it and the instrument items that observe it.
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,13 @@ class CoverageRow:
     criterion: Criterion
     lessons: list[LessonPage]
     items: list[InstrumentItem]
+    practice: list[LessonPage] = field(default_factory=list)
+    finals: list = field(default_factory=list)
+
+    @property
+    def asked(self) -> bool:
+        """A question asks it (not an attitude, which is observed)."""
+        return self.criterion.kind in ASKED_KINDS
 
     @property
     def observed(self) -> bool:
@@ -141,9 +150,11 @@ OBSERVED_CRITERION_KINDS = ("performance", "product", "attitude")
 
 
 def criteria_coverage() -> list[CoverageRow]:
-    """Every criterion with the lessons tagged with it (live or draft) and the
-    instrument items that observe it: 4 queries, however much data (3 when no
-    lesson is tagged)."""
+    """Every criterion with the lessons tagged with it (live or draft), the
+    lessons whose practice activities are tagged with it, the instrument items
+    that observe it and the live finals that ask it in every attempt
+    (``criteria_asked_in_every_final``): 8 queries, however much data (fewer
+    when no lesson is tagged or no final row covers its element)."""
     criteria = list(
         Criterion.objects.select_related("standard", "element").order_by(
             "standard__code", "order", "code"
@@ -163,16 +174,20 @@ def criteria_coverage() -> list[CoverageRow]:
     lessons_by_criterion: dict[int, list[LessonPage]] = {}
     for criterion_id, lesson_id in links:
         lessons_by_criterion.setdefault(criterion_id, []).append(lessons[lesson_id])
+    practice = course_selectors.practice_lessons_by_criterion()
     items_by_criterion: dict[int, list[InstrumentItem]] = {}
     for item in InstrumentItem.objects.select_related("instrument").order_by(
         "instrument__code", "sort_order", "pk"
     ):
         items_by_criterion.setdefault(item.criterion_id, []).append(item)
+    finals = criteria_asked_in_every_final()
     return [
         CoverageRow(
             criterion,
             sorted(lessons_by_criterion.get(criterion.pk, []), key=lambda p: p.path),
             items_by_criterion.get(criterion.pk, []),
+            practice.get(criterion.code, []),
+            finals.get(criterion.pk, []),
         )
         for criterion in criteria
     ]

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.test.client import ClientMixin
 
 from accounts import two_factor, user_sessions
+from courses import content_cache
 
 # Live-server browser tests run Django's sync ORM from Playwright's event loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -76,13 +77,14 @@ def force_login_passes_the_second_factor(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """Each test starts with an empty cache. Tests that run on-commit hooks
-    inside their own transaction (``captureOnCommitCallbacks(execute=True)``)
-    cache rows the test then rolls back: an assessment's bank would name
-    question versions that no longer exist, or whose ids (SQLite reuses them)
-    a later test gives to other rows."""
+def _empty_caches():
+    """Each test starts with empty caches: a test that changes pages without
+    saving them (a queryset update) would otherwise leave outlines and routes
+    cached under a content token the next test sees again; and tests that run
+    on-commit hooks inside their own transaction cache rows the test then rolls
+    back (an assessment's bank naming question versions that no longer exist)."""
     cache.clear()
+    content_cache.memo.clear()
 
 
 @pytest.fixture

@@ -115,7 +115,6 @@ class CoursePageFactory(_PageFactory):
     title = factory.Sequence(lambda n: f"Curso de prueba {n}")
     overview = "<p>Un curso para las pruebas.</p>"
     objectives = "<ul><li>Aprender.</li></ul>"
-    duration_hours = 2
 
 
 class ModulePageFactory(_PageFactory):

@@ -176,6 +176,10 @@ class QuestionType:
     #: The widget's template (a name, or an object with ``render``); defaults
     #: to ``assessments/question_types/<name>.html``.
     template: Any = None
+    #: The knowledge level a question of this type asks at when its editor set
+    #: none ("comprehension" or "application"): recalling or recognising is
+    #: comprehension; judging a situation is application.
+    default_level: ClassVar[str] = "comprehension"
 
     def __init__(self) -> None:
         if self.template is None:

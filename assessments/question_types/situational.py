@@ -57,6 +57,8 @@ class Situational(OptionsType):
 
     name = "situational"
     block = SituationalBlock
+    # Choosing what to do in a scene is applying what was taught.
+    default_level = "application"
 
     def content_value(self, data, items):
         return {

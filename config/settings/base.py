@@ -194,8 +194,9 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # Files about a person (evaluation evidence): outside MEDIA_ROOT, never
-    # served by URL, only through views that check access.
+    # Files about a person (certificate PDFs, bulk ZIPs, DC-3s, evidence, Wagtail
+    # documents): outside MEDIA_ROOT, never served by URL, only through views
+    # that check access (accounts.private_files).
     "private": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": BASE_DIR / "private", "base_url": "/no-public-url/"},
@@ -218,6 +219,12 @@ WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database"},
 }
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
+# Documents live in the private storage (courses.PrivateDocument) and are served by
+# Wagtail's view to signed-in users only (courses/wagtail_hooks.py), through
+# accounts.private_files (so the X-Accel-Redirect/X-Sendfile modes apply).
+WAGTAILDOCS_DOCUMENT_MODEL = "courses.PrivateDocument"
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+SENDFILE_BACKEND = "accounts.private_files"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 
@@ -235,6 +242,11 @@ CACHES = {
         "LOCATION": "ratelimit",
     },
 }
+
+# Beyond one machine, dev and production read REDIS_URL (settings/redis_url.py).
+# Shows the health checks' details (/salud/) to a caller that sends it as a bearer
+# token; empty: none accepted (superusers signed in see them anyway).
+ATIENDE_HEALTH_TOKEN = ""
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = "Atiende <no-responder@atiende.local>"
@@ -268,6 +280,15 @@ ATIENDE_VERIFICATION_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 ATIENDE_BULK_ZIP_SYNC_LIMIT = 200
 # Evidence files attached to observation records: at most this size each.
 ATIENDE_EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+# Private files (accounts.private_files): "" streams them from Django; "nginx"
+# answers with X-Accel-Redirect to ATIENDE_PRIVATE_FILES_ACCEL_PREFIX (an
+# `internal` location aliased to the private folder); "apache" with X-Sendfile.
+ATIENDE_PRIVATE_FILES_ACCEL = ""
+ATIENDE_PRIVATE_FILES_ACCEL_PREFIX = "/private-files/"
+# On object storage: seconds a presigned download URL stays valid.
+ATIENDE_PRIVATE_URL_EXPIRY = 60
+# Where `manage.py backup` writes its archives when no --output is given.
+ATIENDE_BACKUP_DIR = BASE_DIR / "backups"
 
 # ---------------------------------------------------------------- access control
 # The client's address behind this many reverse proxies that append to

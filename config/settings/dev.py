@@ -4,6 +4,7 @@ import os
 from urllib.parse import urlsplit
 
 from .base import *  # noqa: F403
+from .redis_url import *  # noqa: F403
 
 DEBUG = True
 SECRET_KEY = "dev-only-insecure-key-never-used-in-production"  # noqa: S105

@@ -4,7 +4,10 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
+from config.object_storage import private_url_expiry, storages_from_environment
+
 from .base import *  # noqa: F403
+from .redis_url import *  # noqa: F403
 
 
 def _required(name: str) -> str:
@@ -45,32 +48,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# Beyond one machine: Redis for cache and sessions when REDIS_URL is set.
-if redis_url := os.environ.get("REDIS_URL"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": redis_url,
-        }
-    }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
-
-# Rate-limit counters shared by every worker and server through Redis; without
-# it they stay in each process's memory (exact with a single process only).
-if ratelimit_redis := os.environ.get("REDIS_URL"):
-    CACHES = {  # noqa: F405
-        **CACHES,  # noqa: F405
-        "ratelimit": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": ratelimit_redis,
-            "KEY_PREFIX": "ratelimit",
-        },
-    }
-    SILENCED_SYSTEM_CHECKS = [  # noqa: F405
-        check
-        for check in SILENCED_SYSTEM_CHECKS  # noqa: F405
-        if not check.startswith("django_ratelimit.")
-    ]
+# Load balancers probe the health endpoint over plain HTTP on each app server.
+SECURE_REDIRECT_EXEMPT = [r"^salud/$"]
+ATIENDE_HEALTH_TOKEN = os.environ.get("ATIENDE_HEALTH_TOKEN", "").strip()
 
 # Reverse proxies in front of the site that append to X-Forwarded-For (nginx,
 # a load balancer): the client's address is read behind this many of them.
@@ -92,6 +72,21 @@ if email_url := os.environ.get("DJANGO_EMAIL_HOST"):
     EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_PASSWORD", "")
     EMAIL_USE_TLS = True
+
+# Private files behind the web server (README "Archivos privados") and on
+# S3-compatible object storage (config/object_storage.py).
+ATIENDE_PRIVATE_FILES_ACCEL = os.environ.get("ATIENDE_PRIVATE_FILES_ACCEL", "")
+if ATIENDE_PRIVATE_FILES_ACCEL not in ("", "nginx", "apache"):
+    raise ImproperlyConfigured(
+        "ATIENDE_PRIVATE_FILES_ACCEL must be empty, 'nginx' or 'apache'."
+    )
+ATIENDE_PRIVATE_FILES_ACCEL_PREFIX = os.environ.get(
+    "ATIENDE_PRIVATE_FILES_ACCEL_PREFIX",
+    ATIENDE_PRIVATE_FILES_ACCEL_PREFIX,  # noqa: F405
+)
+ATIENDE_PRIVATE_URL_EXPIRY = private_url_expiry(os.environ)
+STORAGES = storages_from_environment(os.environ, STORAGES)  # noqa: F405
+ATIENDE_BACKUP_DIR = os.environ.get("ATIENDE_BACKUP_DIR", ATIENDE_BACKUP_DIR)  # noqa: F405
 
 LOGGING["root"]["level"] = os.environ.get("DJANGO_LOG_LEVEL", "INFO")  # noqa: F405
 

@@ -24,7 +24,10 @@ WHITENOISE_AUTOREFRESH = True
 MEDIA_ROOT = Path(tempfile.gettempdir()) / "atiende-test-media"
 STORAGES["private"] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
-    "OPTIONS": {"location": Path(tempfile.gettempdir()) / "atiende-test-private"},
+    "OPTIONS": {
+        "location": Path(tempfile.gettempdir()) / "atiende-test-private",
+        "base_url": "/no-public-url/",
+    },
 }
 # Tests travel in time across an attempt's deadline and back with one signed-in
 # client: the idle limit stays out of their way here and has its own tests

@@ -27,6 +27,7 @@ from assessments.attempt_services import (
     question_regrade,
 )
 from assessments.models import (
+    ASKED_KINDS,
     AssessmentPage,
     Attempt,
     ElementResult,
@@ -36,6 +37,7 @@ from assessments.models import (
     Response,
 )
 from assessments.question_services import content_from_data
+from standards.models import Criterion
 from tests.factories import (
     QUESTION_TYPES,
     AssessmentPageFactory,
@@ -145,8 +147,9 @@ def test_start_draws_each_row_of_the_blueprint():
 
 
 def test_start_draws_the_seeded_final_assessment(initial_data):
-    """The seeded final evaluation draws 12 E1, 10 E2 and 8 E3 questions, with a
-    45-minute deadline, from the shipped bank."""
+    """The seeded final evaluation draws 12 E1, 16 E2 and 8 E3 questions, with a
+    55-minute deadline, from the shipped bank, asking every performance, product
+    and knowledge criterion of the three elements."""
     assessment = AssessmentPage.objects.get(slug="evaluacion-final-ec0305")
     learner = LearnerFactory()
     meet_completion_rule(learner, assessment)
@@ -156,11 +159,18 @@ def test_start_draws_the_seeded_final_assessment(initial_data):
     shown = responses(attempt)
     assert Counter(r.version.criterion.element.code for r in shown) == {
         "E1": 12,
-        "E2": 10,
+        "E2": 16,
         "E3": 8,
     }
-    assert len({r.version.question_id for r in shown}) == 30
-    assert attempt.deadline - attempt.started_at == timedelta(minutes=45)
+    assert len({r.version.question_id for r in shown}) == 36
+    assert attempt.deadline - attempt.started_at == timedelta(minutes=55)
+    asked = set(
+        Criterion.objects.filter(
+            standard__code="EC0305", kind__in=ASKED_KINDS
+        ).values_list("code", flat=True)
+    )
+    assert len(asked) == 29
+    assert {r.version.criterion.code for r in shown} == asked
 
 
 def test_start_draws_only_from_the_blueprint_s_own_elements():

@@ -6,7 +6,15 @@ import random
 
 import pytest
 
-from assessments.blueprint import BlueprintRow, Candidate, NotEnoughQuestions, draw
+from assessments.blueprint import (
+    BlueprintRow,
+    Candidate,
+    CriteriaNotCovered,
+    NotEnoughQuestions,
+    always_asked,
+    criteria_without_questions,
+    draw,
+)
 
 # E1 has two criteria of four questions each; E2 one criterion of four.
 POOL = [
@@ -227,3 +235,133 @@ def test_seen_questions_come_back_least_often_then_least_recently_seen():
     same = dict.fromkeys(["q1", "q2", "q3", "q4"], (1, 1))
     picks = {draw([row], POOL, seen=same, rng=rng(seed)) for seed in SEEDS}
     assert len(picks) > 1
+
+
+# --- coverage and knowledge levels -------------------------------------------
+
+# E3 has three criteria: C1 with six questions, C2 with two, C3 with one.
+COVER_POOL = [
+    *(Candidate(f"c1-{n}", "E3", "E3.C1", "comprehension") for n in range(6)),
+    Candidate("c2-0", "E3", "E3.C2", "comprehension"),
+    Candidate("c2-1", "E3", "E3.C2", "application"),
+    Candidate("c3-0", "E3", "E3.C3", "application"),
+]
+COVER_CRITERIA = {"E3": ("E3.C1", "E3.C2", "E3.C3")}
+COVER_BY_ID = {c.question_id: c for c in COVER_POOL}
+
+
+def covered(drawn) -> set[str]:
+    return {COVER_BY_ID[q].criterion for q in drawn}
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_covering_row_asks_every_criterion_then_fills(seed):
+    """A covering row asks each criterion of its element at least once, then fills
+    to its count from the rest; a plain row of the same size often misses one."""
+    row = BlueprintRow("E3", None, 4, cover=True)
+    drawn = draw([row], COVER_POOL, rng=rng(seed), criteria=COVER_CRITERIA)
+    assert len(drawn) == len(set(drawn)) == 4
+    assert covered(drawn) == {"E3.C1", "E3.C2", "E3.C3"}
+
+
+def test_plain_row_of_the_same_size_misses_criteria():
+    """Without coverage, the scarce criterion is often left out (what issue 14
+    measured)."""
+    row = BlueprintRow("E3", None, 4)
+    misses = sum(
+        covered(draw([row], COVER_POOL, rng=rng(seed))) != set(COVER_CRITERIA["E3"])
+        for seed in SEEDS
+    )
+    assert misses > len(SEEDS) / 3
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_coverage_wins_over_avoidance(seed):
+    """A criterion whose only question was seen is still asked; the other
+    criteria and the fill take unseen questions."""
+    row = BlueprintRow("E3", None, 3, cover=True)
+    seen = {"c3-0", "c2-0", "c1-0"}
+    drawn = set(
+        draw([row], COVER_POOL, seen=seen, rng=rng(seed), criteria=COVER_CRITERIA)
+    )
+    assert "c3-0" in drawn
+    assert drawn - {"c3-0"} <= {"c2-1", *(f"c1-{n}" for n in range(1, 6))}
+
+
+def test_covering_takes_the_least_seen_question_of_a_criterion():
+    """With every question of a criterion seen, coverage takes the least seen."""
+    row = BlueprintRow("E3", None, 3, cover=True)
+    seen = {"c2-0": (2, 2), "c2-1": (1, 1)}
+    for seed in SEEDS:
+        drawn = draw(
+            [row], COVER_POOL, seen=seen, rng=rng(seed), criteria=COVER_CRITERIA
+        )
+        assert "c2-1" in drawn and "c2-0" not in drawn
+
+
+def test_level_row_draws_only_its_level():
+    """A row that requires a knowledge level draws only questions of that level."""
+    row = BlueprintRow("E3", None, 2, level="application")
+    for seed in SEEDS:
+        assert set(draw([row], COVER_POOL, rng=rng(seed))) == {"c2-1", "c3-0"}
+    with pytest.raises(NotEnoughQuestions, match="level 'application'"):
+        draw([BlueprintRow("E3", None, 3, level="application")], COVER_POOL, rng=rng())
+
+
+COVER_FAILURES = [
+    ("count below criteria", BlueprintRow("E3", None, 2, cover=True), ()),
+    (
+        "criterion without a question of the level",
+        BlueprintRow("E3", None, 3, cover=True, level="application"),
+        ("E3.C1",),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("row", "missing"),
+    [case[1:] for case in COVER_FAILURES],
+    ids=[case[0] for case in COVER_FAILURES],
+)
+def test_covering_row_that_cannot_cover_is_refused(row, missing):
+    """Too small a count, or a criterion the bank cannot ask, raises
+    CriteriaNotCovered (a NotEnoughQuestions) naming the row and criteria."""
+    with pytest.raises(CriteriaNotCovered) as error:
+        draw([row], COVER_POOL, rng=rng(), criteria=COVER_CRITERIA)
+    assert error.value.criteria == missing
+    assert isinstance(error.value, NotEnoughQuestions)
+    assert "row 1" in str(error.value)
+    for criterion in missing:
+        assert repr(criterion) in str(error.value)
+
+
+def test_covering_row_needs_the_element_s_criteria_and_no_criterion():
+    """The draw must be told the criteria to cover; a criterion row cannot cover."""
+    with pytest.raises(ValueError, match="criteria"):
+        draw([BlueprintRow("E3", None, 3, cover=True)], COVER_POOL, rng=rng())
+    with pytest.raises(ValueError, match="element row"):
+        BlueprintRow("E3", "E3.C1", 3, cover=True)
+
+
+def test_covering_row_goes_before_a_plain_row_of_its_element():
+    """A plain row listed first does not take the only question a covering row
+    of the same element needs."""
+    rows = [BlueprintRow("E3", None, 6), BlueprintRow("E3", None, 3, cover=True)]
+    for seed in SEEDS:
+        drawn = draw(
+            rows, COVER_POOL, rng=rng(seed), shuffle=False, criteria=COVER_CRITERIA
+        )
+        assert covered(drawn[6:]) == set(COVER_CRITERIA["E3"])
+
+
+def test_always_asked_and_criteria_without_questions():
+    """The report's rule: criteria of criterion rows and of covering rows that the
+    bank can ask; a plain element row guarantees nothing."""
+    rows = [
+        BlueprintRow("E3", None, 3, cover=True, level="application"),
+        BlueprintRow("E1", "E1.C1", 1),
+        BlueprintRow("E2", None, 4),
+    ]
+    pool = [*COVER_POOL, *POOL]
+    assert always_asked(rows, pool, COVER_CRITERIA) == {"E3.C2", "E3.C3", "E1.C1"}
+    assert criteria_without_questions(rows[0], pool, COVER_CRITERIA["E3"]) == ["E3.C1"]

@@ -115,8 +115,8 @@ def test_start_page_shows_rules_and_attempts(client_in, final):
     response = client_in.get(final.url)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "30 preguntas" in html
-    assert "45 minutos" in html
+    assert "36 preguntas" in html
+    assert "55 minutos" in html
     assert 'data-testid="attempts-left">3<' in html
     assert 'data-testid="attempts-used">0<' in html
     assert "Comenzar" in html
@@ -208,14 +208,14 @@ def test_learner_flow_end_to_end(client_in, final, learner):
     post), see the answers pre-filled, submit twice (graded once, same result),
     read the result and find the attempt on /mi-avance/."""
     attempt = begin(client_in, final)
-    assert attempt.responses.count() == 30
+    assert attempt.responses.count() == 36
 
     page = client_in.get(attempt.get_absolute_url())
     assert page.status_code == 200
     html = page.content.decode()
-    assert html.count("data-question ") == 30
+    assert html.count("data-question ") == 36
     assert "data-remaining-seconds=" in html
-    assert 'href="#q-30"' in html
+    assert 'href="#q-36"' in html
 
     first = attempt.responses.select_related("version").get(position=1)
     saved = save_json(client_in, attempt, 1, right_tokens(first))
@@ -509,7 +509,7 @@ def test_deadline_and_grace(client_in, final, learner):
     start = timezone.now().replace(microsecond=0)
     with freeze_time(start):
         attempt = begin(client_in, final)
-    assert attempt.deadline == start + timedelta(minutes=45)
+    assert attempt.deadline == start + timedelta(minutes=55)
     first, second = attempt.responses.select_related("version").order_by("position")[:2]
     grace = timedelta(seconds=final.grace_seconds)
 

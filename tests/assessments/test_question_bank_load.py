@@ -35,7 +35,7 @@ pytestmark = pytest.mark.django_db
 
 CUSTOMER_TAGS = {
     "cliente-dominante",
-    "cliente-conversador",
+    "cliente-hablador",
     "cliente-indeciso",
     "cliente-sabelotodo",
     "cliente-impaciente",
@@ -48,8 +48,9 @@ KNOWLEDGE_CODES = [f"K{n:02d}" for n in range(1, 18)]
 
 
 def shipped_entries() -> list[dict]:
+    """The shipped bank's questions, without the entries that retire old codes."""
     with QUESTIONS_FILE.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        return [data for data in yaml.safe_load(handle) if not data.get("retired")]
 
 
 # ------------------------------------------------------------ block rules
@@ -454,6 +455,95 @@ def test_every_invalid_entry_is_reported_and_duplicate_codes_are_invalid():
     assert not Question.objects.filter(code__startswith="T-").exists()
 
 
+# ------------------------------------------------------------ retired codes
+
+
+def retired(code: str) -> dict:
+    return {"code": code, "retired": True}
+
+
+def test_a_retired_code_deactivates_the_question_once():
+    """A retired entry deactivates the loaded question with that code (reported in
+    ``retired``) in the same load that creates its replacement. It does so once: a
+    later load reports nothing, and a question a person switched back on stays
+    on."""
+    criterion = CriterionFactory()
+    question_bank_load(entries=[entry("T-old", criterion)])
+
+    report = question_bank_load(entries=[retired("T-old"), entry("T-new", criterion)])
+
+    assert (report.created, report.retired, report.kept) == (1, ["T-old"], [])
+    assert not Question.objects.get(code="T-old").active
+    assert Question.objects.get(code="T-new").active
+
+    again = question_bank_load(entries=[retired("T-old"), entry("T-new", criterion)])
+    assert (again.retired, again.unchanged) == ([], 1)
+
+    Question.objects.filter(code="T-old").update(active=True)
+    question_bank_load(entries=[retired("T-old"), entry("T-new", criterion)])
+    assert Question.objects.get(code="T-old").active
+
+
+def test_a_retired_answered_question_keeps_what_attempts_showed():
+    """Retiring an answered question only deactivates it: its stem, content and
+    versions stay as the attempt showed them."""
+    assessment, _elements, bank = build_assessment(questions=(1,))
+    (question,) = bank[0]
+    question_bank_load(
+        entries=[entry(question.code, question.criterion, stem=question.stem)]
+    )
+    attempt = attempt_start(learner=LearnerFactory(), assessment=assessment)
+    attempt_save_answer(
+        attempt=attempt,
+        position=1,
+        raw_answer=answer_for(attempt.responses.get().version.payload),
+    )
+    question.refresh_from_db()
+    content_before = question.content.get_prep_value()
+
+    report = question_bank_load(entries=[retired(question.code)])
+
+    question.refresh_from_db()
+    assert report.retired == [question.code]
+    assert not question.active
+    assert question.content.get_prep_value() == content_before
+    assert QuestionVersion.objects.filter(question=question).count() == 1
+
+
+def test_a_retired_code_leaves_alone_what_the_bank_did_not_write():
+    """A retired code creates nothing where it was never loaded, and it does not
+    deactivate a question a person made with that code (admin, GIFT) or edited
+    since the load; the edited one is reported as kept."""
+    criterion = CriterionFactory()
+    QuestionFactory(code="T-made", criterion=criterion)
+    question_bank_load(entries=[entry("T-edited", criterion)])
+    edited = Question.objects.get(code="T-edited")
+    edited.stem = "Editada en el admin"
+    edited.save()
+
+    report = question_bank_load(
+        entries=[retired("T-never"), retired("T-made"), retired("T-edited")]
+    )
+
+    assert (report.retired, report.kept) == ([], ["T-edited"])
+    assert not Question.objects.filter(code="T-never").exists()
+    assert Question.objects.get(code="T-made").active
+    assert Question.objects.get(code="T-edited").active
+
+
+def test_a_code_cannot_be_both_retired_and_loaded():
+    """Retiring a code and loading an entry with the same code is a duplicate code:
+    the load is rejected and nothing changes."""
+    criterion = CriterionFactory()
+    question_bank_load(entries=[entry("T-1", criterion)])
+
+    with pytest.raises(QuestionDataError) as caught:
+        question_bank_load(entries=[entry("T-1", criterion), retired("T-1")])
+
+    assert caught.value.errors == ["T-1: duplicate code"]
+    assert Question.objects.get(code="T-1").active
+
+
 # ------------------------------------------------------------ the shipped bank
 
 
@@ -461,6 +551,8 @@ def test_loading_the_shipped_bank_again_changes_nothing(initial_data):
     """The shipped questions.yaml, loaded again over the seeded bank, creates and
     updates nothing and writes no row: every entry is unchanged, or kept because it
     was answered (the demo data holds a submitted attempt)."""
+    with QUESTIONS_FILE.open(encoding="utf-8") as handle:
+        everything = yaml.safe_load(handle)
     entries = shipped_entries()
     stamps = dict(Question.objects.values_list("code", "updated_at"))
     answered = set(
@@ -469,9 +561,9 @@ def test_loading_the_shipped_bank_again_changes_nothing(initial_data):
         )
     )
 
-    report = question_bank_load(entries=entries)
+    report = question_bank_load(entries=everything)
 
-    assert (report.created, report.updated) == (0, 0)
+    assert (report.created, report.updated, report.retired) == (0, 0, [])
     assert set(report.kept) == answered
     assert report.unchanged + len(report.kept) == len(entries)
     assert dict(Question.objects.values_list("code", "updated_at")) == stamps

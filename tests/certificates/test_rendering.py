@@ -7,11 +7,11 @@ back issue leaves nothing behind."""
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import transaction
 from django.test import TestCase
 from django.urls import reverse
 
+from accounts.private_files import private_storage
 from assessments import payloads
 from assessments.attempt_services import (
     attempt_save_answer,
@@ -36,7 +36,7 @@ def _data(initial_data):
 
 
 def stored_files() -> set[Path]:
-    root = Path(settings.MEDIA_ROOT) / "certificates"
+    root = Path(private_storage().location) / "certificates"
     return {path for path in root.rglob("*.pdf")} if root.exists() else set()
 
 

@@ -24,7 +24,7 @@ def test_rh_downloads_egresadas_dc3_and_the_dc4_lists_it(client, initial_data):
     client.force_login(User.objects.get(username="rh"))
     response = client.get(reverse("compliance:pdf", args=[dc3.pk]))
     assert response.status_code == 200
-    with pymupdf.open(stream=response.content, filetype="pdf") as pdf:
+    with pymupdf.open(stream=response.getvalue(), filetype="pdf") as pdf:
         text = squeezed("\n".join(page.get_text() for page in pdf))
     graduate = User.objects.get(username=GRADUATE)
     snapshot = dc3.snapshot

@@ -46,6 +46,13 @@ REPORTED = [
     "ATIENDE_PUBLIC_BASE_URL",
     "WAGTAILADMIN_BASE_URL",
     "DATABASES",
+    "CACHES",
+    "SESSION_ENGINE",
+    "TASKS",
+    "RQ_QUEUES",
+    "RQ",
+    "INSTALLED_APPS",
+    "SECURE_REDIRECT_EXEMPT",
     # Sessions and the second factor (tests/config/test_session_settings.py).
     "ATIENDE_SESSION_IDLE_MINUTES",
     "SESSION_COOKIE_AGE",

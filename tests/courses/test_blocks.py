@@ -31,7 +31,7 @@ def text_of(html: str) -> str:
 
 
 def test_stream_offers_every_block_and_each_has_meta():
-    """The lesson stream offers the twelve blocks, each with icon, template and
+    """The lesson stream offers the fifteen blocks, each with icon, template and
     description, so trainers see what each one does."""
     assert list(STREAM.child_blocks) == [
         "heading",
@@ -46,6 +46,9 @@ def test_stream_offers_every_block_and_each_has_meta():
         "voice_tone",
         "glossary",
         "knowledge_check",
+        "illustrations",
+        "role_play",
+        "self_check",
     ]
     for name, block in STREAM.child_blocks.items():
         assert block.meta.icon, name
@@ -399,8 +402,11 @@ def test_every_block_renders_inside_a_lesson_page(client, settings, tmp_path):
             "value": {"terms": [{"term": "Término", "definition": "Def."}]},
         },
         {"type": "knowledge_check", "value": knowledge_check_value(), "id": "kc-1"},
+        {"type": "illustrations", "value": ILLUSTRATIONS_VALUE},
+        {"type": "role_play", "value": ROLE_PLAY_VALUE, "id": "rp-1"},
+        {"type": "self_check", "value": SELF_CHECK_VALUE, "id": "sc-1"},
     ]
-    lesson = LessonPageFactory(parent=modules[0], body=body)
+    lesson = LessonPageFactory(parent=modules[0], body=body, minutes=60)
     client.force_login(LearnerFactory())
 
     response = client.get(lesson.url)
@@ -420,12 +426,157 @@ def test_every_block_renders_inside_a_lesson_page(client, settings, tmp_path):
         "Firme",
         "Término",
         "¿Cómo se saluda a las 16:00?",
+        "Brazos cruzados: actitud defensiva.",
+        "Recibir a la primera persona",
+        "¿Mi área está lista?",
     ]
     positions = [html.find(text) for text in expected]
     assert -1 not in positions, dict(zip(expected, positions, strict=True))
     assert positions == sorted(positions)
     # The check posts to its own URL on the lesson.
     assert f'action="{lesson.url}comprobar/kc-1/"' in html
+
+
+ILLUSTRATIONS_VALUE = {
+    "title": "Posturas",
+    "items": [
+        {
+            "type": "item",
+            "id": "00000000-0000-4000-9000-000000000001",
+            "value": {
+                "name": "brazos-cruzados",
+                "alt": "Brazos cruzados: actitud defensiva.",
+                "caption": "Defensiva",
+            },
+        },
+        {
+            "type": "item",
+            "id": "00000000-0000-4000-9000-000000000002",
+            "value": {
+                "name": "area-lista",
+                "alt": "Escritorio ordenado.",
+                "caption": "",
+            },
+        },
+    ],
+}
+ROLE_PLAY_VALUE = {
+    "title": "Recibir a la primera persona",
+    "minutes": 20,
+    "situation": "Son las 8:55.",
+    "customer_role": "Llegas a las 9:00.",
+    "server_role": "Deja el área lista.",
+    "checklist": [
+        {
+            "type": "item",
+            "id": "00000000-0000-4000-9000-000000000003",
+            "value": {"item": "Saludó según la hora.", "criterion": "E1-D2"},
+        }
+    ],
+}
+SELF_CHECK_VALUE = {
+    "title": "¿Mi área está lista?",
+    "minutes": 5,
+    "items": [
+        {
+            "type": "item",
+            "id": "00000000-0000-4000-9000-000000000004",
+            "value": {"text": "Despejo el mostrador.", "criterion": "E1-D1"},
+        },
+        {
+            "type": "item",
+            "id": "00000000-0000-4000-9000-000000000005",
+            "value": {"text": "Sin criterio.", "criterion": ""},
+        },
+    ],
+}
+
+
+@pytest.mark.django_db
+def test_illustrations_show_the_static_drawing_with_its_alt_text():
+    """Each drawing is an <img> of its SVG in the static set, with the trainer's
+    alt text and the caption when there is one."""
+    soup = BeautifulSoup(render("illustrations", ILLUSTRATIONS_VALUE), "html.parser")
+    images = soup.find_all("img")
+    assert [img["src"] for img in images] == [
+        "/static/illustrations/brazos-cruzados.svg",
+        "/static/illustrations/area-lista.svg",
+    ]
+    assert [img["alt"] for img in images] == [
+        "Brazos cruzados: actitud defensiva.",
+        "Escritorio ordenado.",
+    ]
+    assert [c.get_text() for c in soup.select(".figure-caption")] == ["Defensiva"]
+
+
+@pytest.mark.django_db
+def test_role_play_shows_both_roles_and_a_labelled_checklist():
+    """A role-play shows its situation, both roles, its minutes and the
+    observer's list as checkboxes, each with its label and criterion; the list
+    posts nowhere."""
+    html = render("role_play", ROLE_PLAY_VALUE, {"block_id": "rp-1"})
+    soup = BeautifulSoup(html, "html.parser")
+    text = text_of(html)
+    for expected in (
+        "Son las 8:55.",
+        "Llegas a las 9:00.",
+        "Deja el área lista.",
+        "20 minutos",
+    ):
+        assert expected in text
+    box = soup.find("input", type="checkbox")
+    label = soup.find("label", attrs={"for": box["id"]})
+    assert "Saludó según la hora." in label.get_text()
+    assert "E1-D2" in label.get_text()
+    form = soup.find("form")
+    assert not form.get("action") and not form.get("method")
+    assert soup.find("button", type="reset")
+
+
+@pytest.mark.django_db
+def test_self_check_items_with_and_without_criterion():
+    """A self-check lists its items as checkboxes; an item without criterion
+    shows no badge."""
+    soup = BeautifulSoup(
+        render("self_check", SELF_CHECK_VALUE, {"block_id": "sc-1"}), "html.parser"
+    )
+    labels = [label.get_text(" ", strip=True) for label in soup.find_all("label")]
+    assert labels == ["Despejo el mostrador. E1-D1", "Sin criterio."]
+    assert len({box["id"] for box in soup.find_all("input")}) == 2
+
+
+@pytest.mark.django_db
+def test_practice_items_accept_only_known_criteria():
+    """The criterion of a checklist item is chosen from the standard's criteria:
+    an unknown code does not validate."""
+    from django.core.exceptions import ValidationError
+
+    from standards.models import Criterion, Standard
+
+    standard = Standard.objects.create(code="XS", title="X")
+    Criterion.objects.create(
+        standard=standard, code="XE1-D1", kind="performance", text="T"
+    )
+    block = STREAM.child_blocks["role_play"]
+    good = dict(ROLE_PLAY_VALUE)
+    good["checklist"] = [
+        {
+            "type": "item",
+            "id": "00000000-0000-4000-9000-000000000009",
+            "value": {"item": "Ok", "criterion": "XE1-D1"},
+        }
+    ]
+    block.clean(block.to_python(good))
+    bad = dict(good)
+    bad["checklist"] = [
+        {
+            "type": "item",
+            "id": "00000000-0000-4000-9000-000000000009",
+            "value": {"item": "Ok", "criterion": "NOPE"},
+        }
+    ]
+    with pytest.raises(ValidationError):
+        block.clean(block.to_python(bad))
 
 
 def test_blocks_module_has_no_unused_block_classes():

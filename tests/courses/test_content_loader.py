@@ -327,5 +327,5 @@ def test_list_items_render_their_text(initial_data, client):
     client.force_login(User.objects.get(username="aprendiz"))
     html = client.get(lesson_page().url).content.decode()
     assert "Despeja el mostrador o escritorio." in html
-    assert "Reportar la falla a soporte o al supervisor" in html
+    assert "Reportar la falla, usar el medio alterno autorizado" in html
     assert ">None<" not in html

@@ -1,5 +1,6 @@
 """A page's query count does not grow with the size of the course: the same for a
-course of 5 lessons and one of 40."""
+course of 5 lessons and one of 40. The lesson and course pages stay within their
+budget (issue 13: at most 10 queries once the caches are warm)."""
 
 import pytest
 from django.db import connection
@@ -11,6 +12,7 @@ from tests.factories import LearnerFactory, TrainerFactory, build_course
 
 pytestmark = pytest.mark.django_db
 
+QUERY_BUDGET = 10
 SMALL = {"lessons_per_module": [2, 3], "trainer_lessons": 1}  # 5 learner lessons
 BIG = {"lessons_per_module": [8] * 5, "trainer_lessons": 3}  # 40 learner lessons
 
@@ -100,6 +102,36 @@ def test_page_query_count_does_not_grow_with_the_course(client, courses, target,
         for size, built in courses.items()
     }
     assert counts["small"] == counts["big"], counts
+
+
+@pytest.mark.parametrize(
+    ("target", "role"),
+    [
+        ("course", "learner"),
+        ("course", "anonymous"),
+        ("module", "learner"),
+        ("lesson", "learner"),
+    ],
+)
+def test_page_within_query_budget(
+    client, courses, target, role, django_assert_max_num_queries
+):
+    """Warm, the course and lesson pages (and the module page) take at most 10
+    queries, for a learner with progress in a course of 5 lessons and in one of
+    40 (and the lesson page records the visit within that budget)."""
+    for built in courses.values():
+        client.logout()
+        if role == "learner":
+            client.force_login(built["learner"])
+        url = built[target].url
+        assert client.get(url).status_code == 200
+        with django_assert_max_num_queries(QUERY_BUDGET):
+            response = client.get(url)
+        assert response.status_code == 200
+        if target == "lesson":
+            assert response.context["outline"].enrolment.last_lesson_id == (
+                built["lesson"].pk
+            )
 
 
 def test_dashboard_query_count_does_not_grow_with_the_course(client, courses):

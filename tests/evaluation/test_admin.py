@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
+from assessments.models import AssessmentPage
 from evaluation import services
 from evaluation.models import (
     Instrument,
@@ -564,11 +565,87 @@ def test_coverage_query_count_does_not_grow(as_role):
 
 
 def test_coverage_selector_query_count(initial_data, django_assert_num_queries):
-    """The selector reads criteria, lesson links, lessons and items: 4 queries."""
+    """The selector reads criteria, lesson links, lessons, practice lessons,
+    items, and the finals' rows, covered criteria and bank: 8 queries."""
     from evaluation.selectors import criteria_coverage
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(8):
         rows = criteria_coverage()
         for row in rows:
             [item.instrument.code for item in row.items]
             [lesson.title for lesson in row.lessons]
+            [lesson.title for lesson in row.practice]
+
+
+def test_coverage_shows_every_criterion_taught_and_practised(as_role):
+    """With the shipped course, every criterion of EC0305 is taught by a lesson
+    and practised by a role-play or self-check; each row names its practice
+    lessons."""
+    response = as_role("instructor").get("/admin/cobertura/")
+    html = response.content.decode()
+    rows = response.context["rows"]
+    ec0305 = [row for row in rows if row.criterion.standard.code == "EC0305"]
+    assert len(ec0305) == 36
+    assert [r.criterion.code for r in ec0305 if not r.lessons] == []
+    assert [r.criterion.code for r in ec0305 if not r.practice] == []
+    assert 'data-unpractised-count="0"' in html
+    practice = {row.criterion.code: row.practice for row in rows}
+    assert "Práctica del elemento 2: juegos de rol" in [
+        lesson.title for lesson in practice["E2-P1"]
+    ]
+
+
+def test_coverage_names_criteria_no_activity_practises(as_role):
+    """K17 (elements of closing) is practised only in the module of element 3:
+    with that module's lessons gone, the report names K17, and only K17, as not
+    practised, and its row says "Sin práctica"."""
+    from courses.models import ModulePage
+
+    ModulePage.objects.get(
+        slug="e3-satisfaccion-del-cliente"
+    ).get_descendants().delete()
+    html = as_role("instructor").get("/admin/cobertura/").content.decode()
+    assert re.findall(r"<span data-unpractised>([^<]+)</span>", html) == ["K17"]
+    assert 'data-unpractised-count="1"' in html
+    assert re.search(r'data-practice="K17"><span class="status-tag">Sin práctica', html)
+
+
+def test_coverage_shows_every_asked_criterion_asked_in_every_final(as_role):
+    """The seeded final covers its three elements: each performance, product and
+    knowledge criterion of EC0305 is asked in every attempt, and the attitudes
+    are marked as observed instead."""
+    response = as_role("instructor").get("/admin/cobertura/")
+    html = response.content.decode()
+    rows = [
+        r for r in response.context["rows"] if r.criterion.standard.code == "EC0305"
+    ]
+    asked = [r for r in rows if r.asked]
+    assert len(asked) == 29
+    assert all(
+        [final.slug for final in r.finals] == ["evaluacion-final-ec0305"] for r in asked
+    )
+    assert [r.finals for r in rows if not r.asked] == [[]] * 7
+    assert "Se pregunta en cada evaluación final" in html
+    assert 'data-unasked-count="0"' in html
+    assert re.search(r'data-asked="A1"><small>Se observa, no se pregunta', html)
+
+
+def test_coverage_names_criteria_a_final_does_not_always_ask(as_role):
+    """With E2's row no longer covering, and K03's questions withdrawn from the
+    bank, the report names E2's fourteen criteria and K03 as not asked in every
+    final, and K03's row says so."""
+    from assessments.models import BlueprintRow, Question
+
+    final = AssessmentPage.objects.get(slug="evaluacion-final-ec0305")
+    BlueprintRow.objects.filter(page=final, element__code="E2").update(cover=False)
+    Question.objects.filter(criterion__code="K03").update(active=False)
+    html = as_role("instructor").get("/admin/cobertura/").content.decode()
+    unasked = re.findall(r"<span data-unasked>([^<]+)</span>", html)
+    e2 = Criterion.objects.filter(
+        element__code="E2", element__standard__code="EC0305"
+    ).values_list("code", flat=True)
+    assert sorted(unasked) == sorted([*e2, "K03"])
+    assert 'data-unasked-count="15"' in html
+    assert re.search(
+        r'data-asked="K03"><span class="status-tag">No en cada intento', html
+    )

@@ -44,7 +44,8 @@ class Command(BaseCommand):
             raise CommandError(f"Question bank is invalid: {error}") from error
         self.stdout.write(
             f"Question bank: created {bank.created}, updated {bank.updated}, "
-            f"unchanged {bank.unchanged}, kept (answered or edited) {len(bank.kept)}"
+            f"unchanged {bank.unchanged}, kept (answered or edited) {len(bank.kept)}, "
+            f"retired {len(bank.retired)}"
         )
         home = content_loader.home_page()
         sync_roles(apps)

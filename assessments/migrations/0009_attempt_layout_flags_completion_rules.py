@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0007_ordering_needs_three_items'),
+        ('assessments', '0008_blueprint_coverage_and_levels'),
     ]
 
     operations = [

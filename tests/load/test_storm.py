@@ -1,0 +1,147 @@
+"""The load test's own parts, without a server (the load test itself runs with
+`make load`, not in CI): it targets only this machine, reads the real attempt
+page, and its reconciliation finds answers lost or stored without being sent;
+the load settings' middleware reports each request's cost."""
+
+import random
+
+import pytest
+from django.test import override_settings
+
+from assessments.models import Attempt, Response
+from tests.certificates.support import final_assessment
+from tests.factories import LearnerFactory
+from tests.load import storm
+
+URL_CASES = [
+    ("http://127.0.0.1:8765", True),
+    ("http://127.0.0.1:8765/", True),
+    ("http://127.0.0.2:8765", False),
+    ("http://localhost:8765", False),
+    ("https://127.0.0.1:8765", False),
+    ("http://10.0.0.5:8765", False),
+    ("http://atiende.example.org", False),
+    ("http://127.0.0.1:8765/otra/", False),
+]
+
+
+@pytest.mark.parametrize(("url", "allowed"), URL_CASES)
+def test_only_this_machine_is_a_target(url, allowed):
+    if allowed:
+        assert storm.check_server_url(url) == url.rstrip("/")
+    else:
+        with pytest.raises(storm.Refused):
+            storm.check_server_url(url)
+
+
+@pytest.mark.parametrize(
+    ("url", "allowed"),
+    [
+        ("postgres://postgres@127.0.0.1:5432/atiende_load", True),
+        ("postgresql://postgres@localhost/carga_load_2", True),
+        ("postgres:///atiende_load", True),
+        ("postgres://postgres@db.example.org/atiende_load", False),
+        ("postgres://postgres@127.0.0.1:5432/atiende", False),
+        ("sqlite:///load.sqlite3", False),
+        ("", False),
+    ],
+)
+def test_only_a_local_load_database(url, allowed):
+    if allowed:
+        storm.check_database_url(url)
+    else:
+        with pytest.raises(storm.Refused):
+            storm.check_database_url(url)
+
+
+def test_percentiles_are_nearest_rank():
+    values = [float(n) for n in range(1, 101)]
+    assert storm.percentile(values, 0.5) == 50
+    assert storm.percentile(values, 0.99) == 99
+    assert storm.percentile([3.0], 0.99) == 3
+
+
+def _start(client, learner) -> storm.Learner:
+    client.force_login(learner)
+    page = final_assessment().get_url()
+    response = client.post(page + "comenzar/", follow=True)
+    assert response.status_code == 200
+    taker = storm.Learner(user_id=learner.pk, session_key="")
+    taker.attempt_path = response.request["PATH_INFO"]
+    taker.questions = storm.parse_questions(response.content.decode())
+    return taker
+
+
+def _post_answers(client, taker, answers, action: str, **extra):
+    fields = {}
+    for question in taker.questions:
+        if question.position in answers:
+            fields.update(storm.form_fields(question, answers[question.position]))
+    return client.post(taker.attempt_path + action, {**fields, **extra})
+
+
+@pytest.mark.django_db
+def test_the_harness_answers_the_real_attempt_page(client, initial_data):
+    """Every question of the final is found on the page with its answer shape;
+    random answers of every shape are accepted by the save and stored as sent,
+    and the reconciliation says so."""
+    taker = _start(client, LearnerFactory())
+    assert len(taker.questions) == 36
+    assert {q.shape for q in taker.questions} >= {"one", "list", "parts"}
+    rng = random.Random(7)
+    answers = {q.position: storm.random_tokens(q, rng) for q in taker.questions}
+    response = _post_answers(client, taker, answers, "guardar/", save="1")
+    assert response.status_code == 303
+    taker.sent.update(answers)
+    found = storm.reconcile([taker])
+    assert (found.started, found.finalised) == (1, 0)
+    assert (found.answers_sent, found.answers_stored, found.lost) == (36, 36, 0)
+    response = _post_answers(
+        client, taker, answers, "enviar/", **{"submit-attempt": "1"}
+    )
+    assert response.status_code == 303
+    found = storm.reconcile([taker])
+    assert found.ok
+    assert found.finalised == 1
+
+
+@pytest.mark.django_db
+def test_the_reconciliation_finds_lost_and_unsent_answers(client, initial_data):
+    """An answer sent but stored otherwise counts as lost; one stored that was
+    never sent counts as unexpected."""
+    taker = _start(client, LearnerFactory())
+    rng = random.Random(3)
+    answers = {q.position: storm.random_tokens(q, rng) for q in taker.questions}
+    _post_answers(client, taker, answers, "guardar/", save="1")
+    taker.sent.update(answers)
+    attempt = Attempt.objects.get(learner_id=taker.user_id)
+    Response.objects.filter(attempt=attempt, position=1).update(answer=None)
+    del taker.sent[2]
+    found = storm.reconcile([taker])
+    assert (found.lost, found.unexpected) == (1, 1)
+    assert not found.ok
+
+
+@pytest.mark.django_db
+def test_right_tokens_earn_full_marks(client, initial_data):
+    """A learner who "knows" posts the key in the page's tokens: competent."""
+    taker = _start(client, LearnerFactory())
+    uuid_text = taker.attempt_path.rstrip("/").rsplit("/", 1)[1]
+    answers = storm.right_tokens(uuid_text)
+    assert set(answers) == {q.position for q in taker.questions}
+    _post_answers(client, taker, answers, "enviar/", **{"submit-attempt": "1"})
+    attempt = Attempt.objects.get(learner_id=taker.user_id)
+    assert attempt.status == Attempt.Status.SUBMITTED
+    assert attempt.competent is True
+
+
+@pytest.mark.django_db
+def test_the_cost_middleware_reports_cpu_and_queries(client, settings):
+    with override_settings(
+        MIDDLEWARE=["tests.load.middleware.RequestCostMiddleware", *settings.MIDDLEWARE]
+    ):
+        client.force_login(LearnerFactory())
+        response = client.get("/mi-avance/")
+    assert response.status_code == 200
+    assert float(response["X-Load-Cpu-Ms"]) > 0
+    assert int(response["X-Load-Queries"]) > 0
