@@ -881,6 +881,7 @@ def main(argv=None) -> int:
 
 
 def run(args, base: str, processes: Processes) -> int:
+    from django.urls import reverse
     from django.utils import timezone
 
     from assessments.submission import assessment_plan
@@ -890,7 +891,8 @@ def run(args, base: str, processes: Processes) -> int:
     final = final_assessment()
     questions = sum(row.count for row in assessment_plan(final)[0])
     start_url = final.get_url()
-    begin_url = start_url + "comenzar/"
+    # The start form posts here (by page id, past Wagtail's routing).
+    begin_url = reverse("assessments:begin", args=[final.pk])
     began = timezone.now()
     print(
         f"Load test {run_id}: {args.learners} storm learners, {args.steady_takers} "
