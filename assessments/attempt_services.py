@@ -18,7 +18,16 @@ from django.utils.translation import gettext as _
 from standards.display import long_date
 from standards.models import Element
 
-from . import bank, blueprint, certification, grading, payloads, submission, tasks
+from . import (
+    bank,
+    blueprint,
+    certification,
+    completion,
+    grading,
+    payloads,
+    submission,
+    tasks,
+)
 from .models import AssessmentPage, Attempt, BlueprintRow, Response
 from .submission import (  # noqa: F401  (re-exported: the attempt services)
     assessment_plan,
@@ -84,7 +93,8 @@ def attempt_availability(
     before it expires); from then on, even after it expired, only the attempts
     started after the certified result count, against attempts_allowed and for
     wait_hours. An open attempt can always be continued. ``attempts``: the
-    learner's attempts at this assessment, when the caller has read them."""
+    learner's attempts at this assessment, when the caller has read them. The
+    lessons a completion rule asks for are checked by ``attempt_start``."""
     now = now or timezone.now()
     cycle = (
         certification.current().cycle(
@@ -220,6 +230,10 @@ def _start(*, learner, assessment, now, rng, restart_overdue) -> Attempt:
         )
     if not availability.can_start:
         raise AttemptNotAllowed(availability.reason)
+    # Checked here, not only on the start page: a post must not skip the rule.
+    requirement = completion.requirement_for(learner=learner, assessment=assessment)
+    if requirement is not None and not requirement.met:
+        raise AttemptNotAllowed(requirement.message())
     rows = bank.blueprint_rows(assessment)
     plan, thresholds = assessment_plan(assessment, rows=rows)
     if not plan:
@@ -286,6 +300,17 @@ def _json_answer(normalized):
     return list(normalized)
 
 
+def _locked_open(attempt: Attempt, now) -> Attempt:
+    """The attempt locked for a change by its learner (inside a transaction);
+    AnswerRejected once it is closed or past its deadline plus grace."""
+    locked = submission.locked_attempt(attempt)
+    if locked.status != Attempt.Status.OPEN:
+        raise AnswerRejected(_("Este intento ya se envió."))
+    if is_overdue(locked, now):
+        raise AnswerRejected(_("El tiempo de este intento terminó."))
+    return locked
+
+
 def attempt_save_answers(
     *, attempt: Attempt, answers: Mapping[int, object], now=None
 ) -> list[Response]:
@@ -295,11 +320,7 @@ def attempt_save_answers(
     answers that do not fit their question."""
     now = now or timezone.now()
     with transaction.atomic():
-        locked = submission.locked_attempt(attempt)
-        if locked.status != Attempt.Status.OPEN:
-            raise AnswerRejected(_("Este intento ya se envió."))
-        if is_overdue(locked, now):
-            raise AnswerRejected(_("El tiempo de este intento terminó."))
+        locked = _locked_open(attempt, now)
         found = {
             r.position: r
             for r in Response.objects.select_related("version").filter(
@@ -331,3 +352,23 @@ def attempt_save_answer(*, attempt: Attempt, position: int, raw_answer, now=None
         attempt=attempt, answers={position: raw_answer}, now=now
     )
     return response
+
+
+def attempt_flag(*, attempt: Attempt, flags: Mapping[int, bool], now=None) -> None:
+    """Set or clear "marcar para revisar" on questions ({position: flagged}): all
+    of them or none, under the rules of saving an answer (refused once the
+    attempt is closed or past its time). At most two updates, however many
+    questions."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _locked_open(attempt, now)
+        updated = 0
+        for value in (True, False):
+            positions = [p for p, flagged in flags.items() if flagged is value]
+            if positions:
+                updated += Response.objects.filter(
+                    attempt=locked, position__in=positions
+                ).update(flagged=value)
+        if updated != len(flags):
+            # Rolls back the other update too.
+            raise AnswerRejected(_("Esa pregunta no es parte de este intento."))

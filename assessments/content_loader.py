@@ -25,6 +25,10 @@ def _load_assessment(loader: PageLoader, course, course_key: str, data) -> None:
             raise ContentError(f"{key}: a row that covers names no criterion")
         if row.get("level", "") not in ("", *Question.Level.values):
             raise ContentError(f"{key}: unknown knowledge level {row['level']}")
+    if data.get("completion_rule", "none") not in AssessmentPage.CompletionRule:
+        raise ContentError(f"{key}: unknown completion rule")
+    if data.get("layout", "all") not in AssessmentPage.Layout:
+        raise ContentError(f"{key}: unknown layout")
     loader.upsert(
         key=key,
         parent=course,
@@ -38,6 +42,11 @@ def _load_assessment(loader: PageLoader, course, course_key: str, data) -> None:
             "attempts_allowed": data.get("attempts_allowed", 3),
             "wait_hours": data.get("wait_hours", 0),
             "review_answers": data.get("review_answers", "after_last"),
+            "layout": data.get("layout", AssessmentPage.Layout.ALL),
+            "completion_rule": data.get(
+                "completion_rule", AssessmentPage.CompletionRule.NONE
+            ),
+            "completion_percent": data.get("completion_percent", 100),
         },
         relations={"blueprint": data["blueprint"]},
         set_relations=lambda page, relations: _set_blueprint(loader, page, relations),

@@ -18,7 +18,7 @@ from courses import selectors as course_selectors
 from standards.formatting import whole_percent
 from standards.models import Criterion
 
-from . import learner_answers, payloads, review_policy
+from . import completion, learner_answers, payloads, review_policy
 from .attempt_services import attempt_availability, attempt_grade
 from .models import AssessmentPage, Attempt, ElementResult, Response
 from .question_types import registry
@@ -35,8 +35,10 @@ class PlanRow:
 
 
 def start_page(*, assessment: AssessmentPage, user, now=None) -> dict:
-    """Rules, plan, attempts used and left, and the learner's attempts: 3 queries
-    (4 for a final assessment: its certificate decides the renewal cycle)."""
+    """Rules, plan, attempts used and left, the learner's attempts and how far
+    they are from the completion rule (the lessons still missing): 3 queries (4
+    for a final assessment: its certificate decides the renewal cycle), plus the
+    course outline when the assessment has a completion rule."""
     now = now or timezone.now()
     rows = [
         PlanRow(row.element, row.criterion, row.count, row.threshold_percent)
@@ -49,6 +51,7 @@ def start_page(*, assessment: AssessmentPage, user, now=None) -> dict:
         "question_count": sum(row.count for row in rows),
         "availability": None,
         "attempts": [],
+        "requirement": None,
         "today": timezone.localdate(now),
     }
     if user.is_authenticated:
@@ -60,27 +63,61 @@ def start_page(*, assessment: AssessmentPage, user, now=None) -> dict:
                 "-number"
             )
         )
+        context["requirement"] = completion.requirement_for(
+            learner=user, assessment=assessment
+        )
     return context
 
 
 # ---------------------------------------------------------------- attempt page
 
 
-def attempt_questions(*, attempt: Attempt) -> list[tuple]:
-    """The attempt's questions in order, each as (form pre-filled with the saved
-    answer, when it was saved): 1 query."""
-    responses = attempt.responses.select_related("version").order_by("position")
+@dataclass(frozen=True)
+class NavItem:
+    """One question in the navigator and on the summary page."""
+
+    position: int
+    answered: bool
+    flagged: bool
+
+
+def attempt_questions(*, attempt: Attempt, position: int | None = None) -> dict:
+    """The attempt page's questions: ``questions`` in order, each as (form
+    pre-filled with the saved answer, when it was saved, flagged), only the one
+    at ``position`` when given (one question per page); and ``navigator``, every
+    question's NavItem. 1 query."""
+    responses = list(attempt.responses.select_related("version").order_by("position"))
+    return {
+        "questions": [
+            (
+                learner_answers.question_form(
+                    position=r.position,
+                    payload=r.version.payload,
+                    display=r.display,
+                    answer=r.answer,
+                ),
+                r.saved_at,
+                r.flagged,
+            )
+            for r in responses
+            if position is None or r.position == position
+        ],
+        "navigator": [_nav_item(r) for r in responses],
+    }
+
+
+def _nav_item(response) -> NavItem:
+    return NavItem(response.position, response.answer is not None, response.flagged)
+
+
+def attempt_summary(*, attempt: Attempt) -> list[NavItem]:
+    """Every question of the attempt as answered or not, flagged or not, for the
+    summary page before submitting: 1 query."""
     return [
-        (
-            learner_answers.question_form(
-                position=r.position,
-                payload=r.version.payload,
-                display=r.display,
-                answer=r.answer,
-            ),
-            r.saved_at,
-        )
-        for r in responses
+        _nav_item(r)
+        for r in Response.objects.filter(attempt_id=attempt.pk)
+        .only("position", "answer", "flagged")
+        .order_by("position")
     ]
 
 

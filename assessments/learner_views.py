@@ -11,7 +11,7 @@ finalised first, with its last saved answers.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -57,6 +57,16 @@ def _clock(seconds: int | None) -> str:
     if hours:
         return f"{hours}:{minutes:02d}:{secs:02d}"
     return f"{minutes}:{secs:02d}"
+
+
+def _time_left(attempt: Attempt) -> dict:
+    """The seconds left (None without a time limit) and the same as a clock."""
+    remaining = (
+        max(int((attempt.deadline - timezone.now()).total_seconds()), 0)
+        if attempt.deadline
+        else None
+    )
+    return {"remaining_seconds": remaining, "remaining_display": _clock(remaining)}
 
 
 def _finalise_if_overdue(request, attempt: Attempt) -> Attempt:
@@ -124,6 +134,30 @@ def assessment_begin_by_id(request, assessment_id: int):
 # ---------------------------------------------------------------- attempt page
 
 
+PAGE_PARAM = "pregunta"
+
+
+def _question_url(attempt: Attempt, position: int) -> str:
+    """Where a question of the attempt is shown: its page with one question per
+    page, its anchor on the single page otherwise."""
+    url = attempt.get_absolute_url()
+    if attempt.assessment.layout == AssessmentPage.Layout.ONE:
+        url += f"?{PAGE_PARAM}={position}"
+    return f"{url}#q-{position}"
+
+
+def _shown_position(request, attempt: Attempt, count: int) -> int | None:
+    """The question this page shows with one question per page (the first when
+    the request names none), None when every question is shown. Raises
+    Http404 for a position the attempt does not have."""
+    if attempt.assessment.layout != AssessmentPage.Layout.ONE:
+        return None
+    raw = request.GET.get(PAGE_PARAM, "1")
+    if not raw.isdigit() or not 1 <= int(raw) <= count:
+        raise Http404
+    return int(raw)
+
+
 @login_required
 @require_GET
 def attempt_detail(request, attempt_uuid):
@@ -131,13 +165,11 @@ def attempt_detail(request, attempt_uuid):
     attempt = _finalise_if_overdue(request, attempt)
     if attempt.status != Attempt.Status.OPEN:
         return redirect(_result_url(attempt))
-    questions = learner_selectors.attempt_questions(attempt=attempt)
-    now = timezone.now()
-    remaining = (
-        max(int((attempt.deadline - now).total_seconds()), 0)
-        if attempt.deadline
-        else None
-    )
+    # The question count bounds the page number: read it with the questions.
+    data = learner_selectors.attempt_questions(attempt=attempt)
+    navigator = data["navigator"]
+    shown = _shown_position(request, attempt, len(navigator))
+    questions = [q for q in data["questions"] if shown in (None, q[0].position)]
     return render(
         request,
         "assessments/attempt.html",
@@ -145,9 +177,52 @@ def attempt_detail(request, attempt_uuid):
             "attempt": attempt,
             "assessment": attempt.assessment,
             "questions": questions,
-            "answered_count": sum(1 for q, _saved in questions if q.answered),
-            "remaining_seconds": remaining,
-            "remaining_display": _clock(remaining),
+            "navigator": navigator,
+            "one_per_page": shown is not None,
+            "shown": shown,
+            "previous_position": shown - 1 if shown and shown > 1 else None,
+            "next_position": shown + 1 if shown and shown < len(navigator) else None,
+            "answered_count": sum(1 for item in navigator if item.answered),
+            **_time_left(attempt),
+        },
+    )
+
+
+@login_required
+@require_GET
+def attempt_summary(request, attempt_uuid):
+    """Before submitting: which questions are answered, unanswered and flagged,
+    each linking back to its question; the submit button posts from here."""
+    attempt = access.get_own_attempt_or_404(request.user, attempt_uuid)
+    attempt = _finalise_if_overdue(request, attempt)
+    if attempt.status != Attempt.Status.OPEN:
+        return redirect(_result_url(attempt))
+    items = [
+        (item, _question_url(attempt, item.position))
+        for item in learner_selectors.attempt_summary(attempt=attempt)
+    ]
+    answered = [(i, url) for i, url in items if i.answered]
+    unanswered = [(i, url) for i, url in items if not i.answered]
+    return render(
+        request,
+        "assessments/attempt_summary.html",
+        {
+            "attempt": attempt,
+            "assessment": attempt.assessment,
+            "answered": answered,
+            "unanswered": unanswered,
+            "groups": [
+                (_("Respondidas"), answered, "answered", _("Ninguna todavía.")),
+                (_("Sin responder"), unanswered, "unanswered", _("Ninguna.")),
+                (
+                    _("Marcadas para revisar"),
+                    [(i, url) for i, url in items if i.flagged],
+                    "flagged",
+                    _("Ninguna."),
+                ),
+            ],
+            "question_count": len(items),
+            **_time_left(attempt),
         },
     )
 
@@ -238,11 +313,13 @@ def _save_json(request, attempt: Attempt):
         body = read_json_body(request)
     except InputRefused as refused:
         return _bad_json(str(refused))
-    if set(body) != {"position", "answer"}:
+    if set(body) not in ({"position", "answer"}, {"position", "flagged"}):
         return _bad_json(str(INVALID))
     position = body["position"]
     if isinstance(position, bool) or not isinstance(position, int):
         return _bad_json(str(INVALID))
+    if "flagged" in body:
+        return _flag_json(request, attempt, position, body["flagged"])
     questions = learner_selectors.attempt_question_types(
         attempt=attempt, position=position
     )
@@ -258,15 +335,14 @@ def _save_json(request, attempt: Attempt):
     except learner_answers.AnswerFormatError:
         return _bad_json(str(INVALID))
     try:
-        response = attempt_services.attempt_save_answer(
-            attempt=attempt, position=position, raw_answer=answer
+        response = _change_open(
+            request,
+            attempt,
+            attempt_services.attempt_save_answer,
+            position=position,
+            raw_answer=answer,
         )
     except AnswerRejected as error:
-        attempt.refresh_from_db()
-        if attempt.status != Attempt.Status.OPEN or attempt_services.is_overdue(
-            attempt
-        ):
-            raise _Closed(_finalise_if_overdue(request, attempt)) from error
         return _bad_json(str(error))
     return JsonResponse(
         {
@@ -276,6 +352,40 @@ def _save_json(request, attempt: Attempt):
             "message": _saved_message(response.saved_at),
         }
     )
+
+
+def _flag_json(request, attempt: Attempt, position: int, flagged):
+    if not isinstance(flagged, bool):
+        return _bad_json(str(INVALID))
+    try:
+        _change_open(
+            request, attempt, attempt_services.attempt_flag, flags={position: flagged}
+        )
+    except AnswerRejected as error:
+        return _bad_json(str(error))
+    return JsonResponse(
+        {
+            "position": position,
+            "flagged": flagged,
+            "message": _("Marcada para revisar")
+            if flagged
+            else _("Sin marca de revisión"),
+        }
+    )
+
+
+def _flags_from_form(request) -> dict[int, bool]:
+    """The flags of a plain form post: every question the page showed
+    (``shown``) is flagged when its ``flagged`` box was ticked. Raises
+    AnswerFormatError for values no form sends."""
+    try:
+        shown = {int(value) for value in request.POST.getlist("shown")}
+        flagged = {int(value) for value in request.POST.getlist("flagged")}
+    except ValueError:
+        raise learner_answers.AnswerFormatError("flagged") from None
+    if not flagged <= shown:
+        raise learner_answers.AnswerFormatError("flagged")
+    return {position: position in flagged for position in shown}
 
 
 def _answers_from_form(request, attempt: Attempt):
@@ -300,12 +410,13 @@ def _answers_from_form(request, attempt: Attempt):
     return answers, incomplete
 
 
-def _save_all(request, attempt: Attempt, answers: dict) -> None:
-    """Save every answer or none (raises _Closed or AnswerRejected)."""
-    if not answers:
-        return
+def _change_open(request, attempt: Attempt, service, **arguments):
+    """Run a learner's change of an open attempt (a service that raises
+    AnswerRejected): a refusal because the attempt closed meanwhile (or its
+    time ran out) raises _Closed, with the attempt finalised; any other
+    refusal propagates."""
     try:
-        attempt_services.attempt_save_answers(attempt=attempt, answers=answers)
+        return service(attempt=attempt, **arguments)
     except AnswerRejected:
         attempt.refresh_from_db()
         if attempt.status != Attempt.Status.OPEN or attempt_services.is_overdue(
@@ -313,6 +424,14 @@ def _save_all(request, attempt: Attempt, answers: dict) -> None:
         ):
             raise _Closed(_finalise_if_overdue(request, attempt)) from None
         raise
+
+
+def _save_all(request, attempt: Attempt, answers: dict) -> None:
+    """Save every answer or none (raises _Closed or AnswerRejected)."""
+    if answers:
+        _change_open(
+            request, attempt, attempt_services.attempt_save_answers, answers=answers
+        )
 
 
 def _warn_incomplete(request, incomplete: list[int]) -> None:
@@ -324,21 +443,45 @@ def _warn_incomplete(request, incomplete: list[int]) -> None:
         )
 
 
+def _after_save_url(request, attempt: Attempt, flags: dict[int, bool]) -> str:
+    """Where a form post goes once saved: the summary ("Revisar y enviar"),
+    another question ("Anterior", "Siguiente" with one per page) or back to
+    the questions it showed."""
+    if "review" in request.POST:
+        return reverse("assessments:attempt_summary", args=[attempt.uuid])
+    go = request.POST.get("go", "")
+    if go:
+        if not (go.isdigit() and len(go) <= 4):
+            raise learner_answers.AnswerFormatError("go")
+        return _question_url(attempt, int(go))
+    if len(flags) == 1:
+        return _question_url(attempt, next(iter(flags)))
+    return attempt.get_absolute_url()
+
+
 def _save_form(request, attempt: Attempt):
     try:
         answers, incomplete = _answers_from_form(request, attempt)
+        flags = _flags_from_form(request)
+        target = _after_save_url(request, attempt, flags)
         _save_all(request, attempt, answers)
+        if flags:
+            _change_open(request, attempt, attempt_services.attempt_flag, flags=flags)
     except (learner_answers.AnswerFormatError, AnswerRejected):
         return _bad_request(request, attempt, str(INVALID))
-    if answers:
+    moving = "review" in request.POST or "go" in request.POST
+    if answers and not moving:
         messages.success(
             request,
             _("Se guardaron tus respuestas (%(count)s).") % {"count": len(answers)},
         )
-    elif not incomplete:
+    elif not incomplete and not moving:
         messages.info(request, _("No había respuestas que guardar."))
     _warn_incomplete(request, incomplete)
-    return _see_other(attempt.get_absolute_url())
+    if incomplete and "review" in request.POST:
+        # Stay on the questions: the half-done ordering needs the learner.
+        target = attempt.get_absolute_url()
+    return _see_other(target)
 
 
 # ------------------------------------------------------------------ submitting

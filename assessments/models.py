@@ -244,6 +244,15 @@ class AssessmentPage(RoutablePageMixin, Page):
         AFTER_PASS = "after_pass", _("después de aprobar")
         AFTER_LAST = "after_last", _("después del último intento")
 
+    class Layout(models.TextChoices):
+        ALL = "all", _("todas en una página")
+        ONE = "one", _("una pregunta por página")
+
+    class CompletionRule(models.TextChoices):
+        NONE = "none", _("ninguno")
+        ALL_LESSONS = "all", _("completar todas las lecciones del curso")
+        PERCENT = "percent", _("completar al menos un porcentaje de las lecciones")
+
     mode = models.CharField(
         _("modalidad"), max_length=12, choices=Mode.choices, default=Mode.FINAL
     )
@@ -268,6 +277,28 @@ class AssessmentPage(RoutablePageMixin, Page):
     grace_seconds = models.PositiveSmallIntegerField(
         _("tolerancia tras el límite (segundos)"), default=30
     )
+    layout = models.CharField(
+        _("presentación de las preguntas"),
+        max_length=8,
+        choices=Layout.choices,
+        default=Layout.ALL,
+    )
+    completion_rule = models.CharField(
+        _("requisito para comenzar"),
+        max_length=8,
+        choices=CompletionRule.choices,
+        default=CompletionRule.NONE,
+        help_text=_(
+            "Lecciones del curso que el aprendiz debe completar antes de comenzar "
+            "(sin contar el módulo para instructores)."
+        ),
+    )
+    completion_percent = models.PositiveSmallIntegerField(
+        _("porcentaje mínimo de lecciones"),
+        default=100,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("Solo con el requisito «al menos un porcentaje de lecciones»."),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("mode"),
@@ -286,11 +317,16 @@ class AssessmentPage(RoutablePageMixin, Page):
         ),
         MultiFieldPanel(
             [
+                FieldPanel("layout"),
                 FieldPanel("shuffle_questions"),
                 FieldPanel("shuffle_options"),
                 FieldPanel("review_answers"),
             ],
             heading=_("Presentación y revisión"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("completion_rule"), FieldPanel("completion_percent")],
+            heading=_("Requisito para comenzar"),
         ),
     ]
     parent_page_types = ["courses.CoursePage"]
@@ -528,6 +564,8 @@ class Response(models.Model):
     answer = models.JSONField(null=True, blank=True)
     saved_at = models.DateTimeField(null=True, blank=True)
     score = FractionField(null=True, blank=True)
+    # "Marcar para revisar": the learner's own reminder, saved with the answer.
+    flagged = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["attempt", "position"]

@@ -21,6 +21,11 @@ urlpatterns = [
         name="attempt_save",
     ),
     path(
+        "evaluaciones/intentos/<uuid:attempt_uuid>/resumen/",
+        learner_views.attempt_summary,
+        name="attempt_summary",
+    ),
+    path(
         "evaluaciones/intentos/<uuid:attempt_uuid>/enviar/",
         learner_views.attempt_submit,
         name="attempt_submit",

@@ -18,6 +18,7 @@ from assessments.models import AssessmentPage, BlueprintRow, Question
 from assessments.question_services import content_from_data
 from assessments.question_types import registry
 from courses.models import CoursePage, HomePage, LessonPage, ModulePage
+from portal.demo import learner_lessons
 from standards.models import Criterion, Element, Standard
 
 # ---------------------------------------------------------------- users
@@ -610,6 +611,23 @@ def complete_lessons(user, lessons) -> None:
 
     for lesson in lessons:
         LessonCompletion.objects.get_or_create(user=user, lesson=lesson)
+
+
+def meet_completion_rule(user, assessment) -> None:
+    """Complete every learner lesson of the assessment's course when its
+    completion rule asks for lessons (the seeded final asks for all of them), so
+    that ``user`` may start it."""
+    if assessment.completion_rule == AssessmentPage.CompletionRule.NONE:
+        return
+    course = CoursePage.objects.parent_of(assessment).first()
+    complete_lessons(user, learner_lessons(course))
+
+
+def learner_ready_for(assessment):
+    """A new learner who meets the assessment's completion rule."""
+    user = LearnerFactory()
+    meet_completion_rule(user, assessment)
+    return user
 
 
 def delivery_sign_off(*, candidate, by, met=True, observed_on=None, **fields):

@@ -145,8 +145,10 @@ def in_order(body: str, texts: list[str]) -> bool:
 
 
 def section(html: str, position: int) -> str:
+    """The question's answer controls: its section up to the flag for review
+    (the same box for every question, keyed by position only)."""
     start = html.index(f'id="q-{position}"')
-    end = html.find("data-save-state", start)
+    end = html.find('name="shown"', start)
     return html[start:end]
 
 

@@ -19,6 +19,7 @@ from tests.factories import (
     HRFactory,
     LearnerFactory,
     TrainerFactory,
+    learner_ready_for,
 )
 
 pytestmark = pytest.mark.django_db
@@ -30,8 +31,8 @@ def final(initial_data):
 
 
 @pytest.fixture
-def owner(initial_data):
-    return LearnerFactory()
+def owner(initial_data, final):
+    return learner_ready_for(final)
 
 
 @pytest.fixture
@@ -182,7 +183,7 @@ def test_the_start_url_needs_sign_in_and_a_post(client, final):
     anonymous = client.post(url)
     assert anonymous.status_code == 302
     assert anonymous["Location"].startswith(reverse("accounts:login"))
-    learner = LearnerFactory()
+    learner = learner_ready_for(final)
     client.force_login(learner)
     assert client.get(url)["Location"] == final.url
     assert not Attempt.objects.filter(learner=learner).exists()
@@ -215,7 +216,7 @@ def test_the_start_url_keeps_the_page_s_view_restrictions(client, final):
         page=final.get_parent(), restriction_type=PageViewRestriction.GROUPS
     )
     restriction.groups.set([group])
-    learner = LearnerFactory()
+    learner = learner_ready_for(final)
     client.force_login(learner)
     refused = client.post(begin_url(final.pk))
     assert refused.status_code == 302

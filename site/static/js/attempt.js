@@ -1,12 +1,14 @@
-// The attempt page: save each answer as it changes, keep the question navigator
-// and the countdown up to date, confirm before submitting.
+// The attempt page and its summary: save each answer and flag as it changes,
+// keep the question navigator and the countdown up to date, confirm before
+// submitting.
 //
 // Without JavaScript the page still works: "Guardar respuestas" posts the whole
-// form, "Enviar intento" posts it to the submit URL, and the deadline is shown as
-// a clock time. The server owns the clock: this script only displays the
-// remaining seconds it was given, and the server refuses late answers itself.
+// form (answers and flags), "Enviar intento" posts it to the submit URL, and the
+// deadline is shown as a clock time. The server owns the clock: this script only
+// displays the remaining seconds it was given, and the server refuses late
+// answers itself.
 (() => {
-  const form = document.getElementById("attempt-form");
+  const form = document.getElementById("attempt-form") || document.getElementById("summary-form");
   if (!form) return;
   const text = form.dataset;
   const csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
@@ -16,14 +18,13 @@
   let timer = null;
   let submitting = false;
 
-  const sections = () => Array.from(form.querySelectorAll("[data-question]"));
-
   // The answer of one question, in the tokens the form uses. Every widget
   // follows its section's data-answer-shape (see assessments/question_types):
   // "one" posts one value, "list" every value chosen, "parts" one value per
   // control that has a data-token.
   function answerOf(section) {
-    const controls = Array.from(section.querySelectorAll("input[name], select[name], textarea[name]"));
+    const fieldset = section.querySelector("[data-answer]");
+    const controls = Array.from(fieldset.querySelectorAll("input[name], select[name], textarea[name]"));
     const shape = section.dataset.answerShape;
     if (shape === "parts") {
       const answer = {};
@@ -64,11 +65,22 @@
     state.classList.add(kind === "saved" ? "text-success" : kind === "error" ? "text-danger" : "text-muted");
   }
 
+  const navLink = (section) => document.querySelector(`[data-nav-position="${section.dataset.position}"]`);
+
   function updateNavigator(section, answered) {
-    const link = document.querySelector(`[data-nav-position="${section.dataset.position}"]`);
+    const link = navLink(section);
     if (link) link.classList.toggle("answered", answered);
-    const count = document.querySelector("[data-answered-count]");
-    if (count) count.textContent = document.querySelectorAll(".question-nav a.answered").length;
+    const answeredCount = document.querySelectorAll(".question-nav a.answered").length;
+    document.querySelectorAll("[data-answered-count]").forEach((count) => {
+      count.textContent = answeredCount;
+    });
+  }
+
+  function updateFlag(section, flagged) {
+    const link = navLink(section);
+    if (!link) return;
+    link.classList.toggle("flagged", flagged);
+    link.querySelector("[data-flag-text]").hidden = !flagged;
   }
 
   function closeAttempt(data) {
@@ -97,6 +109,33 @@
   let queue = Promise.resolve();
   const waiting = new Set();
 
+  // A flag is saved on its own (it never waits for an answer's queue).
+  async function saveFlag(section, checkbox) {
+    if (closed) return;
+    const flagged = checkbox.checked;
+    updateFlag(section, flagged);
+    try {
+      const response = await post({ position: Number(section.dataset.position), flagged });
+      const data = await response.json();
+      if (response.status === 409) closeAttempt(data);
+      else if (!response.ok) setState(section, data.error, "error");
+    } catch (error) {
+      setState(section, text.msgNetwork, "error");
+    }
+  }
+
+  const post = (body) =>
+    fetch(text.saveUrl, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {
+        "Content-Type": "application/json",
+        Accept: "application/json",
+        "X-CSRFToken": csrf,
+      },
+      body: JSON.stringify(body),
+    });
+
   function save(section) {
     if (closed) return;
     const answer = answerOf(section);
@@ -124,16 +163,7 @@
     const ticket = String(Number(section.dataset.ticket || 0) + 1);
     section.dataset.ticket = ticket;
     try {
-      const response = await fetch(text.saveUrl, {
-        method: "POST",
-        credentials: "same-origin",
-        headers: {
-          "Content-Type": "application/json",
-          Accept: "application/json",
-          "X-CSRFToken": csrf,
-        },
-        body: JSON.stringify({ position: Number(section.dataset.position), answer }),
-      });
+      const response = await post({ position: Number(section.dataset.position), answer });
       const data = await response.json();
       if (section.dataset.ticket !== ticket) return;
       if (response.ok) {
@@ -171,15 +201,32 @@
   form.addEventListener("change", (event) => {
     const section = event.target.closest("[data-question]");
     if (!section) return;
+    if (event.target.matches("[data-flag]")) {
+      saveFlag(section, event.target);
+      return;
+    }
     if (distinct(section) && event.target.matches("select[data-token]")) swapPlaces(event.target);
     save(section);
   });
 
+  // The questions still unanswered: every position of the navigator on the
+  // attempt page (one question per page shows only one section), the list the
+  // server gave on the summary page.
+  function unansweredPositions() {
+    if (text.unanswered !== undefined) return text.unanswered ? text.unanswered.split(", ") : [];
+    return Array.from(document.querySelectorAll(".question-nav a:not(.answered)")).map(
+      (link) => link.dataset.navPosition,
+    );
+  }
+
   form.addEventListener("submit", (event) => {
-    if (event.submitter !== submitButton || submitting) return;
-    const unanswered = sections()
-      .filter((section) => !isAnswered(answerOf(section)))
-      .map((section) => section.dataset.position);
+    if (submitting) {
+      // A second click while the first submit is on its way sends nothing.
+      event.preventDefault();
+      return;
+    }
+    if (event.submitter !== submitButton) return;
+    const unanswered = unansweredPositions();
     let message = text.msgConfirm;
     if (unanswered.length) message = `${text.msgConfirmUnanswered} ${unanswered.join(", ")}.\n\n${message}`;
     if (!window.confirm(message)) {
@@ -189,19 +236,45 @@
     submitting = true;
   });
 
+  // In the drawer (small screens), choosing a question closes the drawer.
+  const drawer = document.getElementById("attempt-navigator");
+  if (drawer && window.bootstrap) {
+    drawer.querySelectorAll(".question-nav a").forEach((link) => {
+      link.addEventListener("click", () => {
+        const instance = window.bootstrap.Offcanvas.getInstance(drawer);
+        if (instance) instance.hide();
+      });
+    });
+  }
+
   // Countdown from the seconds the server gave; at zero, hand the attempt in.
+  // Screen readers hear it at 5 minutes and at 1 minute only (a polite live
+  // region), never every second.
   const countdown = document.querySelector("[data-countdown]");
   if (countdown) {
-    const output = countdown.querySelector("[data-countdown-text]");
+    const outputs = document.querySelectorAll("[data-countdown-text]");
+    const clocks = document.querySelectorAll(".attempt-timer");
+    const announcer = document.querySelector("[data-timer-announce]");
     const endsAt = Date.now() + Number(countdown.dataset.remainingSeconds) * 1000;
     const pad = (n) => String(n).padStart(2, "0");
+    let last = Number(countdown.dataset.remainingSeconds);
+    const announce = (left) => {
+      if (!announcer) return;
+      if (last > 300 && left <= 300 && left > 60) announcer.textContent = announcer.dataset.msgFive;
+      if (last > 60 && left <= 60 && left > 0) announcer.textContent = announcer.dataset.msgOne;
+    };
     const tick = () => {
       const left = Math.max(0, Math.round((endsAt - Date.now()) / 1000));
       const hours = Math.floor(left / 3600);
       const minutes = Math.floor((left % 3600) / 60);
       const seconds = left % 60;
-      output.textContent = hours ? `${hours}:${pad(minutes)}:${pad(seconds)}` : `${minutes}:${pad(seconds)}`;
-      countdown.classList.toggle("low", left <= 60);
+      const shown = hours ? `${hours}:${pad(minutes)}:${pad(seconds)}` : `${minutes}:${pad(seconds)}`;
+      outputs.forEach((output) => {
+        output.textContent = shown;
+      });
+      clocks.forEach((clock) => clock.classList.toggle("low", left <= 60));
+      announce(left);
+      last = left;
       if (left === 0 && !closed && !submitting) {
         clearInterval(timer);
         submitting = true;
@@ -209,7 +282,7 @@
         alert.className = "alert alert-warning";
         alert.textContent = text.msgTimeUp;
         alertBox.replaceChildren(alert);
-        form.action = submitButton.getAttribute("formaction");
+        form.action = text.autoSubmitUrl;
         form.submit();
       }
     };
