@@ -23,7 +23,7 @@ from certificates import pdf, rendering, tasks
 from certificates.models import Certificate
 from evaluation.models import Judgement
 from portal.demo import right_answer
-from tests.factories import HRFactory, LearnerFactory, evaluate
+from tests.factories import HRFactory, evaluate, learner_ready_for
 
 from .support import clear_rate_limit, final_assessment
 
@@ -58,7 +58,7 @@ def submit_without_commit(learner) -> Attempt:
 def test_the_row_comes_with_the_verdict_and_the_pdf_after_commit():
     """In the judgement's transaction: a certificate with serial, code and
     snapshot, but no PDF yet; after commit its PDF is stored and hashed."""
-    learner = LearnerFactory()
+    learner = learner_ready_for(final_assessment())
     # Started before: the start's own on-commit work (caching the drawn bank) is
     # not what this test counts; submit_without_commit resumes this attempt.
     attempt_start(learner=learner, assessment=final_assessment())
@@ -79,7 +79,7 @@ def test_the_row_comes_with_the_verdict_and_the_pdf_after_commit():
 
 
 def test_a_rolled_back_issue_leaves_no_row_and_no_file():
-    learner = LearnerFactory()
+    learner = learner_ready_for(final_assessment())
     before = stored_files()
     with TestCase.captureOnCommitCallbacks(execute=True):
         with pytest.raises(RuntimeError), transaction.atomic():
@@ -93,7 +93,7 @@ def test_a_rolled_back_issue_leaves_no_row_and_no_file():
 @pytest.fixture
 def pending(client):
     """A certificate whose PDF is not rendered yet, with its holder signed in."""
-    learner = LearnerFactory()
+    learner = learner_ready_for(final_assessment())
     with TestCase.captureOnCommitCallbacks(execute=False):
         attempt = submit_without_commit(learner)
     client.force_login(learner)
