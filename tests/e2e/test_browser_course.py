@@ -11,7 +11,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 COURSE_TITLE = "Prestación de servicios de atención a clientes (EC0305)"
 LESSON_TITLE = "Habilitar el área de servicio"
-RIGHT_OPTION = "Reportar la falla a soporte o al supervisor"
+RIGHT_OPTION = "Reportar la falla, usar el medio alterno autorizado"
+WRONG_OPTION = "Cerrar la ventanilla hasta que el sistema funcione"
 
 
 def test_learner_enrols_checks_and_completes_a_lesson(live_server, page: Page):
@@ -50,8 +51,9 @@ def test_learner_enrols_checks_and_completes_a_lesson(live_server, page: Page):
     expect(feedback.locator(".alert-success")).to_contain_text("¡Correcto!")
     assert page.url == lesson_url  # checked in place by the script, no reload
 
-    # A wrong answer gets its own feedback in the same place.
-    check.locator("input[name=option]").first.check()
+    # A wrong answer gets its own feedback in the same place (options are
+    # shuffled on each visit: pick the wrong one by its text).
+    check.get_by_label(re.compile(re.escape(WRONG_OPTION))).check()
     check.get_by_role("button", name="Comprobar").click()
     expect(feedback.locator(".alert-warning")).to_contain_text("No es correcto.")
 
