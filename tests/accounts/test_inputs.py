@@ -21,7 +21,7 @@ from accounts.inputs import (
 from assessments.attempt_services import attempt_start
 from assessments.models import AssessmentPage
 from portal.demo import FINAL_ASSESSMENT_SLUG
-from tests.factories import LearnerFactory
+from tests.factories import learner_ready_for
 
 HUGE = "1" * 30
 
@@ -318,11 +318,9 @@ def test_answer_autosave_refuses_bad_json_with_a_message(
 ):
     """The attempt's autosave: deep nesting (RecursionError before), a list, a
     30-digit position: a 400 whose JSON says why; no answer is saved."""
-    learner = LearnerFactory()
-    attempt = attempt_start(
-        learner=learner,
-        assessment=AssessmentPage.objects.get(slug=FINAL_ASSESSMENT_SLUG),
-    )
+    final = AssessmentPage.objects.get(slug=FINAL_ASSESSMENT_SLUG)
+    learner = learner_ready_for(final)
+    attempt = attempt_start(learner=learner, assessment=final)
     client.force_login(learner)
     response = client.post(
         f"/evaluaciones/intentos/{attempt.uuid}/guardar/",
