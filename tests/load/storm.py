@@ -282,7 +282,11 @@ def parse_questions(html: str) -> list[Question]:
         values, parts = [], {}
         for tag in INPUT_RE.findall(body):
             found = dict(ATTRIBUTE_RE.findall(tag))
-            if found.get("type") in ("radio", "checkbox"):
+            # Only the question's own answer fields (q-N), not its "flag for
+            # review" box.
+            if found.get("type") in ("radio", "checkbox") and found.get(
+                "name", ""
+            ).startswith(f"q-{position}"):
                 values.append(unescape(found["value"]))
         prefix = f"q-{position}-"
         for name, options in SELECT_RE.findall(body):
