@@ -54,6 +54,9 @@ class InputGuardMiddleware:
     - a NUL character (raw or %00) in the path, the query string, a cookie or a
       form field answers 400: PostgreSQL refuses NUL in text, so it would
       otherwise be a 500 wherever the value reaches a query;
+    - a NUL in a header is dropped instead: headers such as the User-Agent are
+      stored (sessions list, django-axes' access log) but are not the person's
+      input to refuse;
     - an ``<int:…>`` URL part wider than 64 bits names nothing: 404 (SQLite would
       raise ``OverflowError`` on the lookup); so does a ``pk`` that is not an id
       given to a class-based view of an integer-keyed model;
@@ -68,9 +71,16 @@ class InputGuardMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        self._drop_nul_from_headers(request)
         if self._has_nul(request):
             return bad_request(request, InputRefused(NUL_REFUSED))
         return self.get_response(request)
+
+    @staticmethod
+    def _drop_nul_from_headers(request) -> None:
+        for key, value in request.META.items():
+            if key.startswith("HTTP_") and isinstance(value, str) and NUL in value:
+                request.META[key] = value.replace(NUL, "")
 
     @staticmethod
     def _has_nul(request) -> bool:

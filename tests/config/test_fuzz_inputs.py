@@ -428,9 +428,11 @@ def send(username: str | None, method: str, path: str, params, body: Body) -> Ou
                 )
             else:
                 response = client.post(url)
+            # The client closes the response itself, with Django's
+            # close_old_connections disconnected; closing it again here would
+            # run that and drop the test's transaction on PostgreSQL.
             if response.streaming:
                 b"".join(response.streaming_content)
-            response.close()
     finally:
         guard_log.removeHandler(overflow)
     return Outcome(
