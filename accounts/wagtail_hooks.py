@@ -1,12 +1,22 @@
 """Admin screens of accounts: the audit trail ("Historial de cambios", shown to
-whoever may read some of it) and the sign-in lock-outs (superusers only)."""
+whoever may read some of it) and the sign-in lock-outs (superusers only); and
+the admin's side menu, whose long Spanish labels wrap instead of being cut."""
 
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from . import admin_views, audit, audit_views
+
+ADMIN_MENU_CSS = "accounts/admin_menu.css"
+
+
+@hooks.register("insert_global_admin_css")
+def admin_menu_css():
+    return format_html('<link rel="stylesheet" href="{}">', static(ADMIN_MENU_CSS))
 
 
 @hooks.register("register_admin_urls")

@@ -182,12 +182,19 @@ ATIENDE_ALLOW_SIGNUP = True
 LANGUAGE_CODE = "es-mx"
 # Each language is named in itself, so a reader can always find their own.
 LANGUAGES = [("es-mx", "Español"), ("en", "English")]
-LOCALE_PATHS = [SITE_DIR / "locale"]
+# The project's catalogues (made by makemessages), then the Spanish for the
+# Wagtail admin messages Wagtail's own catalogue leaves in English (only those;
+# accounts.wagtail_catalogue, `manage.py wagtail_es_gaps`).
+ATIENDE_WAGTAIL_LOCALE_DIR = SITE_DIR / "wagtail_locale"
+LOCALE_PATHS = [SITE_DIR / "locale", ATIENDE_WAGTAIL_LOCALE_DIR]
 TIME_ZONE = "America/Mexico_City"
 USE_I18N = True
 USE_TZ = True
 WAGTAIL_I18N_ENABLED = False
-WAGTAILADMIN_PERMITTED_LANGUAGES = [("es", "Español"), ("en", "English")]
+# The admin speaks the language chosen on the site (the switcher), unless the
+# person picked one in their Wagtail account preferences: Wagtail follows the
+# active language when it is one of these, so they are the site's languages.
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
