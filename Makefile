@@ -16,7 +16,7 @@ PROD_ENV := DJANGO_SETTINGS_MODULE=config.settings.production \
 	DJANGO_SECRET_KEY=throwaway-check-deploy-key-0123456789-abcdefghijklmnopqrstuvwxyz \
 	DJANGO_ALLOWED_HOSTS=atiende.example.org
 
-.PHONY: run test lint bench load install install-test lock worker messages clean
+.PHONY: run test lint bench load install install-test lock worker messages clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -118,3 +118,11 @@ messages: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles var
+
+# The README's screenshots (docs/screenshots/home.png, lesson.png, result.png):
+# a temporary database with the seeded demo, served on a free local port and
+# photographed in Chromium at 1280 px. SCREENSHOTS_ARGS="--database db.sqlite3"
+# starts from a copy of an already seeded database instead (quicker).
+SCREENSHOTS_ARGS ?=
+screenshots: install-test
+	$(BIN)/python tests/e2e/screenshots.py $(SCREENSHOTS_ARGS)
