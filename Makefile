@@ -55,8 +55,14 @@ lock: | $(BIN)/python
 	$(UV_COMPILE) pyproject.toml --extra test -o requirements/test.txt
 	$(UV_COMPILE) pyproject.toml -c requirements/test.txt -o requirements/base.txt
 
+# axe-core for the browser tests' accessibility audits (tests/e2e/axe.py), from
+# the npm package pinned in package.json and package-lock.json.
+node_modules/.package-lock.json: package-lock.json package.json
+	npm ci --no-audit --no-fund
+	touch $@
+
 install: $(VENV)/.base-installed
-install-test: $(VENV)/.test-installed
+install-test: $(VENV)/.test-installed node_modules/.package-lock.json
 
 run: install
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
@@ -117,7 +123,7 @@ messages: install
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles var
+	rm -rf $(VENV) node_modules db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles var
 
 # The README's screenshots (docs/screenshots/home.png, lesson.png, result.png):
 # a temporary database with the seeded demo, served on a free local port and
