@@ -19,6 +19,12 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("initial_data")]
 PAGE = "/verificar/"  # any page on base.html, open to everyone
 
 
+@pytest.fixture(autouse=True)
+def _cold_brand():
+    """Start from an empty brand cache (tests/conftest.py fills it)."""
+    brand.forget()
+
+
 def issuer() -> CertificateSettings:
     return CertificateSettings.for_site(Site.objects.get(is_default_site=True))
 
@@ -49,7 +55,10 @@ def test_after_the_first_page_the_brand_costs_no_query(client):
     settings = issuer()
     settings.logo = ImageFactory()
     settings.save()
-    client.get(PAGE)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(PAGE)
+    sql = " ".join(q["sql"] for q in captured.captured_queries)
+    assert "certificates_certificatesettings" in sql  # the first read
     with CaptureQueriesContext(connection) as captured:
         assert client.get(PAGE).status_code == 200
     sql = " ".join(q["sql"] for q in captured.captured_queries)

@@ -59,9 +59,7 @@ def free_port() -> int:
 
 
 def manage(env: dict, *args: str) -> None:
-    subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True
-    )
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
 def copy_database(source: Path, target: Path) -> None:

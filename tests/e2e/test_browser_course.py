@@ -19,7 +19,7 @@ def test_learner_enrols_checks_and_completes_a_lesson(live_server, page: Page):
     """`aprendiz` signs in, opens the course, enrols ("Inscribirme"), opens a lesson,
     answers its knowledge check ("Comprobar" shows the feedback in place, without
     leaving the page), marks the lesson done and sees the course progress bar above
-    0 %."""
+    0 %, its percentage whole on a phone."""
     # The live-server database is flushed between transactional tests: the command
     # recreates the home page, the Site, the roles, the course and the demo users.
     call_command("load_initial_data", demo=True, verbosity=0)
@@ -65,4 +65,11 @@ def test_learner_enrols_checks_and_completes_a_lesson(live_server, page: Page):
     percent = int(course_progress.get_attribute("aria-valuenow"))
     assert 0 < percent < 100
     expect(course_progress).to_contain_text(f"{percent} %")
+
+    # On a phone the percentage sits beside its bar, whole: not clipped to "3".
+    page.set_viewport_size({"width": 375, "height": 740})
+    value = course_progress.locator(".meter-value")
+    expect(value).to_have_text(f"{percent} %")
+    assert value.evaluate("el => el.scrollWidth <= el.clientWidth")
+    assert value.evaluate("el => el.getBoundingClientRect().right") <= 375
     expect(page.get_by_text("1 de ")).not_to_have_count(0)
