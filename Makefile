@@ -16,7 +16,7 @@ PROD_ENV := DJANGO_SETTINGS_MODULE=config.settings.production \
 	DJANGO_SECRET_KEY=throwaway-check-deploy-key-0123456789-abcdefghijklmnopqrstuvwxyz \
 	DJANGO_ALLOWED_HOSTS=atiende.example.org
 
-.PHONY: run test lint bench load install install-test lock worker messages clean
+.PHONY: run test lint bench load install install-test lock worker messages clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,8 +55,14 @@ lock: | $(BIN)/python
 	$(UV_COMPILE) pyproject.toml --extra test -o requirements/test.txt
 	$(UV_COMPILE) pyproject.toml -c requirements/test.txt -o requirements/base.txt
 
+# axe-core for the browser tests' accessibility audits (tests/e2e/axe.py), from
+# the npm package pinned in package.json and package-lock.json.
+node_modules/.package-lock.json: package-lock.json package.json
+	npm ci --no-audit --no-fund
+	touch $@
+
 install: $(VENV)/.base-installed
-install-test: $(VENV)/.test-installed
+install-test: $(VENV)/.test-installed node_modules/.package-lock.json
 
 run: install
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
@@ -117,4 +123,12 @@ messages: install
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles var
+	rm -rf $(VENV) node_modules db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles var
+
+# The README's screenshots (docs/screenshots/home.png, lesson.png, result.png):
+# a temporary database with the seeded demo, served on a free local port and
+# photographed in Chromium at 1280 px. SCREENSHOTS_ARGS="--database db.sqlite3"
+# starts from a copy of an already seeded database instead (quicker).
+SCREENSHOTS_ARGS ?=
+screenshots: install-test
+	$(BIN)/python tests/e2e/screenshots.py $(SCREENSHOTS_ARGS)

@@ -32,7 +32,7 @@ def navigation(request):
         )
     if roles.is_hr(user):
         items.append(
-            {"label": _("Certificados"), "url": reverse("certificates:hr_list")}
+            {"label": _("Constancias"), "url": reverse("certificates:hr_list")}
         )
     if roles.can_use_admin(user):
         items.append({"label": _("Administración"), "url": "/admin/"})

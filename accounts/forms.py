@@ -2,9 +2,12 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import password_validation
 from django.contrib.auth.models import User
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import invitations
 
@@ -18,11 +21,57 @@ class _CrispyMixin:
         self.helper.add_input(Submit("submit", self.submit_label))
 
 
+def password_rules() -> list[str]:
+    """What a new password needs, one line per configured validator, said to
+    the person (tú) as advice rather than as an error; a validator this does
+    not know keeps its own help text."""
+    rules = []
+    for validator in password_validation.get_default_password_validators():
+        if isinstance(validator, password_validation.MinimumLengthValidator):
+            rules.append(
+                ngettext(
+                    "Que tenga al menos %(count)d carácter.",
+                    "Que tenga al menos %(count)d caracteres.",
+                    validator.min_length,
+                )
+                % {"count": validator.min_length}
+            )
+        elif isinstance(
+            validator, password_validation.UserAttributeSimilarityValidator
+        ):
+            rules.append(_("Que no se parezca a tu nombre, tu usuario ni tu correo."))
+        elif isinstance(validator, password_validation.CommonPasswordValidator):
+            rules.append(_("Que no sea una contraseña de uso común."))
+        elif isinstance(validator, password_validation.NumericPasswordValidator):
+            rules.append(_("Que no sea solo números."))
+        else:
+            rules.append(validator.get_help_text())
+    return rules
+
+
+def password_rules_help_text() -> str:
+    return format_html(
+        '{}<ul class="mb-0">{}</ul>',
+        _("Elige una contraseña:"),
+        format_html_join("", "<li>{}</li>", ((rule,) for rule in password_rules())),
+    )
+
+
+class _NewPasswordMixin:
+    """The new password's rules as help text, in tú."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].help_text = password_rules_help_text()
+
+
 class LoginForm(_CrispyMixin, auth_forms.AuthenticationForm):
     submit_label = _("Iniciar sesión")
 
 
-class PasswordChangeForm(_CrispyMixin, auth_forms.PasswordChangeForm):
+class PasswordChangeForm(
+    _NewPasswordMixin, _CrispyMixin, auth_forms.PasswordChangeForm
+):
     submit_label = _("Cambiar contraseña")
 
 
@@ -78,5 +127,5 @@ class PasswordResetForm(_CrispyMixin, auth_forms.PasswordResetForm):
             invitations.password_reset_message(user).send()
 
 
-class SetPasswordForm(_CrispyMixin, auth_forms.SetPasswordForm):
+class SetPasswordForm(_NewPasswordMixin, _CrispyMixin, auth_forms.SetPasswordForm):
     submit_label = _("Guardar contraseña")

@@ -13,8 +13,9 @@ class CertificatesConfig(AppConfig):
         # The one upward call of the layers: assessments hand graded finals to
         # the certifying app through this port (docs/architecture.md). Imported
         # here: it needs the models, which are not loaded before ready().
-        from . import audit_trail
+        from . import audit_trail, brand
         from .certification import Certification
 
         certification.register(Certification())
         audit_trail.register()
+        brand.connect_receivers()

@@ -53,9 +53,11 @@ class HomePage(RoutedPage, Page):
         from . import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["courses"] = selectors.catalogue(
-            home=self, user=request.user, request=request
-        )
+        courses = selectors.catalogue(home=self, user=request.user, request=request)
+        context["courses"] = courses
+        # The learner's own courses (with their progress) first, then the rest.
+        context["my_courses"] = [outline for outline in courses if outline.enrolment]
+        context["other_courses"] = [o for o in courses if not o.enrolment]
         return context
 
 

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.test.client import ClientMixin
 
 from accounts import two_factor, user_sessions
+from certificates import brand
 from courses import content_cache
 
 # Live-server browser tests run Django's sync ORM from Playwright's event loop.
@@ -85,6 +86,12 @@ def _empty_caches():
     back (an assessment's bank naming question versions that no longer exist)."""
     cache.clear()
     content_cache.memo.clear()
+    # The header's brand (certificates.brand) as a site that has served a page
+    # has it cached: the issuer settings' defaults, which no test data changes
+    # without saving them (and saving drops this). A test's query counts are
+    # then those of its own pages, as on a warm site; tests/certificates/
+    # test_brand.py checks the first read and the cache.
+    cache.set(brand.CACHE_KEY, {"testserver": brand.Brand(name="Atiende")}, None)
 
 
 @pytest.fixture

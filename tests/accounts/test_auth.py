@@ -239,7 +239,7 @@ def test_unknown_url_gives_the_friendly_404_page(client):
     assert response.status_code == 404
     assert "404.html" in [t.name for t in response.templates]
     assert "No encontramos esta página" in html
-    assert 'class="navbar-brand fw-bold" href="/">Atiende</a>' in html
+    assert '<span class="site-brand-name">Atiende</span>' in html
     assert 'id="main"' in html
     assert "Ir al inicio" in html
 
@@ -253,7 +253,7 @@ def test_permission_denied_gives_the_friendly_403_page(client, sign_in):
     assert response.status_code == 403
     assert "403.html" in [t.name for t in response.templates]
     assert "No tienes acceso a esta página" in html
-    assert 'class="navbar-brand fw-bold" href="/">Atiende</a>' in html
+    assert '<span class="site-brand-name">Atiende</span>' in html
     assert "Ir al inicio" in html
 
 

@@ -100,6 +100,25 @@ def test_the_link_page_shows_the_password_rules(client, mailoutbox):
     assert not User.objects.get(username="nueva.aprendiz").has_usable_password()
 
 
+def test_the_empty_link_page_gives_the_rules_as_help_in_tu(client, mailoutbox):
+    """Before anything is typed, the link's page lists what the password needs
+    as help text under the field, addressing the person as tú, and shows no
+    error: not Django's "Su contraseña no puede..." (usted, phrased as errors)."""
+    client.post(SIGNUP_URL, signup_data())
+    page = client.get(link_in(mailoutbox[0]), follow=True)
+    html = page.content.decode()
+    help_text = html.split('id="id_new_password1_helptext"')[1].split("</div>")[0]
+    for rule in (
+        "Que tenga al menos 8 caracteres.",
+        "Que no se parezca a tu nombre, tu usuario ni tu correo.",
+        "Que no sea una contraseña de uso común.",
+        "Que no sea solo números.",
+    ):
+        assert rule in help_text
+    assert "Su contraseña" not in html
+    assert "invalid-feedback" not in html and "is-invalid" not in html
+
+
 def test_an_address_in_use_gets_ya_tienes_una_cuenta(client, mailoutbox):
     """An address that has an account (in any letter case): nothing is created,
     and its owner is told they already have an account, with their username and

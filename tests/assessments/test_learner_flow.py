@@ -325,7 +325,7 @@ def test_result_page_rounds_percentages_to_the_nearest(client_in, final, learner
     html = client_in.get(result_url(attempt)).content.decode()
     assert "81 % (umbral 80 %)" in html
     assert "Puntaje global: 81 %." in html
-    assert ">81 %</div>" in html
+    assert '<span class="result-score-value">81 %</span>' in html
     assert "80 % (umbral" not in html
     history = client_in.get(final.url).content.decode()
     assert '<span class="small">81 %</span>' in history

@@ -1,6 +1,6 @@
 """Who may use the HR certificate screens under /certificados/: HR and superusers
 only. Anonymous visitors are sent to sign in; learners and trainers get 403 on
-every screen, and their POSTs change nothing. The navigation shows "Certificados"
+every screen, and their POSTs change nothing. The navigation shows "Constancias"
 to HR only."""
 
 import pytest
@@ -129,15 +129,18 @@ def test_anonymous_post_goes_to_login_and_changes_nothing(client, world):
     [("learner", False), ("trainer", False), ("hr", True), ("superuser", True)],
 )
 def test_navigation_shows_certificates_to_hr_only(client, world, role, shown):
-    """The main navigation has "Certificados" (-> the HR list) for HR and
-    superusers only."""
+    """The main navigation has "Constancias" (-> the HR list, titled the same)
+    for HR and superusers only."""
     _certificate, _job, users = world
     client.force_login(users[role])
     response = client.get(reverse("portal:dashboard"))
     items = {item["label"]: item["url"] for item in response.context["main_nav"]}
-    assert ("Certificados" in items) is shown
+    assert ("Constancias" in items) is shown
     if shown:
-        assert items["Certificados"] == reverse("certificates:hr_list")
+        assert items["Constancias"] == reverse("certificates:hr_list")
+        listing = client.get(items["Constancias"]).content.decode()
+        assert "<h1>Constancias</h1>" in listing
+        assert "<title>Constancias · Atiende</title>" in listing
 
 
 def test_hr_without_the_model_permission_is_refused(client, world):

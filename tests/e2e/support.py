@@ -2,6 +2,7 @@
 site asks, the code of the person's authenticator app."""
 
 import re
+from collections.abc import Callable
 
 from django.contrib.auth.models import User
 from playwright.sync_api import Page
@@ -11,10 +12,18 @@ from portal.demo_two_factor import DEMO_TOTP_KEY
 from tests.totp import fresh_code
 
 
-def sign_in(page: Page, base: str, username: str, password: str) -> None:
+def sign_in(
+    page: Page,
+    base: str,
+    username: str,
+    password: str,
+    *,
+    at_code_step: Callable[[Page], None] | None = None,
+) -> None:
     """Sign in through the login form and land on the home page. The demo staff
     have the README's demo secret; a test user who must use a second factor and
-    has none is given that app first (as if they had set it up on their phone)."""
+    has none is given that app first (as if they had set it up on their phone).
+    ``at_code_step`` is called with the page that asks for the code, if asked."""
     user = User.objects.get(username=username)
     device = two_factor_services.totp_device(user)
     if device is None and two_factor.required(user):
@@ -25,6 +34,8 @@ def sign_in(page: Page, base: str, username: str, password: str) -> None:
     page.get_by_role("button", name="Iniciar sesión").click()
     if device is not None:
         page.wait_for_url(re.compile(r"/accounts/verificacion/"))
+        if at_code_step is not None:
+            at_code_step(page)
         page.get_by_label("Código").fill(fresh_code(device))
         page.get_by_role("button", name="Verificar").click()
     page.wait_for_url(f"{base}/")

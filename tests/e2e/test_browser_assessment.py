@@ -18,6 +18,8 @@ from courses.models import CoursePage
 from courses.services import lesson_complete
 from portal.demo import learner_lessons
 from tests.assessments.attempt_helpers import right_tokens
+from tests.e2e import support
+from tests.factories import LearnerFactory, build_assessment
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -252,3 +254,45 @@ def test_keyboard_only_final_on_a_phone(live_server, browser):
     assert attempt.status == Attempt.Status.SUBMITTED
     assert attempt.responses.filter(answer__isnull=True).count() == 0
     context.close()
+
+
+# Every text the polite announcer of the time left is given, in order.
+RECORD_ANNOUNCEMENTS = """() => {
+  const region = document.querySelector("[data-timer-announce]");
+  window.__announced = [];
+  new MutationObserver(() => window.__announced.push(region.textContent))
+    .observe(region, {childList: true, characterData: true, subtree: true});
+}"""
+
+
+def test_time_left_is_announced_at_five_and_at_one_minute_only(live_server, page):
+    """On the browser's (fake) clock through a 10-minute attempt: the polite live
+    region says "Quedan 5 minutos." once when five minutes are left and "Queda 1
+    minuto." once at one minute, and nothing at any other second; the clock
+    itself is not a live region."""
+    call_command("load_initial_data", verbosity=0)
+    assessment, _, _ = build_assessment(questions=(2,), time_limit_minutes=10)
+    learner = LearnerFactory()
+    support.sign_in(page, live_server.url, learner.username, "password")
+    page.clock.install()
+    page.goto(live_server.url + assessment.url)
+    page.get_by_test_id("begin").click()
+    page.wait_for_url(re.compile(r"/evaluaciones/intentos/[0-9a-f-]+/$"))
+    expect(page.locator("[data-countdown]").first).to_have_attribute("aria-live", "off")
+    region = page.locator("[data-timer-announce]")
+    expect(region).to_have_attribute("aria-live", "polite")
+    expect(region).to_have_text("")
+    page.evaluate(RECORD_ANNOUNCEMENTS)
+
+    page.clock.run_for("04:00")  # about 6 minutes left
+    assert page.evaluate("window.__announced") == []
+    page.clock.run_for("01:30")  # about 4:30 left
+    assert page.evaluate("window.__announced") == ["Quedan 5 minutos."]
+    page.clock.run_for("03:00")  # about 1:30 left
+    assert page.evaluate("window.__announced") == ["Quedan 5 minutos."]
+    page.clock.run_for("01:00")  # about 0:30 left
+    assert page.evaluate("window.__announced") == [
+        "Quedan 5 minutos.",
+        "Queda 1 minuto.",
+    ]
+    expect(region).to_have_text("Queda 1 minuto.")
