@@ -60,6 +60,7 @@ class Auditor:
         self.pages: Counter[str] = Counter()
         self.found: list[tuple[str, str, list[Violation]]] = []
         self.wrong_status: list[str] = []
+        self.keyboard: list[str] = []
         self.seen: set[tuple[str, str]] = set()
 
     def here(self, page: Page, label: str | None = None) -> None:
@@ -93,6 +94,72 @@ def _context(browser: Browser, width: str) -> BrowserContext:
     return browser.new_context(viewport=WIDTHS[width], locale="es-MX")
 
 
+def _menus(page: Page, a: Auditor) -> None:
+    """The home page with the navigation open: the collapsed menu on a phone,
+    then the account menu of a signed-in person (axe skips what is hidden)."""
+    page.goto(a.base + "/")
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible():
+        toggler.click()
+        expect(page.locator("#main-nav")).to_be_visible()
+        a.here(page, "/ (menu open)")
+    account = page.locator("#main-nav .dropdown-toggle")
+    if account.count():
+        account.click()
+        expect(page.locator("#main-nav .dropdown-menu")).to_be_visible()
+        a.here(page, "/ (account menu open)")
+
+
+# The focused element and whether its focus shows: an outline of at least 2 px.
+FOCUSED = """() => {
+  let el = document.activeElement;
+  while (el && el.shadowRoot && el.shadowRoot.activeElement) {
+    el = el.shadowRoot.activeElement;  // Wagtail's user bar
+  }
+  if (!el || el === document.body) return null;
+  const style = getComputedStyle(el);
+  const label = el.tagName.toLowerCase()
+    + (el.id ? "#" + el.id : "")
+    + (el.name ? `[name=${el.name}]` : "")
+    + " " + (el.textContent || el.value || "").trim().slice(0, 40);
+  return {
+    label,
+    visible: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2,
+  };
+}"""
+
+
+def _keyboard(page: Page, a: Auditor) -> None:
+    """On the home page: the landmarks are there (banner, navigation, main,
+    contentinfo); the first Tab reaches the skip link, shown on screen, and Enter
+    on it moves the focus to the main content; every element Tab reaches after
+    that shows a focus ring."""
+    page.goto(a.base + "/")
+    for role in ("banner", "navigation", "main", "contentinfo"):
+        if not page.get_by_role(role).count():
+            a.keyboard.append(f"{a.role} @ {a.width}: no {role} landmark")
+    page.keyboard.press("Tab")
+    skip = page.locator(".skip-link")
+    box = skip.bounding_box()
+    if not skip.evaluate("(el) => el === document.activeElement") or not box:
+        a.keyboard.append(f"{a.role} @ {a.width}: the first Tab misses the skip link")
+    page.keyboard.press("Enter")
+    if page.evaluate("document.activeElement.id") != "main":
+        a.keyboard.append(f"{a.role} @ {a.width}: the skip link does not reach main")
+    page.goto(a.base + "/")
+    seen = set()
+    for _ in range(150):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if focused is None or focused["label"] in seen:
+            break
+        seen.add(focused["label"])
+        if not focused["visible"]:
+            a.keyboard.append(
+                f"{a.role} @ {a.width}: no visible focus on {focused['label']}"
+            )
+
+
 def _sign_in(page: Page, auditor: Auditor, username: str) -> None:
     """Sign in through the forms; the code step of the second factor (staff) is
     audited on the way."""
@@ -122,7 +189,6 @@ def _anonymous(page: Page, a: Auditor, settings) -> None:
         "/estandar/EC0305/",
         "/verificar/",
         certificate.get_absolute_url(),
-        "/verificar/CODIGO-QUE-NO-EXISTE/",
         dc3.get_absolute_url(),
         "/accounts/login/",
         "/accounts/signup/",
@@ -131,9 +197,11 @@ def _anonymous(page: Page, a: Auditor, settings) -> None:
         "/accounts/password/reset/enviado/",
         "/accounts/activar/MQ/enlace-vencido/",
         f"/cuenta/avisos/baja/{notifications.unsubscribe_token(learner, kind)}/",
-        "/cuenta/avisos/baja/ficha-alterada/",
     ):
         a.visit(page, path)
+    # An unknown code; a tampered unsubscribe link.
+    a.visit(page, "/verificar/CODIGO-QUE-NO-EXISTE/", status=404)
+    a.visit(page, "/cuenta/avisos/baja/ficha-alterada/", status=400)
     # A lesson asks the visitor to sign in: the sign-in page with ?next=.
     lesson = LessonPage.objects.live().descendant_of(course).first()
     a.visit(page, lesson.url)
@@ -145,7 +213,8 @@ def _anonymous(page: Page, a: Auditor, settings) -> None:
     a.here(page, "/accounts/login/ (error)")
     # The empty sign-up form sent: its errors.
     page.goto(a.base + "/accounts/signup/")
-    page.locator("main form button[type=submit]").click()
+    page.locator("main form").evaluate("(form) => { form.noValidate = true; }")
+    page.locator("main form [type=submit]").click()
     a.here(page, "/accounts/signup/ (errors)")
     # A valid set-password link (invitation, sign-up, reset).
     newcomer = User.objects.create_user("recien-llegada", "recien@atiende.local")
@@ -197,10 +266,11 @@ def _learner(page: Page, a: Auditor) -> None:
         "/cuenta/avisos/",
         "/accounts/sesiones/",
         "/accounts/password/",
+        "/accounts/password/done/",
         "/accounts/segundo-factor/",
         "/accounts/segundo-factor/activar/",
         "/verificar/",
-        f"/evaluacion/planes/{plan.uuid}/" if plan else "/mi-avance/",
+        f"/evaluacion/planes/{plan.uuid}/",
         final.url,  # closed: the lessons still missing
         *(a.url for a in AssessmentPage.objects.live().exclude(pk=final.pk)),
     ):
@@ -266,6 +336,8 @@ def _hr(page: Page, a: Auditor) -> None:
         "/certificados/",
         "/certificados/?q=Núñez",
         f"/certificados/{certificate.pk}/",
+        f"/certificados/{certificate.pk}/revocar/",
+        f"/certificados/{certificate.pk}/reemitir/",
         "/certificados/por-vencer/",
         "/tablero/",
         "/tablero/mapas/",
@@ -318,6 +390,7 @@ def _trainer(page: Page, a: Auditor) -> None:
         "/evaluacion/analisis/",
         f"/evaluacion/juicios/{judgement.pk}/",
         f"/evaluacion/registros/{observation.uuid}/",
+        f"/evaluacion/registros/{observation.uuid}/firmar/",
         "/tablero/grupos/",
     ]
     if plan:
@@ -382,6 +455,8 @@ def test_every_page_has_no_axe_violations(live_server, browser, settings, width)
             if username:
                 _sign_in(page, auditor, username)
                 auditor.here(page, "/ (signed in)")
+            _menus(page, auditor)
+            _keyboard(page, auditor)
             if pages is _anonymous:
                 pages(page, auditor, settings)
             else:
@@ -393,4 +468,5 @@ def test_every_page_has_no_axe_violations(live_server, browser, settings, width)
         + ", ".join(f"{role} {n}" for role, n in auditor.pages.items())
     )
     assert not auditor.wrong_status, auditor.wrong_status
+    assert not auditor.keyboard, auditor.keyboard
     assert not auditor.found, "\n" + auditor.failure_report()
