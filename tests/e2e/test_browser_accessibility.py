@@ -61,14 +61,12 @@ class Auditor:
         self.found: list[tuple[str, str, list[Violation]]] = []
         self.wrong_status: list[str] = []
         self.keyboard: list[str] = []
-        self.seen: set[tuple[str, str]] = set()
 
     def here(self, page: Page, label: str | None = None) -> None:
         """Audit the page as it stands."""
         page.wait_for_load_state("load")
         where = label or page.url.removeprefix(self.base)
         self.pages[self.role] += 1
-        self.seen.add((self.role, where))
         violations = audit(page)
         if violations:
             self.found.append((self.role, where, violations))
@@ -141,8 +139,9 @@ def _keyboard(page: Page, a: Auditor) -> None:
     page.keyboard.press("Tab")
     skip = page.locator(".skip-link")
     box = skip.bounding_box()
-    if not skip.evaluate("(el) => el === document.activeElement") or not box:
-        a.keyboard.append(f"{a.role} @ {a.width}: the first Tab misses the skip link")
+    focused = skip.evaluate("(el) => el === document.activeElement")
+    if not focused or not box or box["width"] < 20 or box["height"] < 20:
+        a.keyboard.append(f"{a.role} @ {a.width}: the skip link is not shown first")
     page.keyboard.press("Enter")
     if page.evaluate("document.activeElement.id") != "main":
         a.keyboard.append(f"{a.role} @ {a.width}: the skip link does not reach main")
@@ -485,6 +484,7 @@ def test_every_page_has_no_axe_violations(live_server, browser, settings, width)
         f"\naxe audits at {width}: {sum(auditor.pages.values())} "
         + ", ".join(f"{role} {n}" for role, n in auditor.pages.items())
     )
+    assert set(auditor.pages) == {role for role, _, _ in ROLES}
     assert not auditor.wrong_status, auditor.wrong_status
     assert not auditor.keyboard, auditor.keyboard
     assert not auditor.found, "\n" + auditor.failure_report()
