@@ -367,7 +367,7 @@ def test_a_failed_attempt_shows_only_results_and_lessons(client, leak_assessment
     assert_review_withheld(html, attempt)
     assert 'data-element="E1"' in html
     assert 'data-testid="criteria-to-work"' in html
-    assert re.search(r'<ul class="small"><li><a href="/[^"]+">', html)
+    assert re.search(r'<ul class="criteria-lessons"><li><a href="/[^"]+">', html)
     assert "se muestra cuando apruebas" in html
 
 

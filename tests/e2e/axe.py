@@ -69,11 +69,12 @@ def _first_line(text: str) -> str:
 def audit(page: Page) -> list[Violation]:
     """Run axe-core on the page as it stands and return its violations (an empty
     list when it passes every WCAG 2.x A/AA rule)."""
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        # Evaluated through the DevTools protocol, which the site's
-        # Content-Security-Policy (script-src 'self') does not govern: a <script>
-        # tag would be refused, and the policy stays as the site sends it.
-        page.evaluate(axe_source())
+    # Always ours, even where the page brings its own (Wagtail's user bar for
+    # editors bundles an older axe-core). Evaluated through the DevTools
+    # protocol, which the site's Content-Security-Policy (script-src 'self')
+    # does not govern: a <script> tag would be refused, and the policy stays as
+    # the site sends it.
+    page.evaluate(axe_source())
     raw = page.evaluate(
         """async (tags) => {
             const result = await window.axe.run(document, {

@@ -20,6 +20,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import caches
 from django.core.management import call_command
 from django.test import RequestFactory
 from django.utils.encoding import force_bytes
@@ -60,14 +61,13 @@ class Auditor:
         self.pages: Counter[str] = Counter()
         self.found: list[tuple[str, str, list[Violation]]] = []
         self.wrong_status: list[str] = []
-        self.seen: set[tuple[str, str]] = set()
+        self.keyboard: list[str] = []
 
     def here(self, page: Page, label: str | None = None) -> None:
         """Audit the page as it stands."""
         page.wait_for_load_state("load")
         where = label or page.url.removeprefix(self.base)
         self.pages[self.role] += 1
-        self.seen.add((self.role, where))
         violations = audit(page)
         if violations:
             self.found.append((self.role, where, violations))
@@ -91,6 +91,73 @@ class Auditor:
 
 def _context(browser: Browser, width: str) -> BrowserContext:
     return browser.new_context(viewport=WIDTHS[width], locale="es-MX")
+
+
+def _menus(page: Page, a: Auditor) -> None:
+    """The home page with the navigation open: the collapsed menu on a phone,
+    then the account menu of a signed-in person (axe skips what is hidden)."""
+    page.goto(a.base + "/")
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible():
+        toggler.click()
+        expect(page.locator("#main-nav")).to_be_visible()
+        a.here(page, "/ (menu open)")
+    account = page.locator("#main-nav .dropdown-toggle")
+    if account.count():
+        account.click()
+        expect(page.locator("#main-nav .dropdown-menu")).to_be_visible()
+        a.here(page, "/ (account menu open)")
+
+
+# The focused element and whether its focus shows: an outline of at least 2 px.
+FOCUSED = """() => {
+  let el = document.activeElement;
+  while (el && el.shadowRoot && el.shadowRoot.activeElement) {
+    el = el.shadowRoot.activeElement;  // Wagtail's user bar
+  }
+  if (!el || el === document.body) return null;
+  const style = getComputedStyle(el);
+  const label = el.tagName.toLowerCase()
+    + (el.id ? "#" + el.id : "")
+    + (el.name ? `[name=${el.name}]` : "")
+    + " " + (el.textContent || el.value || "").trim().slice(0, 40);
+  return {
+    label,
+    visible: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2,
+  };
+}"""
+
+
+def _keyboard(page: Page, a: Auditor) -> None:
+    """On the home page: the landmarks are there (banner, navigation, main,
+    contentinfo); the first Tab reaches the skip link, shown on screen, and Enter
+    on it moves the focus to the main content; every element Tab reaches after
+    that shows a focus ring."""
+    page.goto(a.base + "/")
+    for role in ("banner", "navigation", "main", "contentinfo"):
+        if not page.get_by_role(role).count():
+            a.keyboard.append(f"{a.role} @ {a.width}: no {role} landmark")
+    page.keyboard.press("Tab")
+    skip = page.locator(".skip-link")
+    box = skip.bounding_box()
+    focused = skip.evaluate("(el) => el === document.activeElement")
+    if not focused or not box or box["width"] < 20 or box["height"] < 20:
+        a.keyboard.append(f"{a.role} @ {a.width}: the skip link is not shown first")
+    page.keyboard.press("Enter")
+    if page.evaluate("document.activeElement.id") != "main":
+        a.keyboard.append(f"{a.role} @ {a.width}: the skip link does not reach main")
+    page.goto(a.base + "/")
+    seen = set()
+    for _ in range(150):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if focused is None or focused["label"] in seen:
+            break
+        seen.add(focused["label"])
+        if not focused["visible"]:
+            a.keyboard.append(
+                f"{a.role} @ {a.width}: no visible focus on {focused['label']}"
+            )
 
 
 def _sign_in(page: Page, auditor: Auditor, username: str) -> None:
@@ -122,7 +189,6 @@ def _anonymous(page: Page, a: Auditor, settings) -> None:
         "/estandar/EC0305/",
         "/verificar/",
         certificate.get_absolute_url(),
-        "/verificar/CODIGO-QUE-NO-EXISTE/",
         dc3.get_absolute_url(),
         "/accounts/login/",
         "/accounts/signup/",
@@ -131,9 +197,11 @@ def _anonymous(page: Page, a: Auditor, settings) -> None:
         "/accounts/password/reset/enviado/",
         "/accounts/activar/MQ/enlace-vencido/",
         f"/cuenta/avisos/baja/{notifications.unsubscribe_token(learner, kind)}/",
-        "/cuenta/avisos/baja/ficha-alterada/",
     ):
         a.visit(page, path)
+    # An unknown code; a tampered unsubscribe link.
+    a.visit(page, "/verificar/CODIGO-QUE-NO-EXISTE/", status=404)
+    a.visit(page, "/cuenta/avisos/baja/ficha-alterada/", status=400)
     # A lesson asks the visitor to sign in: the sign-in page with ?next=.
     lesson = LessonPage.objects.live().descendant_of(course).first()
     a.visit(page, lesson.url)
@@ -145,7 +213,8 @@ def _anonymous(page: Page, a: Auditor, settings) -> None:
     a.here(page, "/accounts/login/ (error)")
     # The empty sign-up form sent: its errors.
     page.goto(a.base + "/accounts/signup/")
-    page.locator("main form button[type=submit]").click()
+    page.locator("main form").evaluate("(form) => { form.noValidate = true; }")
+    page.locator("main form [type=submit]").click()
     a.here(page, "/accounts/signup/ (errors)")
     # A valid set-password link (invitation, sign-up, reset).
     newcomer = User.objects.create_user("recien-llegada", "recien@atiende.local")
@@ -156,9 +225,12 @@ def _anonymous(page: Page, a: Auditor, settings) -> None:
     a.visit(page, "/pagina-que-no-existe/", status=404)
     _error_page(page, a, 400, bad_request)
     _error_page(page, a, 500, server_error)
+    limit = settings.ATIENDE_VERIFICATION_RATE_LIMIT
     settings.ATIENDE_VERIFICATION_RATE_LIMIT = "1/m"
     page.goto(a.base + "/verificar/UNO/")
     a.visit(page, "/verificar/DOS/", status=429)
+    settings.ATIENDE_VERIFICATION_RATE_LIMIT = limit
+    caches["ratelimit"].clear()
 
 
 def _error_page(page: Page, a: Auditor, status: int, handler: Callable) -> None:
@@ -177,7 +249,7 @@ def _error_page(page: Page, a: Auditor, status: int, handler: Callable) -> None:
 # ---------------------------------------------------------------- learners
 
 
-def _learner(page: Page, a: Auditor) -> None:
+def _learner(page: Page, a: Auditor, settings) -> None:
     course = CoursePage.objects.live().first()
     modules = ModulePage.objects.live().descendant_of(course)
     lesson = LessonPage.objects.live().descendant_of(course).first()
@@ -197,10 +269,11 @@ def _learner(page: Page, a: Auditor) -> None:
         "/cuenta/avisos/",
         "/accounts/sesiones/",
         "/accounts/password/",
+        "/accounts/password/done/",
         "/accounts/segundo-factor/",
         "/accounts/segundo-factor/activar/",
         "/verificar/",
-        f"/evaluacion/planes/{plan.uuid}/" if plan else "/mi-avance/",
+        f"/evaluacion/planes/{plan.uuid}/",
         final.url,  # closed: the lessons still missing
         *(a.url for a in AssessmentPage.objects.live().exclude(pk=final.pk)),
     ):
@@ -227,6 +300,13 @@ def _learner(page: Page, a: Auditor) -> None:
     question.locator("input[type=radio]").first.check()
     expect(question.locator("[data-save-state]")).to_contain_text("Guardado")
     a.here(page, "attempt")
+    opener = page.get_by_test_id("open-navigator")
+    if opener.is_visible():  # on a phone the navigator is a drawer
+        opener.click()
+        expect(page.locator("#attempt-navigator.show:not(.showing)")).to_be_visible()
+        a.here(page, "attempt (navigator open)")
+        page.keyboard.press("Escape")
+        expect(page.locator("#attempt-navigator")).not_to_be_visible()
     attempt = Attempt.objects.filter(learner=learner, assessment=final).latest("pk")
     a.visit(page, f"/evaluaciones/intentos/{attempt.uuid}/resumen/")
     page.get_by_test_id("submit-attempt").click()
@@ -237,7 +317,7 @@ def _learner(page: Page, a: Auditor) -> None:
     a.visit(page, "/certificados/", status=403)
 
 
-def _graduate(page: Page, a: Auditor) -> None:
+def _graduate(page: Page, a: Auditor, settings) -> None:
     """A learner who passed: her result, judgement and certificate."""
     graduate = User.objects.get(username="egresada")
     attempt = (
@@ -255,7 +335,7 @@ def _graduate(page: Page, a: Auditor) -> None:
 # ---------------------------------------------------------------- HR
 
 
-def _hr(page: Page, a: Auditor) -> None:
+def _hr(page: Page, a: Auditor, settings) -> None:
     certificate = Certificate.objects.order_by("pk").first()
     cohort = Cohort.objects.order_by("pk").first()
     plan = EvaluationPlan.objects.order_by("pk").first()
@@ -266,6 +346,8 @@ def _hr(page: Page, a: Auditor) -> None:
         "/certificados/",
         "/certificados/?q=Núñez",
         f"/certificados/{certificate.pk}/",
+        f"/certificados/{certificate.pk}/revocar/",
+        f"/certificados/{certificate.pk}/reemitir/",
         "/certificados/por-vencer/",
         "/tablero/",
         "/tablero/mapas/",
@@ -289,6 +371,13 @@ def _hr(page: Page, a: Auditor) -> None:
         paths.append(f"/tablero/grupos/{cohort.pk}/")
     for path in paths:
         a.visit(page, path)
+    # A bulk download of the certificates' PDFs built in the background (above
+    # the size streamed at once): its status page.
+    settings.ATIENDE_BULK_ZIP_SYNC_LIMIT = 0
+    page.goto(a.base + "/certificados/")
+    page.get_by_role("button", name="Descargar los PDF (ZIP)").click()
+    page.wait_for_url(re.compile(r"/certificados/descargas/\d+/$"))
+    a.here(page, "/certificados/descargas/<pk>/")
     # The roster import: the preview of the sample file, then the result.
     page.goto(a.base + "/tablero/personal/importar/")
     page.get_by_label("Archivo del personal").set_input_files(ROSTER)
@@ -304,7 +393,7 @@ def _hr(page: Page, a: Auditor) -> None:
 # ---------------------------------------------------------------- trainers
 
 
-def _trainer(page: Page, a: Auditor) -> None:
+def _trainer(page: Page, a: Auditor, settings) -> None:
     lesson = LessonPage.objects.live().first()
     plan = EvaluationPlan.objects.filter(evaluator__username="instructor").first()
     judgement = Judgement.objects.order_by("pk").first()
@@ -318,6 +407,7 @@ def _trainer(page: Page, a: Auditor) -> None:
         "/evaluacion/analisis/",
         f"/evaluacion/juicios/{judgement.pk}/",
         f"/evaluacion/registros/{observation.uuid}/",
+        f"/evaluacion/registros/{observation.uuid}/firmar/",
         "/tablero/grupos/",
     ]
     if plan:
@@ -326,7 +416,7 @@ def _trainer(page: Page, a: Auditor) -> None:
         a.visit(page, path)
 
 
-def _evaluator(page: Page, a: Auditor) -> None:
+def _evaluator(page: Page, a: Auditor, settings) -> None:
     plan = EvaluationPlan.objects.filter(
         evaluator__username="evaluadora", candidate__username="aprendiz"
     ).first()
@@ -339,9 +429,16 @@ def _evaluator(page: Page, a: Auditor) -> None:
         ]
     for path in paths:
         a.visit(page, path)
+    if plan:
+        # The record of an observation, begun from the plan, and its signing.
+        page.goto(a.base + f"/evaluacion/planes/{plan.uuid}/")
+        page.locator("form[action*='/registro/'] button").first.click()
+        page.wait_for_url(re.compile(r"/evaluacion/registros/[0-9a-f-]+/$"))
+        a.here(page, "/evaluacion/registros/<uuid>/ (in progress)")
+        a.visit(page, page.url.removeprefix(a.base) + "firmar/")
 
 
-def _multiplicador(page: Page, a: Auditor) -> None:
+def _multiplicador(page: Page, a: Auditor, settings) -> None:
     cohort = Cohort.objects.filter(trainers__username="multiplicador").first()
     paths = ["/tablero/grupos/"]
     if cohort:
@@ -382,15 +479,17 @@ def test_every_page_has_no_axe_violations(live_server, browser, settings, width)
             if username:
                 _sign_in(page, auditor, username)
                 auditor.here(page, "/ (signed in)")
-            if pages is _anonymous:
-                pages(page, auditor, settings)
-            else:
-                pages(page, auditor)
+            _menus(page, auditor)
+            _keyboard(page, auditor)
+            pages(page, auditor, settings)
         finally:
             context.close()
     print(
         f"\naxe audits at {width}: {sum(auditor.pages.values())} "
         + ", ".join(f"{role} {n}" for role, n in auditor.pages.items())
     )
-    assert not auditor.wrong_status, auditor.wrong_status
-    assert not auditor.found, "\n" + auditor.failure_report()
+    assert set(auditor.pages) == {role for role, _, _ in ROLES}
+    problems = auditor.wrong_status + auditor.keyboard
+    assert not (problems or auditor.found), "\n".join(
+        ["", *problems, auditor.failure_report()]
+    )
