@@ -10,7 +10,8 @@ these modules branches on a type's name.
 
 Adding a type: a module with a ``QuestionType`` subclass decorated with
 ``registry.register`` (imported at start-up, e.g. from here) and its widget
-template ``assessments/question_types/<name>.html``. See ``base.QuestionType``
+Jinja2 template ``assessments/question_types/<name>.html`` (under
+``assessments/jinja2/``). See ``base.QuestionType``
 for what a type provides.
 """
 

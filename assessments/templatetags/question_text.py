@@ -7,6 +7,7 @@ from django.template.defaultfilters import linebreaksbr
 from django.utils.safestring import mark_safe
 
 from .. import rich_text
+from ..question_render import question_html
 
 register = template.Library()
 
@@ -16,3 +17,10 @@ def question_text(text, text_format=rich_text.PLAIN):
     if text_format == rich_text.HTML:
         return mark_safe(rich_text.sanitize(str(text)))  # noqa: S308 - sanitised
     return linebreaksbr(text, autoescape=True)
+
+
+@register.simple_tag
+def question_field(question, saved_at=None, flagged=False):
+    """``{% question_field question saved_at flagged %}``: the question's widget
+    on the attempt page (``assessments.question_render``)."""
+    return question_html(question, saved_at=saved_at, flagged=flagged)

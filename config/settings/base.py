@@ -104,6 +104,13 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The attempt page's question widgets only (assessments.jinja2_env):
+        # found in the apps' jinja2/ folders, never by a page's name.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "assessments.jinja2_env.environment"},
+    },
 ]
 
 WSGI_APPLICATION = "config.wsgi.application"

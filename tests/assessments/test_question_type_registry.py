@@ -3,8 +3,8 @@ its own, "short exact answer" (the learner types a word; it is right when it equ
 one of the accepted answers, ignoring case and surrounding spaces), registers
 it, and takes it end to end through the bank, a frozen version, an attempt, the
 attempt page, the learner's save (JSON and plain form), the submit, the score
-and the review. Its widget template lives in tests/assessments/templates, added
-to the template dirs for these tests only; the type is unregistered afterwards.
+and the review. Its widget template lives in tests/assessments/jinja2, added
+to the Jinja2 engine's dirs for these tests only; the type is unregistered afterwards.
 """
 
 import json
@@ -36,7 +36,8 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-TEMPLATES_DIR = Path(__file__).parent / "templates"
+# The widgets are Jinja2 templates (assessments.jinja2_env).
+TEMPLATES_DIR = Path(__file__).parent / "jinja2"
 MAX_LENGTH = 100
 
 
@@ -113,10 +114,11 @@ class ExactAnswer(TextBoxType):
 
 @pytest.fixture
 def exact_answer(settings):
-    engine = settings.TEMPLATES[0]
     settings.TEMPLATES = [
-        {**engine, "DIRS": [*engine["DIRS"], TEMPLATES_DIR]},
-        *settings.TEMPLATES[1:],
+        {**engine, "DIRS": [*engine.get("DIRS", []), TEMPLATES_DIR]}
+        if engine["BACKEND"].endswith("Jinja2")
+        else engine
+        for engine in settings.TEMPLATES
     ]
     registry.register(ExactAnswer)
     yield registry.get("exact_answer")
