@@ -20,9 +20,10 @@ A question's data passes through a type's hands in this order:
    ``example_answer``.
 
 The widget's template is the Jinja2 template
-``assessments/jinja2/assessments/question_types/<name>.html`` (or ``template``;
-why Jinja2: ``assessments.jinja2_env``). It renders inside ``includes/question.html``, which gives the
-section the data attributes ``attempt.js`` reads generically:
+``assessments/jinja2/assessments/question_types/<name>.html`` (or
+``template``; why Jinja2: ``assessments.jinja2_env``). It renders inside
+``includes/question.html``, which gives the section the data attributes
+``attempt.js`` reads generically:
 
 - ``answer_shape`` ``"one"``: one field ``q-<position>`` with one value (radio,
   text, select); ``"list"``: one field with many values (checkboxes);
