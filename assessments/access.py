@@ -1,6 +1,8 @@
 """Who may reach which attempt: one place for the check every attempt view makes.
 And who may manage the question bank and read results in the admin."""
 
+import copy
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import CharField, Exists, F, OuterRef
 from django.db.models.functions import Cast
@@ -9,6 +11,7 @@ from django.http import Http404
 from wagtail.models import PageViewRestriction
 
 from accounts import roles
+from courses import content_cache
 
 from .models import AssessmentPage, Attempt
 
@@ -33,14 +36,29 @@ def get_own_attempt_or_404(user, attempt_uuid) -> Attempt:
         raise Http404 from error
 
 
-def get_live_assessment_or_404(assessment_id: int) -> AssessmentPage:
+def get_live_assessment_or_404(assessment_id: int, request=None) -> AssessmentPage:
     """A live assessment page by id, for starting it outside Wagtail's routing
     (which costs a query per level of the tree), annotated ``restricted``:
     whether a view restriction (a private page) applies to it or to one of its
-    ancestors. 1 query (none for an id no row can have)."""
+    ancestors. Kept in this process's memory per content token
+    (``courses.content_cache``: publishing, moving or restricting a page makes a
+    new one); each call gets its own copy. 1 query (the token, or the page
+    when there is none; none for an id no row can have)."""
     if not 0 < assessment_id <= LARGEST_ID:
         # SQLite cannot even bind a larger integer (OverflowError, a 500).
         raise Http404
+    token = content_cache.content_token(request)
+    if token is None:
+        return _live_assessment(assessment_id)
+    memo_key = content_cache.key("live-assessment", token, assessment_id)
+    page = content_cache.memo.get(memo_key)
+    if page is None:
+        page = _live_assessment(assessment_id)
+        content_cache.memo.set(memo_key, page)
+    return copy.copy(page)
+
+
+def _live_assessment(assessment_id: int) -> AssessmentPage:
     restrictions = PageViewRestriction.objects.filter(
         StartsWith(Cast(OuterRef("path"), CharField()), F("page__path"))
     )

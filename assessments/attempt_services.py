@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -84,7 +84,7 @@ def _attempts_of(*, learner, assessment: AssessmentPage) -> list[Attempt]:
 
 
 def attempt_availability(
-    *, learner, assessment: AssessmentPage, now=None, attempts=None
+    *, learner, assessment: AssessmentPage, now=None, attempts=None, rows=None
 ):
     """Whether the learner may start an attempt now, with the attempts used and
     left. For a final assessment, a learner holding a certificate for its
@@ -93,15 +93,14 @@ def attempt_availability(
     before it expires); from then on, even after it expired, only the attempts
     started after the certified result count, against attempts_allowed and for
     wait_hours. An open attempt can always be continued. ``attempts``: the
-    learner's attempts at this assessment, when the caller has read them. The
-    lessons a completion rule asks for are checked by ``attempt_start``."""
+    learner's attempts at this assessment, and ``rows``: its blueprint rows with
+    their elements, when the caller has read them. The lessons a completion
+    rule asks for are checked by ``attempt_start``."""
     now = now or timezone.now()
     cycle = (
         certification.current().cycle(
             learner=learner,
-            standards=Element.objects.filter(
-                pk__in=BlueprintRow.objects.filter(page=assessment).values("element")
-            ).values("standard"),
+            standards=_standards(assessment, rows),
             today=timezone.localdate(now),
         )
         if assessment.mode == AssessmentPage.Mode.FINAL
@@ -140,6 +139,16 @@ def attempt_availability(
     return Availability(
         used, left, next_allowed, open_attempt, reason, expires_on, renewal_opens_on
     )
+
+
+def _standards(assessment: AssessmentPage, rows=None):
+    """The standards the assessment's blueprint asks about: ids from ``rows``
+    when read, else a subquery."""
+    if rows is not None:
+        return {row.element.standard_id for row in rows}
+    return Element.objects.filter(
+        pk__in=BlueprintRow.objects.filter(page=assessment).values("element")
+    ).values("standard")
 
 
 def _seen_before(*, learner, assessment: AssessmentPage) -> dict[str, tuple]:
@@ -209,8 +218,9 @@ def attempt_start(
 
 def _start(*, learner, assessment, now, rng, restart_overdue) -> Attempt:
     attempts = _attempts_of(learner=learner, assessment=assessment)
+    rows = bank.blueprint_rows(assessment)
     availability = attempt_availability(
-        learner=learner, assessment=assessment, now=now, attempts=attempts
+        learner=learner, assessment=assessment, now=now, attempts=attempts, rows=rows
     )
     if availability.open_attempt is not None:
         open_attempt = availability.open_attempt
@@ -234,7 +244,6 @@ def _start(*, learner, assessment, now, rng, restart_overdue) -> Attempt:
     requirement = completion.requirement_for(learner=learner, assessment=assessment)
     if requirement is not None and not requirement.met:
         raise AttemptNotAllowed(requirement.message())
-    rows = bank.blueprint_rows(assessment)
     plan, thresholds = assessment_plan(assessment, rows=rows)
     if not plan:
         raise AttemptNotAllowed(_("Esta evaluación todavía no tiene preguntas."))
@@ -312,12 +321,18 @@ def _locked_open(attempt: Attempt, now) -> Attempt:
 
 
 def attempt_save_answers(
-    *, attempt: Attempt, answers: Mapping[int, object], now=None
+    *,
+    attempt: Attempt,
+    answers: Mapping[int, object],
+    now=None,
+    keep_unchanged: bool = False,
 ) -> list[Response]:
     """Save several answers ({position: raw answer}) together: all of them or none,
     in one transaction that locks the attempt once. Refused (AnswerRejected)
     after the deadline plus grace, for closed attempts, unknown positions and
-    answers that do not fit their question."""
+    answers that do not fit their question. ``keep_unchanged``: an answer equal
+    to the one stored is not written again and keeps its time (a submit that
+    carries every answer the page's script already saved)."""
     now = now or timezone.now()
     with transaction.atomic():
         locked = _locked_open(attempt, now)
@@ -339,11 +354,42 @@ def attempt_save_answers(
                 raise AnswerRejected(
                     _("La respuesta no tiene un formato válido.")
                 ) from error
-            response.answer = _json_answer(normalized)
+            answer = _json_answer(normalized)
+            if keep_unchanged and response.saved_at and response.answer == answer:
+                continue
+            response.answer = answer
             response.saved_at = now
             saved.append(response)
-        Response.objects.bulk_update(saved, ["answer", "saved_at"])
+        _write_answers(saved, now)
     return saved
+
+
+def _write_answers(responses: list[Response], now) -> None:
+    """Store the responses' answers, stamped ``now``, in one UPDATE written by
+    hand: ``bulk_update`` composed a CASE of expressions per row, which cost a
+    36-answer save more CPU than everything else it does."""
+    if not responses:
+        return
+    connection = connections[Response.objects.db]
+    qn = connection.ops.quote_name
+    meta = Response._meta
+    answer = meta.get_field("answer")
+    pk, column = qn(meta.pk.column), qn(answer.column)
+    params: list = []
+    for response in responses:
+        params += [response.pk, answer.get_db_prep_save(response.answer, connection)]
+    branches = " ".join("WHEN %s THEN %s" for _response in responses)
+    ids = ", ".join("%s" for _response in responses)
+    params.append(meta.get_field("saved_at").get_db_prep_save(now, connection))
+    params += [response.pk for response in responses]
+    with connection.cursor() as cursor:
+        # ELSE keeps the column's type for the CASE when every answer is NULL.
+        cursor.execute(
+            f"UPDATE {qn(meta.db_table)} SET {column} = CASE {pk} {branches} "
+            f"ELSE {column} END, {qn(meta.get_field('saved_at').column)} = %s "
+            f"WHERE {pk} IN ({ids})",
+            params,
+        )
 
 
 def attempt_save_answer(*, attempt: Attempt, position: int, raw_answer, now=None):

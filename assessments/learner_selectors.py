@@ -201,11 +201,11 @@ def _option_feedback(payload: dict, answer) -> tuple[str, ...]:
     return registry.get(payload["type"]).option_feedback(payload, answer)
 
 
-def attempt_result(*, attempt: Attempt, now=None) -> dict:
+def attempt_result(*, attempt: Attempt, now=None, request=None) -> dict:
     """Everything the result page shows for a submitted attempt: the results by
-    element and criterion with their lessons, and the question-by-question
-    review when ``review_policy`` allows it. 7 queries at most, whatever the
-    number of questions."""
+    element and criterion with links to their lessons (on the site serving
+    ``request``), and the question-by-question review when ``review_policy``
+    allows it. 7 queries at most, whatever the number of questions."""
     assessment = attempt.assessment
     element_results = list(
         ElementResult.objects.filter(attempt=attempt)
@@ -254,7 +254,9 @@ def attempt_result(*, attempt: Attempt, now=None) -> dict:
             c.criterion.code,
         )
     )
-    lessons = course_selectors.lessons_by_criterion({c.criterion.pk for c in to_work})
+    lessons = course_selectors.lesson_links_by_criterion(
+        {c.criterion.pk for c in to_work}, request=request
+    )
     for item in to_work:
         item.lessons = lessons.get(item.criterion.pk, [])
 

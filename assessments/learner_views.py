@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.inputs import InputRefused, read_json_body
+from courses.routing import remember_site
 
 from . import access, attempt_services, learner_answers, learner_selectors
 from .attempt_services import AnswerRejected, AttemptNotAllowed
@@ -125,7 +126,7 @@ def assessment_begin_by_id(request, assessment_id: int):
     """What the start page's button posts to: ``assessment_begin`` reached by the
     page's id, not through Wagtail's routing (a query per level of the tree),
     with the page's view restrictions checked as Wagtail would."""
-    page = access.get_live_assessment_or_404(assessment_id)
+    page = access.get_live_assessment_or_404(assessment_id, request)
     if not access.passes_view_restrictions(request, page):
         return redirect(page.get_url(request))
     return assessment_begin(request, page)
@@ -167,6 +168,7 @@ def attempt_detail(request, attempt_uuid):
         return redirect(_result_url(attempt))
     # The question count bounds the page number: read it with the questions.
     data = learner_selectors.attempt_questions(attempt=attempt)
+    remember_site(request)  # for the links to the assessment
     navigator = data["navigator"]
     shown = _shown_position(request, attempt, len(navigator))
     questions = [q for q in data["questions"] if shown in (None, q[0].position)]
@@ -426,11 +428,17 @@ def _change_open(request, attempt: Attempt, service, **arguments):
         raise
 
 
-def _save_all(request, attempt: Attempt, answers: dict) -> None:
+def _save_all(
+    request, attempt: Attempt, answers: dict, *, keep_unchanged: bool = False
+) -> None:
     """Save every answer or none (raises _Closed or AnswerRejected)."""
     if answers:
         _change_open(
-            request, attempt, attempt_services.attempt_save_answers, answers=answers
+            request,
+            attempt,
+            attempt_services.attempt_save_answers,
+            answers=answers,
+            keep_unchanged=keep_unchanged,
         )
 
 
@@ -498,7 +506,8 @@ def attempt_submit(request, attempt_uuid):
         return _see_other(_result_url(attempt))
     try:
         answers, incomplete = _answers_from_form(request, attempt)
-        _save_all(request, attempt, answers)
+        # The form carries every answer, most already saved by the page's script.
+        _save_all(request, attempt, answers, keep_unchanged=True)
     except _Closed as closed:
         return _see_other(_result_url(closed.attempt))
     except (learner_answers.AnswerFormatError, AnswerRejected):
@@ -523,6 +532,7 @@ def attempt_result(request, attempt_uuid):
     attempt = _finalise_if_overdue(request, attempt)
     if attempt.status == Attempt.Status.OPEN:
         return redirect(attempt.get_absolute_url())
-    context = learner_selectors.attempt_result(attempt=attempt)
+    remember_site(request)  # for the links to the assessment and the lessons
+    context = learner_selectors.attempt_result(attempt=attempt, request=request)
     context.update({"attempt": attempt, "assessment": attempt.assessment})
     return render(request, "assessments/attempt_result.html", context)

@@ -123,18 +123,41 @@ def _route_entry(request, components: list[str]):
     return site, target, consumed
 
 
+def _host_key(request, kind: str, token: str, *parts) -> str:
+    return content_cache.key(
+        kind,
+        token,
+        split_domain_port(request._get_raw_host())[0],
+        request.get_port(),
+        *parts,
+    )
+
+
+def remember_site(request) -> None:
+    """Find the request's site (``Site.find_for_request``, a query each time)
+    once per content token and host, and keep it where Wagtail looks first:
+    for the pages outside this routing that link to pages (``{% pageurl %}``)."""
+    if getattr(request, "_wagtail_site", None) is not None:
+        return
+    token = content_cache.content_token(request)
+    if token is None:
+        return
+    memo_key = _host_key(request, "site", token)
+    site = content_cache.memo.get(memo_key)
+    if site is None:
+        site = Site.find_for_request(request)
+        if site is None:
+            return
+        content_cache.memo.set(memo_key, site)
+    request._wagtail_site = site
+
+
 def serve(request, path):
     """Wagtail's page view, with the site and the route found as above."""
     token = content_cache.content_token(request)
     if token is not None:
         components = [component for component in path.split("/") if component]
-        memo_key = content_cache.key(
-            "route",
-            token,
-            split_domain_port(request._get_raw_host())[0],
-            request.get_port(),
-            *components,
-        )
+        memo_key = _host_key(request, "route", token, *components)
         entry = content_cache.memo.get(memo_key)
         looked_up = entry is None
         if looked_up:

@@ -442,6 +442,42 @@ def lessons_by_criterion(criterion_ids: set[int]) -> dict[int, list]:
     return result
 
 
+@dataclass(frozen=True)
+class LessonLink:
+    title: str
+    url: str
+
+
+def lesson_links_by_criterion(
+    criterion_ids: set[int], *, request=None
+) -> dict[int, list[LessonLink]]:
+    """``lessons_by_criterion`` as links (title and URL on the site serving
+    ``request``), kept per criterion, content token and site
+    (``content_cache``): a result page lists a hundred of them, and composing
+    each URL cost more than the rest of the page. No query when cached,
+    besides the token."""
+    if not criterion_ids:
+        return {}
+    token = content_cache.content_token(request)
+    site = Site.find_for_request(request) if request is not None else None
+    keys = {
+        pk: content_cache.key("lesson-links", pk, token, site and site.pk)
+        for pk in criterion_ids
+    }
+
+    def build(missing: list[int]) -> dict[int, list[LessonLink]]:
+        lessons = lessons_by_criterion(set(missing))
+        return {
+            pk: [
+                LessonLink(page.title, page.get_url(request))
+                for page in lessons.get(pk, [])
+            ]
+            for pk in missing
+        }
+
+    return content_cache.get_many_or_build(keys, build, token=token)
+
+
 def trainers_module_completed(user_ids) -> set[int]:
     """Of these people (ids or a queryset of them), those who completed a
     trainers' module: every live lesson of a live module for trainers (a module

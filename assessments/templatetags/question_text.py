@@ -7,7 +7,7 @@ from django.template.defaultfilters import linebreaksbr
 from django.utils.safestring import mark_safe
 
 from .. import rich_text
-from ..question_render import question_html
+from ..question_render import questions_html
 
 register = template.Library()
 
@@ -20,7 +20,7 @@ def question_text(text, text_format=rich_text.PLAIN):
 
 
 @register.simple_tag
-def question_field(question, saved_at=None, flagged=False):
-    """``{% question_field question saved_at flagged %}``: the question's widget
-    on the attempt page (``assessments.question_render``)."""
-    return question_html(question, saved_at=saved_at, flagged=flagged)
+def question_fields(questions):
+    """``{% question_fields questions %}``: the widgets of the page's questions,
+    (question, saved_at, flagged) triples (``assessments.question_render``)."""
+    return questions_html(questions)

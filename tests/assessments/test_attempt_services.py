@@ -846,6 +846,29 @@ def test_several_answers_are_saved_together(every_type):
     assert len(locks) <= 1  # SQLite has no FOR UPDATE; PostgreSQL locks once
 
 
+def test_a_resubmitted_unchanged_answer_keeps_its_time(every_type):
+    """With keep_unchanged (a submit re-posting the whole form), answers equal to
+    the stored ones are not written again and keep the time they were saved;
+    a changed one is saved with the new time."""
+    attempt, by_type = every_type
+    posted = {
+        r.position: answer_for(r.version.payload, right=True) for r in by_type.values()
+    }
+    with freeze_time(T0):
+        attempt_services.attempt_save_answers(attempt=attempt, answers=posted)
+    changed = by_type["single"].position
+    posted[changed] = answer_for(by_type["single"].version.payload, right=False)
+    later = datetime(2025, 3, 3, 15, 5, tzinfo=UTC)
+    with freeze_time(later):
+        saved = attempt_services.attempt_save_answers(
+            attempt=attempt, answers=posted, keep_unchanged=True
+        )
+    assert [r.position for r in saved] == [changed]
+    times = {position: at for position, _, at, _ in stored(attempt)}
+    assert times.pop(changed) == later
+    assert set(times.values()) == {datetime(2025, 3, 3, 15, tzinfo=UTC)}
+
+
 def test_one_bad_answer_among_several_saves_none(every_type):
     """All of a form's answers or none: one answer of the wrong shape rejects the
     whole post, and the answers before it in the post are not saved."""
@@ -1005,9 +1028,19 @@ def test_a_row_s_threshold_sets_the_element_s_bar():
     assert attempt.competent is True
 
 
-def test_partial_credit_is_exact():
+@pytest.mark.parametrize(
+    "score_updates",
+    [
+        pytest.param(submission.MAX_SCORE_UPDATES, id="one-update-per-score"),
+        pytest.param(1, id="many-scores-one-bulk-update"),
+    ],
+)
+def test_partial_credit_is_exact(monkeypatch, score_updates):
     """Multiple response, situational, matching and ordering give partial credit as
-    exact fractions, summed per element: 1/2 + 1/2 + 1/3 + 1/2 = 11/6 of 4."""
+    exact fractions, summed per element: 1/2 + 1/2 + 1/3 + 1/2 = 11/6 of 4. The
+    scores are stored the same whether written one UPDATE per distinct score or,
+    past MAX_SCORE_UPDATES of them, in one bulk update."""
+    monkeypatch.setattr(submission, "MAX_SCORE_UPDATES", score_updates)
     assessment, elements, _bank = build_assessment(
         questions=(4,), kinds=("multiple", "situational", "matching", "ordering")
     )

@@ -75,6 +75,8 @@ SELECT_RE = re.compile(r'<select\b[^>]*\bname="([^"]+)"[^>]*>(.*?)</select>', re
 OPTION_RE = re.compile(r'<option\b[^>]*\bvalue="([^"]+)"')
 ATTRIBUTE_RE = re.compile(r'\b(type|name|value)="([^"]*)"')
 THINK_SECONDS = (30.0, 90.0)
+# The task worker's niceness (lower CPU priority than gunicorn's workers).
+WORKER_NICENESS = 10
 
 
 class Refused(SystemExit):
@@ -207,8 +209,17 @@ class Processes:
             start_new_session=True,
         )
         if self.args.worker_command:
+            # Below the web workers' priority, as docs/deploy.md advises for a
+            # worker on an app server: PDFs wait a few seconds, pages do not.
             self.worker = subprocess.Popen(
-                [sys.executable, "manage.py", *shlex.split(self.args.worker_command)],
+                [
+                    "nice",
+                    "-n",
+                    str(WORKER_NICENESS),
+                    sys.executable,
+                    "manage.py",
+                    *shlex.split(self.args.worker_command),
+                ],
                 cwd=ROOT,
                 env=self.env,
                 stdout=log,
