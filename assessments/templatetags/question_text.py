@@ -7,7 +7,7 @@ from django.template.defaultfilters import linebreaksbr
 from django.utils.safestring import mark_safe
 
 from .. import rich_text
-from ..question_render import questions_html
+from ..question_render import navigator_html, questions_html
 
 register = template.Library()
 
@@ -24,3 +24,10 @@ def question_fields(questions):
     """``{% question_fields questions %}``: the widgets of the page's questions,
     (question, saved_at, flagged) triples (``assessments.question_render``)."""
     return questions_html(questions)
+
+
+@register.simple_tag
+def question_navigator(navigator, shown=None, one_per_page=False):
+    """``{% question_navigator navigator shown one_per_page %}``: a link per
+    question of the attempt (``assessments.question_render``)."""
+    return navigator_html(navigator, shown=shown, one_per_page=one_per_page)
