@@ -226,3 +226,25 @@ def test_the_start_url_keeps_the_page_s_view_restrictions(client, final):
     learner.groups.add(group)
     assert client.post(begin_url(final.pk)).status_code == 303
     assert Attempt.objects.filter(learner=learner, assessment=final).exists()
+
+
+def test_the_start_url_follows_changes_made_after_it_was_used(client, final):
+    """The page behind the start URL is kept per content token: a restriction
+    added, or an unpublish, after a learner used the URL applies at once."""
+    first, second = learner_ready_for(final), learner_ready_for(final)
+    client.force_login(first)
+    assert client.post(begin_url(final.pk)).status_code == 303
+
+    group = Group.objects.create(name="Sucursal piloto")
+    restriction = PageViewRestriction.objects.create(
+        page=final.get_parent(), restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([group])
+    client.force_login(second)
+    assert client.post(begin_url(final.pk)).status_code == 302
+    assert not Attempt.objects.filter(learner=second).exists()
+
+    restriction.delete()
+    final.unpublish()
+    assert client.post(begin_url(final.pk)).status_code == 404
+    assert not Attempt.objects.filter(learner=second).exists()

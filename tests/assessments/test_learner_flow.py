@@ -737,3 +737,25 @@ def test_form_fields_helper_matches_the_page(client_in, final):
         )
         for name in fields:
             assert f'name="{name}"' in html
+
+
+def test_the_result_page_s_lesson_links_follow_the_content(client_in, final):
+    """The links to the lessons that teach each criterion to work on are kept per
+    content token: a lesson unpublished after they were first shown goes from
+    the page at once; retitled, it shows its new title."""
+    attempt = begin(client_in, final)
+    submit(client_in, attempt)  # nothing answered: every criterion to work on
+    html = client_in.get(result_url(attempt)).content.decode()
+    linked = [
+        lesson for lesson in LessonPage.objects.live() if f'href="{lesson.url}"' in html
+    ]
+    assert len(linked) >= 2
+    gone, renamed = linked[0], linked[1]
+    gone_link = f'href="{gone.url}"'
+    gone.unpublish()
+    renamed.title = "Lección con otro título"
+    renamed.save_revision().publish()
+
+    html = client_in.get(result_url(attempt)).content.decode()
+    assert gone_link not in html
+    assert "Lección con otro título" in html
