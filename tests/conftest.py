@@ -1,7 +1,6 @@
 """Fixtures shared by the whole suite."""
 
 import os
-import shutil
 import time
 
 import pytest
@@ -12,23 +11,10 @@ from django.test.client import ClientMixin
 from accounts import two_factor, user_sessions
 from certificates import brand
 from courses import content_cache
+from tests.e2e.chromium import CHROMIUM, CHROMIUM_FLAGS
 
 # Live-server browser tests run Django's sync ORM from Playwright's event loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = shutil.which("chromium") or (
-    "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None
-)
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 
 
 @pytest.fixture(scope="session")

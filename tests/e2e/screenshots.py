@@ -30,21 +30,13 @@ from pathlib import Path
 from playwright.sync_api import Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from tests.e2e.chromium import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
+
 OUT = ROOT / "docs" / "screenshots"
 WIDTH = 1280
 HEIGHT = 900
-CHROMIUM = "/usr/bin/chromium"
-# docs/DESIGN's browser flags for this machine's Debian chromium.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 LEARNER = "aprendiz"  # half-way through the course
 GRADUATE = "egresada"  # passed the final
 PASSWORD = "atiende-demo"  # settings.ATIENDE_DEMO_PASSWORD in dev
@@ -95,7 +87,7 @@ def shoot(base: str) -> list[Path]:
     saved = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+            executable_path=CHROMIUM, args=CHROMIUM_FLAGS
         )
         context = browser.new_context(
             viewport={"width": WIDTH, "height": HEIGHT}, locale="es-MX"

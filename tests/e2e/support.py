@@ -5,7 +5,7 @@ import re
 from collections.abc import Callable
 
 from django.contrib.auth.models import User
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from accounts import two_factor, two_factor_services
 from portal.demo_two_factor import DEMO_TOTP_KEY
@@ -39,3 +39,21 @@ def sign_in(
         page.get_by_label("Código").fill(fresh_code(device))
         page.get_by_role("button", name="Verificar").click()
     page.wait_for_url(f"{base}/")
+
+
+def begin_and_save_one_answer(page: Page, *, timeout: float = 15_000) -> None:
+    """On an assessment's start page: begin (accepting the confirmation), then
+    choose the first option of the first single-choice question and wait until
+    the page's script says it is saved."""
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.get_by_test_id("begin").click()
+    page.wait_for_url(re.compile(r"/evaluaciones/intentos/[0-9a-f-]+/$"))
+    question = (
+        page.locator("[data-question]")
+        .filter(has=page.locator("input[type=radio]"))
+        .first
+    )
+    question.locator("input[type=radio]").first.check()
+    expect(question.locator("[data-save-state]")).to_contain_text(
+        "Guardado", timeout=timeout
+    )

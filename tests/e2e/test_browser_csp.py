@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page
 
 from assessments.models import AssessmentPage
 from certificates.models import Certificate
@@ -95,18 +95,7 @@ def test_main_pages_run_without_csp_violations(live_server, page: Page):
         final.url,
     ):
         visit(page, violations, base + path)
-    page.on("dialog", lambda dialog: dialog.accept())
-    page.get_by_test_id("begin").click()
-    page.wait_for_url(re.compile(r"/evaluaciones/intentos/[0-9a-f-]+/$"))
-    question = (
-        page.locator("[data-question]")
-        .filter(has=page.locator("input[type=radio]"))
-        .first
-    )
-    question.locator("input[type=radio]").first.check()
-    expect(question.locator("[data-save-state]")).to_contain_text(
-        "Guardado", timeout=15_000
-    )
+    support.begin_and_save_one_answer(page)
     violations.check("the attempt page")
     page.get_by_test_id("submit-attempt").click()
     page.wait_for_url(re.compile(r"/resultado/$"))
