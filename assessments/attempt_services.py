@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db import IntegrityError, connections, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from . import (
     completion,
     grading,
     payloads,
+    row_updates,
     submission,
     tasks,
 )
@@ -360,36 +361,10 @@ def attempt_save_answers(
             response.answer = answer
             response.saved_at = now
             saved.append(response)
-        _write_answers(saved, now)
-    return saved
-
-
-def _write_answers(responses: list[Response], now) -> None:
-    """Store the responses' answers, stamped ``now``, in one UPDATE written by
-    hand: ``bulk_update`` composed a CASE of expressions per row, which cost a
-    36-answer save more CPU than everything else it does."""
-    if not responses:
-        return
-    connection = connections[Response.objects.db]
-    qn = connection.ops.quote_name
-    meta = Response._meta
-    answer = meta.get_field("answer")
-    pk, column = qn(meta.pk.column), qn(answer.column)
-    params: list = []
-    for response in responses:
-        params += [response.pk, answer.get_db_prep_save(response.answer, connection)]
-    branches = " ".join("WHEN %s THEN %s" for _response in responses)
-    ids = ", ".join("%s" for _response in responses)
-    params.append(meta.get_field("saved_at").get_db_prep_save(now, connection))
-    params += [response.pk for response in responses]
-    with connection.cursor() as cursor:
-        # ELSE keeps the column's type for the CASE when every answer is NULL.
-        cursor.execute(
-            f"UPDATE {qn(meta.db_table)} SET {column} = CASE {pk} {branches} "
-            f"ELSE {column} END, {qn(meta.get_field('saved_at').column)} = %s "
-            f"WHERE {pk} IN ({ids})",
-            params,
+        row_updates.update_by_pk(
+            Response, "answer", {r.pk: r.answer for r in saved}, saved_at=now
         )
+    return saved
 
 
 def attempt_save_answer(*, attempt: Attempt, position: int, raw_answer, now=None):

@@ -12,7 +12,7 @@ from fractions import Fraction
 from django.db import transaction
 from django.utils import timezone
 
-from . import bank, grading, payloads
+from . import bank, grading, payloads, row_updates
 from .announce import announce_attempt_finalised
 from .models import (
     AssessmentPage,
@@ -94,7 +94,7 @@ def _grade(attempt: Attempt) -> grading.AttemptGrade:
     scores = dict(result.items)
     for response in responses:
         response.score = scores[str(response.pk)]
-    _write_scores(responses)
+    row_updates.update_by_pk(Response, "score", {r.pk: r.score for r in responses})
     elements = {
         r.key_version.criterion.element.code: r.key_version.criterion.element
         for r in responses
@@ -118,25 +118,6 @@ def _grade(attempt: Attempt) -> grading.AttemptGrade:
     attempt.score = earned / possible if possible else Fraction(0)
     attempt.competent = None if attempt.assessment.is_diagnostic else result.competent
     return result
-
-
-# Beyond this many distinct scores, one bulk_update is cheaper than the UPDATEs.
-MAX_SCORE_UPDATES = 6
-
-
-def _write_scores(responses: list[Response]) -> None:
-    """One UPDATE per distinct score (usually a handful: right, wrong, a few
-    partial credits), not ``bulk_update``'s CASE over every row, which cost a submit
-    more CPU to build than the database took to run."""
-    by_score: dict = {}
-    for response in responses:
-        by_score.setdefault(response.score, []).append(response.pk)
-    if len(by_score) > MAX_SCORE_UPDATES:
-        # Many partial credits: one statement keeps the query count bounded.
-        Response.objects.bulk_update(responses, ["score"])
-        return
-    for score, ids in by_score.items():
-        Response.objects.filter(pk__in=ids).update(score=score)
 
 
 def locked_attempt(attempt: Attempt) -> Attempt:

@@ -1028,19 +1028,9 @@ def test_a_row_s_threshold_sets_the_element_s_bar():
     assert attempt.competent is True
 
 
-@pytest.mark.parametrize(
-    "score_updates",
-    [
-        pytest.param(submission.MAX_SCORE_UPDATES, id="one-update-per-score"),
-        pytest.param(1, id="many-scores-one-bulk-update"),
-    ],
-)
-def test_partial_credit_is_exact(monkeypatch, score_updates):
+def test_partial_credit_is_exact():
     """Multiple response, situational, matching and ordering give partial credit as
-    exact fractions, summed per element: 1/2 + 1/2 + 1/3 + 1/2 = 11/6 of 4. The
-    scores are stored the same whether written one UPDATE per distinct score or,
-    past MAX_SCORE_UPDATES of them, in one bulk update."""
-    monkeypatch.setattr(submission, "MAX_SCORE_UPDATES", score_updates)
+    exact fractions, summed per element: 1/2 + 1/2 + 1/3 + 1/2 = 11/6 of 4."""
     assessment, elements, _bank = build_assessment(
         questions=(4,), kinds=("multiple", "situational", "matching", "ordering")
     )
