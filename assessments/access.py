@@ -50,11 +50,10 @@ def get_live_assessment_or_404(assessment_id: int, request=None) -> AssessmentPa
     token = content_cache.content_token(request)
     if token is None:
         return _live_assessment(assessment_id)
-    memo_key = content_cache.key("live-assessment", token, assessment_id)
-    page = content_cache.memo.get(memo_key)
-    if page is None:
-        page = _live_assessment(assessment_id)
-        content_cache.memo.set(memo_key, page)
+    page = content_cache.memo.get_or_build(
+        content_cache.key("live-assessment", token, assessment_id),
+        lambda: _live_assessment(assessment_id),
+    )
     return copy.copy(page)
 
 

@@ -137,6 +137,16 @@ class Memo:
             while len(self._entries) > self._size:
                 self._entries.popitem(last=False)
 
+    def get_or_build(self, key: str, build: Callable[[], object]):
+        """The entry under ``key``, else ``build()`` kept there (unless None,
+        which is returned and not kept)."""
+        value = self.get(key)
+        if value is None:
+            value = build()
+            if value is not None:
+                self.set(key, value)
+        return value
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()

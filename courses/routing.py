@@ -142,14 +142,11 @@ def remember_site(request) -> None:
     token = content_cache.content_token(request)
     if token is None:
         return
-    memo_key = _host_key(request, "site", token)
-    site = content_cache.memo.get(memo_key)
-    if site is None:
-        site = Site.find_for_request(request)
-        if site is None:
-            return
-        content_cache.memo.set(memo_key, site)
-    request._wagtail_site = site
+    site = content_cache.memo.get_or_build(
+        _host_key(request, "site", token), lambda: Site.find_for_request(request)
+    )
+    if site is not None:
+        request._wagtail_site = site
 
 
 def serve(request, path):
