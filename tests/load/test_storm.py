@@ -146,3 +146,22 @@ def test_the_cost_middleware_reports_cpu_and_queries(client, settings):
     assert response.status_code == 200
     assert float(response["X-Load-Cpu-Ms"]) > 0
     assert int(response["X-Load-Queries"]) > 0
+
+
+def test_the_task_worker_runs_in_a_lower_priority_group():
+    """With autogroup (this machine's kernel), a worker in a session of its own
+    has its whole group lowered, not only its niceness inside the group."""
+    import subprocess
+    from pathlib import Path
+
+    if not Path("/proc/self/autogroup").exists():
+        pytest.skip("no autogroup in this kernel")
+    child = subprocess.Popen(["sleep", "30"], start_new_session=True)
+    try:
+        assert storm.lower_group_priority(child.pid, 19)
+        assert Path(f"/proc/{child.pid}/autogroup").read_text().split()[-1] == "19"
+        # ours is untouched
+        assert Path("/proc/self/autogroup").read_text().split()[-1] != "19"
+    finally:
+        child.kill()
+        child.wait()
