@@ -99,10 +99,7 @@ def requirement_for(*, learner, assessment: AssessmentPage) -> Requirement | Non
     course = CoursePage.objects.parent_of(assessment).first()
     lessons = []
     if course is not None:
-        outline = course_selectors.course_overview(course=course, user=learner)
-        lessons = [
-            (item.page, item.done) for item in outline["outline"].learner_lessons
-        ]
+        lessons = course_selectors.learner_lessons_done(course=course, user=learner)
     return evaluate(
         rule=assessment.completion_rule,
         percent=assessment.completion_percent,

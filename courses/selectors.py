@@ -167,6 +167,20 @@ class CourseTree:
     activities: tuple[Page, ...]
     urls: dict[int, str | None]
 
+    @property
+    def learner_lessons(self) -> list[LessonPage]:
+        """The lessons that count for a learner: those of the modules for
+        learners (as ``CourseOutline.learner_lessons`` counts them)."""
+        step = ModulePage.steplen
+        for_learners = {
+            module.path
+            for module in self.modules
+            if module.audience != ModulePage.Audience.TRAINERS
+        }
+        return [
+            lesson for lesson in self.lessons if lesson.path[:-step] in for_learners
+        ]
+
 
 def _build_trees(courses: list[CoursePage], request) -> dict[int, CourseTree]:
     """3 queries plus one per type of activity, however many courses."""
@@ -249,16 +263,19 @@ def _standing_sql(alias: str, with_access: bool) -> str:
     return " UNION ALL ".join(parts)
 
 
-def _standing(user, course_ids) -> tuple[dict[int, EnrolmentState], set[int]]:
+def _standing(
+    user, course_ids, *, for_access: bool = True
+) -> tuple[dict[int, EnrolmentState], set[int]]:
     """The learner's enrolments in these courses and every lesson they completed
     (a person completes at most every lesson there is), in one query. It also
     answers, in passing, whether the modules for trainers were opened to them,
-    when courses.access still has to ask.
+    when courses.access still has to ask (unless ``for_access`` is False: then
+    the user's roles are not read either).
 
     Written in SQL (names from the models' _meta): it runs on every course page
     and lesson, and Django spends thirty times longer composing the same UNION
     than the database spends answering it."""
-    ask_access = access.trainer_module_access_unknown(user)
+    ask_access = for_access and access.trainer_module_access_unknown(user)
     connection = connections[Enrolment.objects.db]
     sql = _standing_sql(connection.alias, ask_access)
     enrolments: dict[int, EnrolmentState] = {}
@@ -310,6 +327,17 @@ def _outlines(
                 )
         outlines[course.pk] = outline
     return outlines, trees
+
+
+def learner_lessons_done(*, course: CoursePage, user) -> list[tuple[LessonPage, bool]]:
+    """The course's lessons for learners (those of its modules for learners) in
+    course order, each with whether ``user`` completed it: what completion rules
+    count. The outline's ``learner_lessons`` without the outline: whether the
+    user may see the modules for trainers does not matter (they never count), so
+    their roles are not read. The cached tree and one query."""
+    lessons = course_trees([course])[course.pk].learner_lessons
+    _enrolments, done = _standing(user, {course.pk}, for_access=False)
+    return [(lesson, lesson.pk in done) for lesson in lessons]
 
 
 def course_of(page: Page) -> CoursePage | None:
@@ -387,25 +415,10 @@ def dashboard(*, user, request=None) -> list[CourseOutline]:
 
 
 def learner_lesson_ids(course: CoursePage) -> list[int]:
-    """The lessons that count for a learner's progress in ``course``, as the
-    outlines count them (``CourseOutline.learner_lessons``): live lessons of
-    live modules that are not for trainers. 2 queries."""
-    modules = set(
-        ModulePage.objects.live()
-        .descendant_of(course)
-        .exclude(audience=ModulePage.Audience.TRAINERS)
-        .values_list("path", flat=True)
-    )
-    if not modules:
-        return []
-    step = ModulePage.steplen
-    return [
-        pk
-        for pk, path in LessonPage.objects.live()
-        .descendant_of(course)
-        .values_list("pk", "path")
-        if path[:-step] in modules
-    ]
+    """The lessons that count for a learner's progress in ``course``
+    (``CourseTree.learner_lessons``): from the cached tree, 1 query (the content
+    token) when it is cached."""
+    return [lesson.pk for lesson in course_trees([course])[course.pk].learner_lessons]
 
 
 def lessons_by_criterion(criterion_ids: set[int]) -> dict[int, list]:

@@ -160,3 +160,19 @@ def test_the_seeded_final_requires_every_learner_lesson(initial_data):
     requirement = completion.requirement_for(learner=LearnerFactory(), assessment=final)
     assert requirement.total >= 20
     assert requirement.done == 0 and not requirement.met
+
+
+def test_the_rule_reads_neither_the_outline_nor_the_roles(django_assert_num_queries):
+    """Whether the learner may see the modules for trainers does not matter to
+    the rule (they never count): with the course tree cached, the parent course,
+    the content token and the learner's completions, nothing else."""
+    from django.contrib.auth import get_user_model
+
+    assessment, learner_lessons, _trainer = course_with_rule(Rule.ALL_LESSONS)
+    learner = LearnerFactory()
+    complete_lessons(learner, learner_lessons[:1])
+    completion.requirement_for(learner=learner, assessment=assessment)
+    fresh = get_user_model().objects.get(pk=learner.pk)  # no roles read yet
+    with django_assert_num_queries(3):
+        requirement = completion.requirement_for(learner=fresh, assessment=assessment)
+    assert (requirement.done, requirement.total) == (1, 3)
