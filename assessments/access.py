@@ -42,8 +42,9 @@ def get_live_assessment_or_404(assessment_id: int, request=None) -> AssessmentPa
     whether a view restriction (a private page) applies to it or to one of its
     ancestors. Kept in this process's memory per content token
     (``courses.content_cache``: publishing, moving or restricting a page makes a
-    new one); each call gets its own copy. 1 query (the token, or the page
-    when there is none; none for an id no row can have)."""
+    new one); each call gets its own copy, with its parent page
+    (``get_parent`` needs no query). 1 query (the token; without one, the page
+    and its parent, 3; none for an id no row can have)."""
     if not 0 < assessment_id <= LARGEST_ID:
         # SQLite cannot even bind a larger integer (OverflowError, a 500).
         raise Http404
@@ -69,6 +70,9 @@ def _live_assessment(assessment_id: int) -> AssessmentPage:
     )
     if page is None:
         raise Http404
+    # Its parent too, as routing gives it (treebeard's get_parent cache): the
+    # completion rule reads its course on every start.
+    page._cached_parent_obj = page.get_parent().specific
     return page
 
 

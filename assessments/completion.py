@@ -96,7 +96,7 @@ def requirement_for(*, learner, assessment: AssessmentPage) -> Requirement | Non
     queries (the course outline) otherwise, whatever the number of lessons."""
     if assessment.completion_rule == Rule.NONE:
         return None
-    course = CoursePage.objects.parent_of(assessment).first()
+    course = _parent_course(assessment)
     lessons = []
     if course is not None:
         lessons = course_selectors.learner_lessons_done(course=course, user=learner)
@@ -105,3 +105,14 @@ def requirement_for(*, learner, assessment: AssessmentPage) -> Requirement | Non
         percent=assessment.completion_percent,
         lessons=lessons,
     )
+
+
+def _parent_course(assessment: AssessmentPage) -> CoursePage | None:
+    """The course the assessment sits in (its parent, when that is a course):
+    the parent routing or the start URL's page came with
+    (``_cached_parent_obj``, treebeard's own cache of ``get_parent``), else one
+    query."""
+    parent = getattr(assessment, "_cached_parent_obj", None)
+    if parent is None:
+        return CoursePage.objects.parent_of(assessment).first()
+    return parent if isinstance(parent, CoursePage) else None

@@ -29,8 +29,8 @@ ATTEMPT_PAGE = 10
 RESULT_PAGE = 14
 # The first start over a bank nobody drew from: the bank read (2 queries) and its
 # versions frozen in bulk (6, with their savepoint), besides the start's own;
-# and the page itself, read once per content token (1).
-COLD_START = START + 9
+# and the page itself with its parent, read once per content token (3).
+COLD_START = START + 11
 DRAWN = (10, 10, 10)
 
 

@@ -173,6 +173,28 @@ def test_the_rule_reads_neither_the_outline_nor_the_roles(django_assert_num_quer
     complete_lessons(learner, learner_lessons[:1])
     completion.requirement_for(learner=learner, assessment=assessment)
     fresh = get_user_model().objects.get(pk=learner.pk)  # no roles read yet
+    loaded = AssessmentPage.objects.get(pk=assessment.pk)  # its parent not known
     with django_assert_num_queries(3):
-        requirement = completion.requirement_for(learner=fresh, assessment=assessment)
+        requirement = completion.requirement_for(learner=fresh, assessment=loaded)
     assert (requirement.done, requirement.total) == (1, 3)
+
+
+def test_the_start_url_s_page_brings_its_course(django_assert_num_queries):
+    """The page behind the start URL comes with its parent course, so the rule
+    reads only the token and the learner's completions; the course is the same
+    one the tree would find."""
+    from django.test import RequestFactory
+
+    from assessments import access
+
+    assessment, learner_lessons, _trainer = course_with_rule(Rule.ALL_LESSONS)
+    learner = LearnerFactory()
+    complete_lessons(learner, learner_lessons)
+    request = RequestFactory().get("/")
+    access.get_live_assessment_or_404(assessment.pk, request)  # the memo, built
+    page = access.get_live_assessment_or_404(assessment.pk, request)
+    assert page.get_parent().pk == assessment.get_parent().pk
+    completion.requirement_for(learner=learner, assessment=page)  # the tree, cached
+    with django_assert_num_queries(2):
+        requirement = completion.requirement_for(learner=learner, assessment=page)
+    assert requirement.met
