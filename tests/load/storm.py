@@ -319,6 +319,7 @@ class Learner:
     client: aiohttp.ClientSession | None = None
     csrf: str = ""  # the CSRF cookie's value, set when the start page is read
     attempt_path: str = ""
+    page: str = ""  # the attempt page, until read_questions reads it
     questions: list[Question] = field(default_factory=list)
     # position -> the tokens last sent and acknowledged for it
     sent: dict[int, object] = field(default_factory=dict)
@@ -643,7 +644,10 @@ def _status(reply: Reply, code: int) -> str:
     return f"HTTP {reply.status}"
 
 
-async def start(stats, learner, begin_url, step, expected_questions) -> bool:
+async def start(stats, learner, begin_url, step) -> bool:
+    """POST "Comenzar" and the attempt page; the page is kept to be read when
+    the learner answers (``read_questions``)."""
+
     def expect(reply):
         if reply.status != 200:
             return f"HTTP {reply.status}"
@@ -663,11 +667,18 @@ async def start(stats, learner, begin_url, step, expected_questions) -> bool:
     if reply is None:
         return False
     learner.attempt_path = reply.path
-    learner.questions = parse_questions(reply.text)
-    if len(learner.questions) != expected_questions:
-        stats.error(
-            step, f"{len(learner.questions)} questions (expected {expected_questions})"
-        )
+    learner.page = reply.text
+    return True
+
+
+def read_questions(stats, learner: Learner, step: str, expected: int) -> bool:
+    """The attempt page's questions, read when the learner answers rather than
+    during the starts (this client's CPU is the server's cores' too); an error
+    of ``step`` when the page does not hold the final's questions."""
+    learner.questions = parse_questions(learner.page)
+    learner.page = ""
+    if len(learner.questions) != expected:
+        stats.error(step, f"{len(learner.questions)} questions (expected {expected})")
         return False
     return True
 
@@ -825,7 +836,9 @@ async def warm_up(learners, begin_url, questions, stats, rng) -> None:
 
     async def take(learner: Learner):
         async with semaphore:
-            if await start(stats, learner, begin_url, "warm-up", questions):
+            if await start(stats, learner, begin_url, "warm-up") and read_questions(
+                stats, learner, "warm-up", questions
+            ):
                 await save_form(
                     stats, learner, await answers_for(learner, rng), "warm-up"
                 )
@@ -842,12 +855,14 @@ async def storm(args, learners, begin_url, questions, stats, rng) -> None:
 
     async def take(learner: Learner):
         await sleep_until(t0 + rng.uniform(0, args.start_window))
-        if not await start(stats, learner, begin_url, "storm start", questions):
+        if not await start(stats, learner, begin_url, "storm start"):
             return
         await sleep_until(rng.uniform(time.monotonic(), max(time.monotonic(), end - 1)))
-        # Chosen when the learner saves, not at the start: the key of those who
-        # know is read from the database in this process, which takes this
-        # client's CPU from the server's cores during the starts otherwise.
+        # The page read and the answers chosen when the learner saves, not at
+        # the start: the key of those who know is read from the database in
+        # this process, whose CPU is taken from the server's cores.
+        if not read_questions(stats, learner, "storm start", questions):
+            return
         answers = await answers_for(learner, rng)
         await save_form(stats, learner, answers, "storm save (all answers)")
         await sleep_until(rng.uniform(time.monotonic(), max(time.monotonic(), end)))
@@ -862,7 +877,9 @@ async def steady(args, learners, begin_url, questions, stats, rng) -> None:
 
     async def take(learner: Learner):
         await sleep_until(t0 + rng.uniform(0, high))
-        if not await start(stats, learner, begin_url, "steady start", questions):
+        if not await start(
+            stats, learner, begin_url, "steady start"
+        ) or not read_questions(stats, learner, "steady start", questions):
             return
         stop_at = t0 + args.steady_seconds - rng.uniform(0, high)
         answers = await answers_for(learner, rng)

@@ -165,3 +165,19 @@ def test_the_task_worker_runs_in_a_lower_priority_group():
     finally:
         child.kill()
         child.wait()
+
+
+@pytest.mark.django_db
+def test_the_kept_page_is_read_when_the_learner_answers(client, initial_data):
+    """The start keeps the attempt page; reading it finds the final's questions
+    and frees it, and a page without them is an error of the step named."""
+    taker = _start(client, LearnerFactory())
+    page = client.get(taker.attempt_path).content.decode()
+    stats = storm.Stats()
+    taker.page = page
+    assert storm.read_questions(stats, taker, "storm start", 36)
+    assert len(taker.questions) == 36
+    assert (taker.page, stats.errors) == ("", {})
+    taker.page = page
+    assert not storm.read_questions(stats, taker, "storm start", 30)
+    assert stats.errors == {"storm start: 36 questions (expected 30)": 1}
