@@ -19,6 +19,7 @@ import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
+from contextvars import ContextVar
 
 from django.core.cache import cache
 from django.db import IntegrityError, connections, transaction
@@ -45,14 +46,41 @@ LESSON_CONTENT_TEMPLATE = "courses/includes/lesson_content.html"
 CSRF_PLACEHOLDER = "atiendeCsrfTokenPlaceholder7f3c9b1e"
 _REQUEST_ATTR = "_atiende_content_token"
 _UNSET = object()
+# The token read during the request being served, for the code that has no
+# request in hand (a service and the selectors it calls: a start reads its
+# course's tree). Set around each request by RequestScopeMiddleware; outside a
+# request (commands, tasks) there is none, and every call reads the token.
+_request_scope: ContextVar[dict | None] = ContextVar(
+    "content_token_scope", default=None
+)
+
+
+class RequestScopeMiddleware:
+    """Gives each request its scope for ``content_token``."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        reset = _request_scope.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _request_scope.reset(reset)
 
 
 def content_token(request=None) -> str | None:
-    """The token in force: one query, once per request. None (no row, e.g.
-    right after a flush) means: do not cache."""
+    """The token in force: one query, once per request (``request`` given, or
+    the request being served). None (no row, e.g. right after a flush) means:
+    do not cache."""
     token = getattr(request, _REQUEST_ATTR, _UNSET) if request is not None else _UNSET
+    scope = _request_scope.get()
+    if token is _UNSET and scope is not None:
+        token = scope.get("token", _UNSET)
     if token is _UNSET:
         token = _read_token()
+        if scope is not None:
+            scope["token"] = token
         if request is not None:
             setattr(request, _REQUEST_ATTR, token)
     return token
@@ -78,6 +106,10 @@ def content_changed(**kwargs) -> None:
     """Receiver: a new token, written in the transaction of the change itself, so
     the token and the content it stands for commit (or roll back) together."""
     token = uuid.uuid4().hex
+    scope = _request_scope.get()
+    if scope is not None:
+        # What this request reads from now on is the new content.
+        scope["token"] = token
     if ContentVersion.objects.filter(pk=ContentVersion.SINGLETON).update(token=token):
         return
     try:  # the row is gone (a flushed database): make it again

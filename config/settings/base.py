@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The content token read once per request (courses.content_cache).
+    "courses.content_cache.RequestScopeMiddleware",
     "accounts.middleware.ChosenLanguageMiddleware",
     "accounts.middleware.InputGuardMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -187,6 +187,50 @@ def test_a_flushed_token_row_comes_back(course):
     assert content_cache.content_token() is not None
 
 
+def _in_request_scope(view):
+    """Run ``view`` inside the middleware's per-request scope."""
+    return content_cache.RequestScopeMiddleware(lambda request: view())(None)
+
+
+def test_the_token_is_read_once_per_request_even_without_the_request(course):
+    """Code with no request in hand (a service, the selectors it calls) reads
+    the token once per request; outside a request every call reads it."""
+
+    def view():
+        with CaptureQueriesContext(connection) as queries:
+            first = content_cache.content_token()
+            again = content_cache.content_token()
+        return first, again, len(queries)
+
+    first, again, queries = _in_request_scope(view)
+    assert first == again == token()
+    assert queries == 1
+    with CaptureQueriesContext(connection) as queries:
+        content_cache.content_token()
+        content_cache.content_token()
+    assert len(queries) == 2
+
+
+def test_a_change_within_the_request_gives_it_the_new_token(course):
+    """A page published during the request: what the request reads after it is
+    the new content, never cached under the old token."""
+
+    def view():
+        before = content_cache.content_token()
+        publish_body(course["lessons"][0], "cambiado en la misma solicitud")
+        return before, content_cache.content_token()
+
+    before, after = _in_request_scope(view)
+    assert before != after
+    assert after == token()
+
+
+def test_each_request_has_its_own_scope(course):
+    seen = _in_request_scope(content_cache.content_token)
+    publish_body(course["lessons"][0], "entre dos solicitudes")
+    assert _in_request_scope(content_cache.content_token) == token() != seen
+
+
 # ---------------------------------------------------------------- per person
 
 
