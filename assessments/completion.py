@@ -92,8 +92,10 @@ def evaluate(*, rule: str, percent: int, lessons: Sequence[tuple[object, bool]])
 
 def requirement_for(*, learner, assessment: AssessmentPage) -> Requirement | None:
     """The assessment's rule for ``learner`` over its course's learner lessons;
-    None (and no query) when the assessment has no rule. A constant handful of
-    queries (the course outline) otherwise, whatever the number of lessons."""
+    None (and no query) when the assessment has no rule. Otherwise the course's
+    cached tree and the learner's completions (2 queries: the token and the
+    completions; 1 more when the page does not know its parent), whatever the
+    number of lessons."""
     if assessment.completion_rule == Rule.NONE:
         return None
     course = _parent_course(assessment)

@@ -45,7 +45,6 @@ LESSON_CONTENT_TEMPLATE = "courses/includes/lesson_content.html"
 # it as it is, and nothing a lesson's text could contain by chance.
 CSRF_PLACEHOLDER = "atiendeCsrfTokenPlaceholder7f3c9b1e"
 _REQUEST_ATTR = "_atiende_content_token"
-_UNSET = object()
 # The token read during the request being served, for the code that has no
 # request in hand (a service and the selectors it calls: a start reads its
 # course's tree). Set around each request by RequestScopeMiddleware; outside a
@@ -70,20 +69,17 @@ class RequestScopeMiddleware:
 
 
 def content_token(request=None) -> str | None:
-    """The token in force: one query, once per request (``request`` given, or
-    the request being served). None (no row, e.g. right after a flush) means:
-    do not cache."""
-    token = getattr(request, _REQUEST_ATTR, _UNSET) if request is not None else _UNSET
-    scope = _request_scope.get()
-    if token is _UNSET and scope is not None:
-        token = scope.get("token", _UNSET)
-    if token is _UNSET:
-        token = _read_token()
-        if scope is not None:
-            scope["token"] = token
-        if request is not None:
-            setattr(request, _REQUEST_ATTR, token)
-    return token
+    """The token in force: one query, once per request (the request being
+    served, or ``request`` outside the middleware, as in a test). None (no row,
+    e.g. right after a flush) means: do not cache."""
+    memo = _request_scope.get()
+    if memo is None and request is not None:
+        memo = request.__dict__.setdefault(_REQUEST_ATTR, {})
+    if memo is None:
+        return _read_token()
+    if "token" not in memo:
+        memo["token"] = _read_token()
+    return memo["token"]
 
 
 def _read_token() -> str | None:

@@ -215,14 +215,20 @@ def test_a_change_within_the_request_gives_it_the_new_token(course):
     """A page published during the request: what the request reads after it is
     the new content, never cached under the old token."""
 
-    def view():
-        before = content_cache.content_token()
-        publish_body(course["lessons"][0], "cambiado en la misma solicitud")
-        return before, content_cache.content_token()
+    request = RequestFactory().get("/")
 
-    before, after = _in_request_scope(view)
+    def view():
+        before = content_cache.content_token(request)
+        publish_body(course["lessons"][0], "cambiado en la misma solicitud")
+        return (
+            before,
+            content_cache.content_token(),
+            content_cache.content_token(request),
+        )
+
+    before, after, after_by_request = _in_request_scope(view)
     assert before != after
-    assert after == token()
+    assert after == after_by_request == token()
 
 
 def test_each_request_has_its_own_scope(course):
