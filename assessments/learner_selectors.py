@@ -81,23 +81,52 @@ class NavItem:
     flagged: bool
 
 
+@dataclass(frozen=True)
+class PageQuestion:
+    """One question of the attempt page as stored: what its widget needs (the
+    form is built by ``form``, only when the widget is rendered;
+    ``question_render`` keeps the HTML of untouched ones)."""
+
+    position: int
+    content_hash: str
+    payload: dict
+    display: dict
+    answer: object
+    saved_at: object
+    flagged: bool
+
+    @property
+    def untouched(self) -> bool:
+        """Never saved nor flagged: its widget depends only on the version, the
+        display order, the position and the language."""
+        return self.answer is None and self.saved_at is None and not self.flagged
+
+    def form(self, position: int | None = None):
+        """The widget's form, pre-filled with the saved answer; at ``position``
+        when given (``question_render`` renders a placeholder position)."""
+        return learner_answers.question_form(
+            position=self.position if position is None else position,
+            payload=self.payload,
+            display=self.display,
+            answer=self.answer,
+        )
+
+
 def attempt_questions(*, attempt: Attempt, position: int | None = None) -> dict:
-    """The attempt page's questions: ``questions`` in order, each as (form
-    pre-filled with the saved answer, when it was saved, flagged), only the one
-    at ``position`` when given (one question per page); and ``navigator``, every
-    question's NavItem. 1 query."""
+    """The attempt page's questions: ``questions`` in order (PageQuestion), only
+    the one at ``position`` when given (one question per page); and
+    ``navigator``, every question's NavItem. 1 query."""
     responses = list(attempt.responses.select_related("version").order_by("position"))
     return {
         "questions": [
-            (
-                learner_answers.question_form(
-                    position=r.position,
-                    payload=r.version.payload,
-                    display=r.display,
-                    answer=r.answer,
-                ),
-                r.saved_at,
-                r.flagged,
+            PageQuestion(
+                position=r.position,
+                content_hash=r.version.content_hash,
+                payload=r.version.payload,
+                display=r.display,
+                answer=r.answer,
+                saved_at=r.saved_at,
+                flagged=r.flagged,
             )
             for r in responses
             if position is None or r.position == position

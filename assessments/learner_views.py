@@ -171,7 +171,7 @@ def attempt_detail(request, attempt_uuid):
     remember_site(request)  # for the links to the assessment
     navigator = data["navigator"]
     shown = _shown_position(request, attempt, len(navigator))
-    questions = [q for q in data["questions"] if shown in (None, q[0].position)]
+    questions = [q for q in data["questions"] if shown in (None, q.position)]
     return render(
         request,
         "assessments/attempt.html",
