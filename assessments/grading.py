@@ -41,7 +41,9 @@ __all__ = [
     "InvalidKey",
     "Key",
     "QuestionType",
+    "ScoredItem",
     "grade_attempt",
+    "grade_scored",
     "normalize_answer",
     "score",
 ]
@@ -562,6 +564,17 @@ class GradedItem:
 
 
 @dataclass(frozen=True, slots=True)
+class ScoredItem:
+    """An item already scored: ``ratio`` is its score as a (numerator,
+    denominator) pair of ints (an item is worth 1)."""
+
+    question_id: str
+    element: str
+    criterion: str
+    ratio: tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
 class ElementGrade:
     element: str
     earned: Fraction
@@ -633,6 +646,31 @@ def grade_attempt(
 ) -> AttemptGrade:
     """Grade an attempt: per item, per element, per criterion, and overall.
 
+    Every item is scored by its key, then graded as ``grade_scored`` says.
+    """
+    return grade_scored(
+        [
+            ScoredItem(
+                item.question_id,
+                item.element,
+                item.criterion,
+                item.key.ratio(item.answer),
+            )
+            for item in items
+        ],
+        thresholds,
+        default_threshold,
+    )
+
+
+def grade_scored(
+    items: Sequence[ScoredItem],
+    thresholds: Mapping[str, Fraction] = MappingProxyType({}),
+    default_threshold: Fraction = DEFAULT_THRESHOLD,
+) -> AttemptGrade:
+    """Grade items already scored (the result page reads a graded attempt's
+    recorded scores): per item, per element, per criterion, and overall.
+
     Every item is worth 1. An element passes when earned / possible reaches its
     threshold (``thresholds[element]`` or ``default_threshold``). The attempt is
     competent only when it has elements and every one passed.
@@ -642,7 +680,7 @@ def grade_attempt(
     by_element: dict[str, list[int]] = {}
     by_criterion: dict[tuple[str, str], list[int]] = {}
     for item in items:
-        ratio = item.key.ratio(item.answer)
+        ratio = item.ratio
         scored.append((item.question_id, _fraction(ratio)))
         num, den = ratio
         for sums in (

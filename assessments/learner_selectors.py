@@ -19,9 +19,10 @@ from standards.formatting import whole_percent
 from standards.models import Criterion
 
 from . import completion, learner_answers, payloads, review_policy
-from .attempt_services import attempt_availability, attempt_grade
+from .attempt_services import attempt_availability
 from .models import AssessmentPage, Attempt, ElementResult, Response
 from .question_types import registry
+from .submission import attempt_grade_recorded
 
 # ------------------------------------------------------------------ start page
 
@@ -252,14 +253,27 @@ def attempt_result(*, attempt: Attempt, now=None, request=None) -> dict:
         )
         for r in element_results
     ]
-    responses = list(
-        Response.objects.filter(attempt=attempt)
-        .select_related("version", "key_version__criterion__element")
-        .order_by("position")
+    availability = attempt_availability(
+        learner=attempt.learner_id, assessment=assessment, now=now
     )
+    all_passed = bool(bars) and all(bar.passed for bar in bars)
+    disclosure = review_policy.attempt_disclosure(
+        attempt=attempt, availability=availability, all_passed=all_passed
+    )
+    responses = Response.objects.filter(attempt=attempt).order_by("position")
+    if disclosure.review:
+        responses = responses.select_related(
+            "version", "key_version__criterion__element"
+        )
+    else:
+        # Neither question nor key is shown: their payloads stay unread.
+        responses = responses.select_related("key_version__criterion__element").defer(
+            "display", "key_version__payload"
+        )
+    responses = list(responses)
 
-    # The criteria below their element's threshold, as grading finds them.
-    grade = attempt_grade(attempt=attempt, responses=responses)
+    # The criteria below their element's threshold, from the recorded scores.
+    grade = attempt_grade_recorded(attempt=attempt, responses=responses)
     thresholds = {e.element: e.threshold for e in grade.elements}
     criteria = {
         (r.key_version.criterion.element.code, r.key_version.criterion.code): (
@@ -289,13 +303,6 @@ def attempt_result(*, attempt: Attempt, now=None, request=None) -> dict:
     for item in to_work:
         item.lessons = lessons.get(item.criterion.pk, [])
 
-    availability = attempt_availability(
-        learner=attempt.learner_id, assessment=assessment, now=now
-    )
-    all_passed = bool(bars) and all(bar.passed for bar in bars)
-    disclosure = review_policy.attempt_disclosure(
-        attempt=attempt, availability=availability, all_passed=all_passed
-    )
     # Built only when the policy allows: what is withheld never reaches the page.
     review = (
         [

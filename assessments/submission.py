@@ -68,20 +68,44 @@ def attempt_grade(
 ) -> grading.AttemptGrade:
     """The grade of an attempt's responses (loaded with
     ``key_version__criterion__element``) by the pure ``grading.grade_attempt``,
-    with the pass marks frozen on the attempt. Reads only: submitting and the
-    result page both take scores, verdicts and the criteria below threshold from
-    here."""
+    with the pass marks frozen on the attempt. Reads only: submitting takes
+    scores, verdicts and the criteria below threshold from here."""
     items = [
         grading.GradedItem(
-            question_id=str(r.pk),
-            element=r.key_version.criterion.element.code,
-            criterion=r.key_version.criterion.code,
+            str(r.pk),
+            *_element_and_criterion(r),
             key=payloads.answer_key(r.key_version.payload),
             answer=r.answer,
         )
         for r in responses
     ]
     return grading.grade_attempt(items, attempt_thresholds(attempt))
+
+
+def attempt_grade_recorded(
+    *, attempt: Attempt, responses: list[Response]
+) -> grading.AttemptGrade:
+    """The grade of a graded attempt as its submit (or last re-grade) recorded
+    it: the responses' stored scores (loaded with
+    ``key_version__criterion__element``; their answer keys are not read)
+    graded by ``grading.grade_scored`` with the attempt's pass marks."""
+    items = []
+    for r in responses:
+        score = r.score or Fraction(0)
+        items.append(
+            grading.ScoredItem(
+                str(r.pk),
+                *_element_and_criterion(r),
+                ratio=(score.numerator, score.denominator),
+            )
+        )
+    return grading.grade_scored(items, attempt_thresholds(attempt))
+
+
+def _element_and_criterion(response: Response) -> tuple[str, str]:
+    """The codes a response is graded under: its key version's criterion's."""
+    criterion = response.key_version.criterion
+    return criterion.element.code, criterion.code
 
 
 def _grade(attempt: Attempt) -> grading.AttemptGrade:

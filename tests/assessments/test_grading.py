@@ -17,7 +17,9 @@ from assessments.grading import (
     GradedItem,
     InvalidKey,
     QuestionType,
+    ScoredItem,
     grade_attempt,
+    grade_scored,
     normalize_answer,
     score,
 )
@@ -682,3 +684,59 @@ def test_question_listed_twice_is_refused():
     """An attempt grades each question once; a repeat would skew its element."""
     with pytest.raises(ValueError, match="more than once"):
         grade_attempt([item("q1", "E1", "E1.C1", 1), item("q1", "E1", "E1.C1", 1)])
+
+
+# --------------------------------------------------------------- grade_scored
+
+
+def recorded(items: list[GradedItem]) -> list[ScoredItem]:
+    """The items as a graded attempt records them: each one's score, no key."""
+    return [
+        ScoredItem(
+            i.question_id,
+            i.element,
+            i.criterion,
+            score(i.key, i.answer).as_integer_ratio(),
+        )
+        for i in items
+    ]
+
+
+MIXED = [
+    GradedItem("q1", "E1", "E1.C1", SINGLE, "bravo"),
+    GradedItem("q2", "E1", "E1.C2", MULTI, ["alpha"]),
+    GradedItem("q3", "E2", "E2.C1", MATCH, {"p-one": "m-one"}),
+    GradedItem("q4", "E2", "E2.C1", SITUATION, "good"),
+    GradedItem("q5", "E2", "E2.C2", TF_TRUE, "false"),
+]
+
+
+@pytest.mark.parametrize(
+    ("items", "thresholds"),
+    [
+        *[
+            (
+                items_scoring("E1", *case[1]),
+                {"E1": case[2]} if case[2] is not None else {},
+            )
+            for case in THRESHOLD_CASES
+        ],
+        (MIXED, {}),
+        (MIXED, {"E1": F(1, 2), "E2": F(2, 5)}),
+        ([], {}),
+    ],
+    ids=[case[0] for case in THRESHOLD_CASES] + ["mixed", "mixed, own marks", "empty"],
+)
+def test_recorded_scores_grade_as_the_keys_do(items, thresholds):
+    """The result page grades a graded attempt from its recorded scores: the same
+    items, elements, criteria and verdict as grading it by its keys."""
+    assert grade_scored(recorded(items), thresholds) == grade_attempt(items, thresholds)
+
+
+def test_a_recorded_score_is_what_counts_not_a_key():
+    """grade_scored reads only the ratio: a changed key would not move it."""
+    [one] = recorded([GradedItem("q1", "E1", "E1.C1", SINGLE, "alpha")])
+    assert grade_scored([one]).items == (("q1", 0),)
+    regraded = ScoredItem("q1", "E1", "E1.C1", (1, 1))
+    assert grade_scored([regraded]).items == (("q1", 1),)
+    assert grade_scored([regraded]).competent

@@ -313,6 +313,23 @@ def test_failing_attempt_lists_criteria_with_lessons(client_in, final):
     assert "Retroalimentación:" not in html
 
 
+def test_the_criteria_to_work_come_from_the_recorded_scores(client_in, final):
+    """The result page reads the scores its attempt's submit (or a re-grade)
+    recorded, as its bars do, without grading the answers again: full marks
+    recorded for one criterion's questions take that criterion off the list."""
+    attempt = begin(client_in, final)
+    assert submit(client_in, attempt).status_code == 303
+    responses = attempt.responses.select_related("key_version__criterion")
+    codes = sorted({r.key_version.criterion.code for r in responses})
+    assert len(codes) > 1
+    fixed = codes[0]
+    attempt.responses.filter(key_version__criterion__code=fixed).update(score="1/1")
+    html = client_in.get(result_url(attempt)).content.decode()
+    assert f"<strong>{fixed}</strong>" not in html
+    for code in codes[1:]:
+        assert f"<strong>{code}</strong>" in html
+
+
 def test_result_page_rounds_percentages_to_the_nearest(client_in, final, learner):
     """An element scored 121 of 150 reads "81 %" (not the truncated 80 %) on the
     result page and in the history, by the site's one percent rule."""
