@@ -29,11 +29,27 @@ def get_own_attempt_or_404(user, attempt_uuid) -> Attempt:
     if not user.is_authenticated:
         raise Http404
     try:
-        return Attempt.objects.select_related("assessment").get(
-            uuid=attempt_uuid, learner=user
-        )
+        attempt = Attempt.objects.get(uuid=attempt_uuid, learner=user)
     except (Attempt.DoesNotExist, ValidationError) as error:
         raise Http404 from error
+    attempt.assessment = _attempt_assessment(attempt.assessment_id)
+    return attempt
+
+
+def _attempt_assessment(assessment_id: int) -> AssessmentPage:
+    """An attempt's assessment page, live or not, kept in this process's memory
+    per content token (a page edit makes a new one): the attempt views read it
+    on every request, and joining the page's columns to the attempt's cost more
+    than the token, which the request reads once anyway. Each call gets its
+    own copy."""
+    token = content_cache.content_token()
+    if token is None:
+        return AssessmentPage.objects.get(pk=assessment_id)
+    page = content_cache.memo.get_or_build(
+        content_cache.key("attempt-assessment", token, assessment_id),
+        lambda: AssessmentPage.objects.get(pk=assessment_id),
+    )
+    return copy.copy(page)
 
 
 def get_live_assessment_or_404(assessment_id: int, request=None) -> AssessmentPage:

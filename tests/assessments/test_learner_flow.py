@@ -776,3 +776,23 @@ def test_the_result_page_s_lesson_links_follow_the_content(client_in, final):
     html = client_in.get(result_url(attempt)).content.decode()
     assert gone_link not in html
     assert "Lección con otro título" in html
+
+
+def test_the_attempt_pages_follow_their_assessment_s_edits(client_in, final):
+    """The attempt views keep their assessment page per content token: a
+    published edit shows on the next request, and an attempt whose assessment
+    was unpublished since stays reachable by its learner."""
+    attempt = begin(client_in, final)
+    assert final.title in client_in.get(attempt.get_absolute_url()).content.decode()
+
+    final.title = "Evaluación final renombrada"
+    final.save_revision().publish()
+    page = client_in.get(attempt.get_absolute_url()).content.decode()
+    assert "Evaluación final renombrada" in page
+
+    final.unpublish()
+    assert client_in.get(attempt.get_absolute_url()).status_code == 200
+    assert submit(client_in, attempt).status_code == 303
+    result = client_in.get(result_url(attempt))
+    assert result.status_code == 200
+    assert "Evaluación final renombrada" in result.content.decode()
