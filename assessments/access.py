@@ -37,17 +37,25 @@ def get_own_attempt_or_404(user, attempt_uuid) -> Attempt:
 
 
 def _attempt_assessment(assessment_id: int) -> AssessmentPage:
-    """An attempt's assessment page, live or not, kept in this process's memory
-    per content token (a page edit makes a new one): the attempt views read it
-    on every request, and joining the page's columns to the attempt's cost more
-    than the token, which the request reads once anyway. Each call gets its
-    own copy."""
-    token = content_cache.content_token()
-    if token is None:
-        return AssessmentPage.objects.get(pk=assessment_id)
-    page = content_cache.memo.get_or_build(
-        content_cache.key("attempt-assessment", token, assessment_id),
+    """An attempt's assessment page, live or not. The attempt views read it on
+    every request; kept (``_kept_page``), it costs less than joining the page's
+    columns to the attempt's, and the request reads the token once anyway."""
+    return _kept_page(
+        "attempt-assessment",
+        assessment_id,
         lambda: AssessmentPage.objects.get(pk=assessment_id),
+    )
+
+
+def _kept_page(kind: str, assessment_id: int, build, request=None) -> AssessmentPage:
+    """``build()``'s page kept in this process's memory per content token
+    (``courses.content_cache``: publishing, moving or restricting a page makes a
+    new one), a copy of its own for each call; built afresh without a token."""
+    token = content_cache.content_token(request)
+    if token is None:
+        return build()
+    page = content_cache.memo.get_or_build(
+        content_cache.key(kind, token, assessment_id), build
     )
     return copy.copy(page)
 
@@ -64,14 +72,12 @@ def get_live_assessment_or_404(assessment_id: int, request=None) -> AssessmentPa
     if not 0 < assessment_id <= LARGEST_ID:
         # SQLite cannot even bind a larger integer (OverflowError, a 500).
         raise Http404
-    token = content_cache.content_token(request)
-    if token is None:
-        return _live_assessment(assessment_id)
-    page = content_cache.memo.get_or_build(
-        content_cache.key("live-assessment", token, assessment_id),
+    return _kept_page(
+        "live-assessment",
+        assessment_id,
         lambda: _live_assessment(assessment_id),
+        request,
     )
-    return copy.copy(page)
 
 
 def _live_assessment(assessment_id: int) -> AssessmentPage:
