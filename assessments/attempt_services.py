@@ -23,14 +23,13 @@ from . import (
     blueprint,
     certification,
     completion,
-    grading,
     payloads,
-    row_updates,
     submission,
     tasks,
 )
 from .models import AssessmentPage, Attempt, BlueprintRow, Response
 from .submission import (  # noqa: F401  (re-exported: the attempt services)
+    AnswerRejected,
     assessment_plan,
     attempt_finalise_if_overdue,
     attempt_grade,
@@ -45,11 +44,6 @@ from .submission import (  # noqa: F401  (re-exported: the attempt services)
 
 class AttemptNotAllowed(Exception):
     """The learner may not start an attempt now; the message says why."""
-
-
-class AnswerRejected(ValueError):
-    """A posted answer that cannot be saved (closed attempt, unknown question,
-    wrong shape). The message may be shown to the learner."""
 
 
 @dataclass(frozen=True)
@@ -301,15 +295,6 @@ def _start(*, learner, assessment, now, rng, restart_overdue) -> Attempt:
     return attempt
 
 
-def _json_answer(normalized):
-    """The canonical answer as JSON data (tuples become lists, pairs a dict)."""
-    if normalized is None or isinstance(normalized, str):
-        return normalized
-    if normalized and isinstance(normalized[0], tuple):
-        return dict(normalized)
-    return list(normalized)
-
-
 def _locked_open(attempt: Attempt, now) -> Attempt:
     """The attempt locked for a change by its learner (inside a transaction);
     AnswerRejected once it is closed or past its deadline plus grace."""
@@ -343,26 +328,8 @@ def attempt_save_answers(
                 attempt=locked, position__in=list(answers)
             )
         }
-        saved = []
-        for position, raw_answer in answers.items():
-            response = found.get(position)
-            if response is None:
-                raise AnswerRejected(_("Esa pregunta no es parte de este intento."))
-            key = payloads.answer_key(response.version.payload)
-            try:
-                normalized = grading.normalize_answer(key, raw_answer)
-            except grading.AnswerShapeError as error:
-                raise AnswerRejected(
-                    _("La respuesta no tiene un formato válido.")
-                ) from error
-            answer = _json_answer(normalized)
-            if keep_unchanged and response.saved_at and response.answer == answer:
-                continue
-            response.answer = answer
-            response.saved_at = now
-            saved.append(response)
-        row_updates.update_by_pk(
-            Response, "answer", {r.pk: r.answer for r in saved}, saved_at=now
+        saved = submission.apply_answers(
+            found, answers, now=now, keep_unchanged=keep_unchanged
         )
     return saved
 

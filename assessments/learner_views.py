@@ -506,8 +506,17 @@ def attempt_submit(request, attempt_uuid):
         return _see_other(_result_url(attempt))
     try:
         answers, incomplete = _answers_from_form(request, attempt)
-        # The form carries every answer, most already saved by the page's script.
-        _save_all(request, attempt, answers, keep_unchanged=True)
+        if incomplete:
+            # Not submitted: the rest of the answers are kept, as a save would.
+            _save_all(request, attempt, answers, keep_unchanged=True)
+        else:
+            # The form carries every answer, most already saved by the page's
+            # script: saved and graded in one transaction.
+            submitted = _change_open(
+                request, attempt, attempt_services.attempt_submit, answers=answers
+            )
+            if submitted.finalised_automatically:
+                messages.warning(request, str(FINALISED_MESSAGE))
     except _Closed as closed:
         return _see_other(_result_url(closed.attempt))
     except (learner_answers.AnswerFormatError, AnswerRejected):
@@ -518,7 +527,6 @@ def attempt_submit(request, attempt_uuid):
             request, _("Tu intento no se envió: revisa las preguntas señaladas.")
         )
         return _see_other(attempt.get_absolute_url())
-    attempt_services.attempt_submit(attempt=attempt)
     return _see_other(_result_url(attempt))
 
 

@@ -6,11 +6,13 @@ deadline tasks call them), so that starting an attempt can schedule its
 finalisation task without a module cycle.
 """
 
+from collections.abc import Mapping
 from datetime import timedelta
 from fractions import Fraction
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import bank, grading, payloads, row_updates
 from .announce import announce_attempt_finalised
@@ -24,6 +26,11 @@ from .models import (
     Response,
 )
 from .question_services import question_version_current
+
+
+class AnswerRejected(ValueError):
+    """A posted answer that cannot be saved (closed attempt, unknown question,
+    wrong shape). The message may be shown to the learner."""
 
 
 def assessment_plan(assessment: AssessmentPage, *, rows=None):
@@ -108,12 +115,65 @@ def _element_and_criterion(response: Response) -> tuple[str, str]:
     return criterion.element.code, criterion.code
 
 
-def _grade(attempt: Attempt) -> grading.AttemptGrade:
-    responses = list(
-        attempt.responses.select_related("key_version__criterion__element").order_by(
-            "position"
-        )
+def _json_answer(normalized):
+    """The canonical answer as JSON data (tuples become lists, pairs a dict)."""
+    if normalized is None or isinstance(normalized, str):
+        return normalized
+    if normalized and isinstance(normalized[0], tuple):
+        return dict(normalized)
+    return list(normalized)
+
+
+def apply_answers(
+    responses: Mapping[int, Response],
+    answers: Mapping[int, object],
+    *,
+    now,
+    keep_unchanged: bool = False,
+) -> list[Response]:
+    """Set raw answers ({position: answer}) on the attempt's responses (by
+    position, loaded with ``version``), normalised against the question shown,
+    and write those that changed: 1 query (none when nothing changed). Raises
+    AnswerRejected, before writing, for an unknown position or an answer that
+    does not fit its question. ``keep_unchanged``: an answer equal to the one
+    stored keeps its time."""
+    saved = []
+    for position, raw_answer in answers.items():
+        response = responses.get(position)
+        if response is None:
+            raise AnswerRejected(_("Esa pregunta no es parte de este intento."))
+        key = payloads.answer_key(response.version.payload)
+        try:
+            normalized = grading.normalize_answer(key, raw_answer)
+        except grading.AnswerShapeError as error:
+            raise AnswerRejected(
+                _("La respuesta no tiene un formato válido.")
+            ) from error
+        answer = _json_answer(normalized)
+        if keep_unchanged and response.saved_at and response.answer == answer:
+            continue
+        response.answer = answer
+        response.saved_at = now
+        saved.append(response)
+    row_updates.update_by_pk(
+        Response, "answer", {r.pk: r.answer for r in saved}, saved_at=now
     )
+    return saved
+
+
+def _graded_responses(attempt: Attempt, *, shown_versions: bool = False):
+    related = ["key_version__criterion__element"]
+    if shown_versions:
+        related.append("version")
+    return list(attempt.responses.select_related(*related).order_by("position"))
+
+
+def _grade(attempt: Attempt, responses=None) -> grading.AttemptGrade:
+    """Grade the attempt's responses (read here unless given, loaded with
+    ``key_version__criterion__element``) and write the scores and the element
+    results; the caller saves the attempt's score and verdict."""
+    if responses is None:
+        responses = _graded_responses(attempt)
     result = attempt_grade(attempt=attempt, responses=responses)
     scores = dict(result.items)
     for response in responses:
@@ -154,9 +214,23 @@ def locked_attempt(attempt: Attempt) -> Attempt:
     )
 
 
-def attempt_submit(*, attempt: Attempt, now=None, automatic=False) -> Attempt:
+def attempt_submit(
+    *,
+    attempt: Attempt,
+    now=None,
+    automatic=False,
+    answers: Mapping[int, object] | None = None,
+) -> Attempt:
     """Submit and grade, once: a repeated or concurrent submit returns the same
-    result without grading again."""
+    result without grading again.
+
+    ``answers`` ({position: raw answer}): what the submitting form carries,
+    saved first as ``attempt_save_answers`` saves them (an unchanged answer
+    keeps its time), in the same transaction, under the same lock and from the
+    same read of the responses as the grading. An answer that does not fit
+    raises AnswerRejected and nothing is saved or submitted. Past the deadline
+    plus grace the answers are not taken: the attempt is finalised with those
+    saved before, as a finalisation would."""
     now = now or timezone.now()
     with transaction.atomic():
         locked = locked_attempt(attempt)
@@ -164,7 +238,16 @@ def attempt_submit(*, attempt: Attempt, now=None, automatic=False) -> Attempt:
             return locked
         # A learner's own submit after deadline + grace is a late finalisation.
         automatic = automatic or is_overdue(locked, now)
-        _grade(locked)
+        take_answers = bool(answers) and not automatic
+        responses = _graded_responses(locked, shown_versions=take_answers)
+        if take_answers:
+            apply_answers(
+                {r.position: r for r in responses},
+                answers,
+                now=now,
+                keep_unchanged=True,
+            )
+        _grade(locked, responses)
         locked.status = Attempt.Status.SUBMITTED
         # An overdue attempt counts as handed in when its time ran out.
         closes = closes_at(locked)

@@ -17,6 +17,7 @@ from django.urls import reverse
 from assessments.attempt_services import attempt_save_answer
 from assessments.models import AssessmentPage, Attempt, Response
 from assessments.question_services import FrozenContent, question_versions_freeze
+from tests.assessments.attempt_helpers import right_form
 from tests.factories import QUESTION_TYPES, LearnerFactory, answer_for, build_assessment
 
 pytestmark = pytest.mark.django_db
@@ -79,9 +80,13 @@ def answer_every_question(attempt: Attempt, *, right: bool) -> None:
         )
 
 
-def walk(client, capture, assessment, *, right: bool) -> dict[str, int]:
+def walk(
+    client, capture, assessment, *, right: bool, form: bool = False
+) -> dict[str, int]:
     """A new learner starts, sees the attempt, submits (answers saved before, as
-    the page's script does) and sees the result: the queries of each."""
+    the page's script does) and sees the result: the queries of each. ``form``:
+    the submit carries the whole form too (the button posts it), answers
+    unchanged."""
     run = Counted(client, capture)
     client.force_login(LearnerFactory())
     # The learner reads the start page first: a session's first request has its
@@ -95,7 +100,9 @@ def walk(client, capture, assessment, *, right: bool) -> dict[str, int]:
     assert attempt.responses.count() == sum(DRAWN)
     answer_every_question(attempt, right=right)
     submitted, submit = run(
-        "post", reverse("assessments:attempt_submit", args=[attempt.uuid])
+        "post",
+        reverse("assessments:attempt_submit", args=[attempt.uuid]),
+        right_form(attempt) if form and right else None,
     )
     assert submitted.status_code == 303
     result, result_page = run("get", submitted["Location"])
@@ -177,3 +184,20 @@ def test_a_later_attempt_s_start_stays_within_budget(
     assert started.status_code == 303
     assert Attempt.objects.filter(learner=learner).count() == 3
     assert count <= START
+
+
+def test_a_submit_carrying_the_saved_answers_costs_one_query_more(
+    client, django_capture_on_commit_callbacks
+):
+    """The submit button posts the whole form. Its answers, already saved by the
+    page's script, are checked under the submit's own lock and read of the
+    responses: one query more (the display orders the form's tokens are read
+    with), none per answer."""
+    assessment = final_over(30)
+    walk(client, django_capture_on_commit_callbacks, assessment, right=True)
+    bare = walk(client, django_capture_on_commit_callbacks, assessment, right=True)
+    form = walk(
+        client, django_capture_on_commit_callbacks, assessment, right=True, form=True
+    )
+    assert form["submit"] == bare["submit"] + 1, (bare, form)
+    assert form["submit"] <= SUBMIT

@@ -102,10 +102,10 @@ def counting_grade():
     lock = threading.Lock()
     real = submission._grade
 
-    def grade(attempt):
+    def grade(attempt, responses=None):
         with lock:
             calls[attempt.pk] += 1
-        return real(attempt)
+        return real(attempt, responses)
 
     return calls, grade
 

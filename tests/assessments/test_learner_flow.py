@@ -23,6 +23,7 @@ from tests.assessments.attempt_helpers import form_fields, right_form, right_tok
 from tests.certificates.support import pass_final
 from tests.factories import (
     QUESTION_TYPES,
+    answer_for,
     build_assessment,
     learner_ready_for,
 )
@@ -411,6 +412,68 @@ def test_submit_without_javascript_saves_the_posted_answers(client_in, final):
     assert response.status_code == 303
     attempt.refresh_from_db()
     assert attempt.competent is True
+
+
+def test_a_submit_keeps_the_time_of_the_answers_it_carries_unchanged(client_in, final):
+    """The whole form comes with the submit: an answer the page's script saved
+    before keeps its time, the others are saved at the submit, and all of them
+    are graded."""
+    start = timezone.now().replace(microsecond=0)
+    later = start + timedelta(minutes=3)
+    with freeze_time(start):
+        attempt = begin(client_in, final)
+        first = attempt.responses.select_related("version").get(position=1)
+        assert save_json(client_in, attempt, 1, right_tokens(first)).status_code == 200
+    with freeze_time(later):
+        assert submit(client_in, attempt, right_form(attempt)).status_code == 303
+    saved_at = dict(attempt.responses.values_list("position", "saved_at"))
+    assert saved_at.pop(1) == start
+    assert set(saved_at.values()) == {later}
+    attempt.refresh_from_db()
+    assert attempt.status == Attempt.Status.SUBMITTED
+    assert attempt.submitted_at == later
+    assert attempt.competent is True
+
+
+def test_a_submit_with_a_refused_answer_saves_nothing_and_stays_open(final, learner):
+    """The answers a submit carries are saved in its transaction: one that does
+    not fit refuses the whole submit, and the valid answers beside it are not
+    saved either."""
+    attempt = attempt_services.attempt_start(learner=learner, assessment=final)
+    responses = list(attempt.responses.select_related("version").order_by("position"))
+    valid = {
+        r.position: answer_for(r.version.payload, right=True) for r in responses[:3]
+    }
+    choice = next(r for r in responses if r.version.payload["type"] == "single")
+    for refused in ({99: valid[1]}, {choice.position: ["not", "one", "option"]}):
+        with pytest.raises(attempt_services.AnswerRejected):
+            attempt_services.attempt_submit(
+                attempt=attempt, answers={**valid, **refused}
+            )
+    attempt.refresh_from_db()
+    assert attempt.status == Attempt.Status.OPEN
+    assert all(answer is None for answer in answers(attempt).values())
+    assert not ElementResult.objects.filter(attempt=attempt).exists()
+
+
+def test_a_submit_past_grace_takes_none_of_its_answers(final, learner):
+    """Past the deadline plus grace the answers a submit carries are not taken:
+    the attempt is finalised with those saved before, as at its deadline."""
+    start = timezone.now().replace(microsecond=0)
+    attempt = attempt_services.attempt_start(
+        learner=learner, assessment=final, now=start
+    )
+    response = attempt.responses.select_related("version").get(position=1)
+    late = attempt.deadline + timedelta(seconds=final.grace_seconds + 1)
+    submitted = attempt_services.attempt_submit(
+        attempt=attempt,
+        answers={1: answer_for(response.version.payload, right=True)},
+        now=late,
+    )
+    assert submitted.status == Attempt.Status.SUBMITTED
+    assert submitted.finalised_automatically
+    assert submitted.submitted_at == attempt.deadline
+    assert all(answer is None for answer in answers(attempt).values())
 
 
 def test_json_save_clears_an_answer(client_in, final):
