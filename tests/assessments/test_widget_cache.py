@@ -1,14 +1,16 @@
-"""The attempt page keeps the HTML of untouched question widgets per version,
-display order and language (``assessments.question_render``): what it serves
-from there is exactly what rendering afresh gives, at every position, and
-nothing saved, flagged or in another language comes from it."""
+"""The attempt page keeps the HTML of untouched question widgets per version and
+language, whatever their display order (``assessments.question_render``): what
+it serves from there is exactly what rendering afresh gives, at every position
+and in every order, and nothing saved, flagged or in another language comes
+from it."""
 
 import dataclasses
+import random
 
 import pytest
 from django.utils import translation
 
-from assessments import learner_selectors, question_render
+from assessments import learner_selectors, payloads, question_render
 from assessments.attempt_services import (
     attempt_flag,
     attempt_save_answer,
@@ -30,13 +32,13 @@ def empty_widgets():
 def builds(monkeypatch):
     """How many widgets were rendered to be kept."""
     count = {"n": 0}
-    real = question_render._untouched_widget
+    real = question_render._kept_pieces
 
-    def counted(question):
+    def counted(*args):
         count["n"] += 1
-        return real(question)
+        return real(*args)
 
-    monkeypatch.setattr(question_render, "_untouched_widget", counted)
+    monkeypatch.setattr(question_render, "_kept_pieces", counted)
     return count
 
 
@@ -109,4 +111,77 @@ def test_a_version_holding_the_placeholder_is_never_kept(builds):
     html = str(question_render.questions_html([question]))
     assert html == afresh(question)
     assert f"Folio {question_render.PLACEHOLDER}" in html
-    assert not question_render.widgets._entries
+    assert list(question_render.widgets._entries.values()) == [False]
+
+
+# The parts each type's display order moves (one type may move several).
+ORDERED = {
+    "single": ("options",),
+    "multiple": ("options",),
+    "situational": ("options",),
+    "matching": ("prompts", "matches"),
+    "ordering": ("items",),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(ORDERED))
+def test_every_display_order_of_a_version_comes_from_one_entry(kind, builds):
+    """Another learner's order of the same question (its parts reversed) is
+    served from the first learner's entry, and is its own widget exactly."""
+    _attempt, [question] = page_questions(kinds=(kind,))
+    display = {
+        name: list(reversed(order)) if name in ORDERED[kind] else order
+        for name, order in question.display.items()
+    }
+    assert display != question.display
+    other = dataclasses.replace(question, display=display, position=7)
+    assert str(question_render.questions_html([question])) == afresh(question)
+    assert str(question_render.questions_html([other])) == afresh(other)
+    assert afresh(other) != afresh(dataclasses.replace(question, position=7))
+    assert builds["n"] == 1
+
+
+def with_option_texts(question, texts):
+    options = [
+        {**option, "text": text}
+        for option, text in zip(question.payload["options"], texts, strict=True)
+    ]
+    return dataclasses.replace(
+        question, payload={**question.payload, "options": options}
+    )
+
+
+def test_texts_are_escaped_as_the_template_escapes_them(builds):
+    _attempt, [question] = page_questions(kinds=("multiple",))
+    count = len(question.payload["options"])
+    texts = ['<b>Atiende & "cliente"</b>', "l'usuario <script>", "a > b", "1 < 2"]
+    question = with_option_texts(question, (texts * count)[:count])
+    html = str(question_render.questions_html([question]))
+    assert html == afresh(question)
+    assert "&lt;script&gt;" in html
+    assert "<script>" not in html
+
+
+def test_a_widget_whose_join_differs_is_always_rendered_afresh(monkeypatch, builds):
+    """Were a template to do more with a text than print it escaped, the first
+    render's check marks the entry, and that widget is rendered afresh."""
+    _attempt, [question] = page_questions(kinds=("single",))
+    monkeypatch.setattr(question_render, "escape", lambda text: text.upper())
+    for _request in range(2):
+        assert str(question_render.questions_html([question])) == afresh(question)
+    assert list(question_render.widgets._entries.values()) == [False]
+    assert builds["n"] == 1
+
+
+@pytest.mark.parametrize("kind", QUESTION_TYPES)
+def test_a_form_differs_between_display_orders_only_in_its_parts_texts(kind):
+    """What lets one entry serve every order of a version: with the parts'
+    texts replaced by markers, the forms of every order are equal."""
+    _attempt, [question] = page_questions(kinds=(kind,))
+    rng = random.Random(13)
+    marked = set()
+    for _order in range(12):
+        display = payloads.display_order(question.payload, rng=rng, shuffle=True)
+        form = dataclasses.replace(question, display=display).form()
+        marked.add(repr(question_render._with_markers(form)))
+    assert len(marked) == 1
