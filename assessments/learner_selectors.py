@@ -113,41 +113,51 @@ class PageQuestion:
         )
 
 
+# PageQuestion's fields, each read from its column.
+_PAGE_QUESTION_COLUMNS = {
+    "position": "position",
+    "content_hash": "version__content_hash",
+    "payload": "version__payload",
+    "display": "display",
+    "answer": "answer",
+    "saved_at": "saved_at",
+    "flagged": "flagged",
+}
+
+
 def attempt_questions(*, attempt: Attempt, position: int | None = None) -> dict:
     """The attempt page's questions: ``questions`` in order (PageQuestion), only
     the one at ``position`` when given (one question per page); and
     ``navigator``, every question's NavItem. 1 query."""
-    responses = list(attempt.responses.select_related("version").order_by("position"))
-    return {
-        "questions": [
-            PageQuestion(
-                position=r.position,
-                content_hash=r.version.content_hash,
-                payload=r.version.payload,
-                display=r.display,
-                answer=r.answer,
-                saved_at=r.saved_at,
-                flagged=r.flagged,
-            )
-            for r in responses
-            if position is None or r.position == position
-        ],
-        "navigator": [_nav_item(r) for r in responses],
-    }
+    # Plain rows, not model instances: half the time for 36 questions.
+    rows = (
+        Response.objects.filter(attempt_id=attempt.pk)
+        .order_by("position")
+        .values_list(*_PAGE_QUESTION_COLUMNS.values())
+    )
+    questions, navigator = [], []
+    for row in rows:
+        question = PageQuestion(**dict(zip(_PAGE_QUESTION_COLUMNS, row, strict=True)))
+        navigator.append(
+            _nav_item(question.position, question.answer, question.flagged)
+        )
+        if position is None or question.position == position:
+            questions.append(question)
+    return {"questions": questions, "navigator": navigator}
 
 
-def _nav_item(response) -> NavItem:
-    return NavItem(response.position, response.answer is not None, response.flagged)
+def _nav_item(position: int, answer, flagged: bool) -> NavItem:
+    return NavItem(position, answer is not None, flagged)
 
 
 def attempt_summary(*, attempt: Attempt) -> list[NavItem]:
     """Every question of the attempt as answered or not, flagged or not, for the
     summary page before submitting: 1 query."""
     return [
-        _nav_item(r)
-        for r in Response.objects.filter(attempt_id=attempt.pk)
-        .only("position", "answer", "flagged")
+        _nav_item(*row)
+        for row in Response.objects.filter(attempt_id=attempt.pk)
         .order_by("position")
+        .values_list("position", "answer", "flagged")
     ]
 
 
