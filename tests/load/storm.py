@@ -201,6 +201,37 @@ def machine_busy() -> tuple[float, float]:
     return sum(values) - idle, sum(values)
 
 
+# A page shell of the size the attempt page has: the reference work's template.
+REFERENCE_TEMPLATE = (
+    '{% for row in rows %}<div class="form-check"><input type="radio" '
+    'name="q-{{ row.position }}" value="{{ row.token }}" id="q-{{ row.position }}'
+    '-{{ row.token }}"{% if row.checked %} checked{% endif %}><label>{{ row.text }}'
+    "</label></div>{% endfor %}"
+)
+
+
+def reference_work(repeats: int = 5) -> float:
+    """The CPU ms of a fixed piece of work in this process (a Django template
+    rendering 400 rows, five times), the least of ``repeats`` tries: the
+    machine's speed now. The cores of this kind of machine are shared with
+    others, and the same code's CPU per request moved by a third within an
+    hour here; runs are compared by their CPU figures over this one."""
+    from django.template import Context, Template
+
+    template = Template(REFERENCE_TEMPLATE)
+    rows = [
+        {"position": n // 4, "token": n % 4, "checked": n % 7 == 0, "text": f"<{n}>"}
+        for n in range(400)
+    ]
+    best = float("inf")
+    for _try in range(repeats):
+        started = time.process_time()
+        for _render in range(5):
+            template.render(Context({"rows": rows}))
+        best = min(best, (time.process_time() - started) * 1000)
+    return best
+
+
 # ------------------------------------------------------------ processes
 
 
@@ -1076,6 +1107,7 @@ def run(args, base: str, processes: Processes) -> int:
     stats = Stats()
     reconciliations = {}
     cpu = {}
+    reference_before = reference_work()
 
     async def scenarios():
         everyone = storm_learners + steady_learners + warm_learners
@@ -1118,7 +1150,13 @@ def run(args, base: str, processes: Processes) -> int:
         )
 
     asyncio.run(scenarios())
+    reference_after = reference_work()
     print_table(stats)
+    print(
+        f"\nReference work (storm.reference_work: the machine's speed; lower is "
+        f"faster): {reference_before:.1f} ms before the scenarios, "
+        f"{reference_after:.1f} ms after."
+    )
     print(
         "\nCPU seconds used while each scenario ran (server = gunicorn workers; "
         "machine = share of all cores busy, everyone's work included):"

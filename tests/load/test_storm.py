@@ -194,3 +194,25 @@ def test_the_kept_page_is_read_when_the_learner_answers(client, initial_data):
     taker.page = page
     assert not storm.read_questions(stats, taker, "storm start", 30)
     assert stats.errors == {"storm start: 36 questions (expected 30)": 1}
+
+
+def test_the_reference_work_is_the_same_work_each_time(monkeypatch):
+    """The reference work renders the same template the same number of times
+    whatever the machine, and reports the least CPU time of its tries."""
+    from django.template import Template
+
+    renders = []
+    real = Template.render
+
+    def counted(self, context):
+        html = real(self, context)
+        renders.append(html)
+        return html
+
+    monkeypatch.setattr(Template, "render", counted)
+    took = storm.reference_work(repeats=2)
+    assert took > 0
+    assert len(renders) == 10
+    assert len(set(renders)) == 1
+    assert renders[0].count('class="form-check"') == 400
+    assert "&lt;7&gt;" in renders[0]
