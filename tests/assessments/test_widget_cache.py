@@ -139,6 +139,8 @@ def test_every_display_order_of_a_version_comes_from_one_entry(kind, builds):
     assert str(question_render.questions_html([other])) == afresh(other)
     assert afresh(other) != afresh(dataclasses.replace(question, position=7))
     assert builds["n"] == 1
+    [entry] = question_render.widgets._entries.values()
+    assert entry is not False  # served from the kept pieces
 
 
 def with_option_texts(question, texts):
@@ -160,6 +162,9 @@ def test_texts_are_escaped_as_the_template_escapes_them(builds):
     assert html == afresh(question)
     assert "&lt;script&gt;" in html
     assert "<script>" not in html
+    # ... and from the kept pieces, not from a render afresh.
+    [entry] = question_render.widgets._entries.values()
+    assert entry is not False
 
 
 def test_a_widget_whose_join_differs_is_always_rendered_afresh(monkeypatch, builds):
