@@ -15,6 +15,7 @@ from .question_types.matching import match_id
 
 __all__ = [
     "answer_key",
+    "version_answer_key",
     "display_order",
     "learner_view",
     "match_id",
@@ -70,6 +71,23 @@ def payload_hash(payload: dict, criterion_id: int) -> str:
 
 def answer_key(payload: dict) -> Key:
     return registry.get(payload["type"]).answer_key(payload)
+
+
+# The keys of frozen versions, by content hash (which covers the payload): a
+# key is a frozen value, and saving or grading a 36-question attempt would
+# otherwise build and validate 36 of them on every request (issue 13).
+_VERSION_KEYS: dict[str, Key] = {}
+_VERSION_KEYS_LIMIT = 4096
+
+
+def version_answer_key(version) -> Key:
+    """``answer_key`` of a QuestionVersion's payload, kept per process."""
+    key = _VERSION_KEYS.get(version.content_hash)
+    if key is None:
+        if len(_VERSION_KEYS) >= _VERSION_KEYS_LIMIT:
+            _VERSION_KEYS.clear()
+        key = _VERSION_KEYS[version.content_hash] = answer_key(version.payload)
+    return key
 
 
 def display_order(payload: dict, *, rng: random.Random, shuffle: bool) -> dict:

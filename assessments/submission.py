@@ -81,7 +81,7 @@ def attempt_grade(
         grading.GradedItem(
             str(r.pk),
             *_element_and_criterion(r),
-            key=payloads.answer_key(r.key_version.payload),
+            key=payloads.version_answer_key(r.key_version),
             answer=r.answer,
         )
         for r in responses
@@ -142,7 +142,7 @@ def apply_answers(
         response = responses.get(position)
         if response is None:
             raise AnswerRejected(_("Esa pregunta no es parte de este intento."))
-        key = payloads.answer_key(response.version.payload)
+        key = payloads.version_answer_key(response.version)
         try:
             normalized = grading.normalize_answer(key, raw_answer)
         except grading.AnswerShapeError as error:

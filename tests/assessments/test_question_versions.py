@@ -211,3 +211,34 @@ def test_an_unchanged_question_is_shown_with_the_same_version_in_every_attempt()
             "number", flat=True
         )
     ) == {1}
+
+
+def test_a_versions_answer_key_is_kept_per_content_and_follows_an_edit():
+    """``version_answer_key`` (saving and grading) keeps one key per version
+    content: the same key object for the same version, the key of its own
+    payload for each version, so an edited key is never served the old one."""
+    question = QuestionFactory(kind="single")
+    v1 = question_version_current(question=question)
+    v2 = question_version_current(question=apply("key", question))
+    assert v1.content_hash != v2.content_hash
+
+    first = payloads.version_answer_key(v1)
+    assert first == payloads.answer_key(v1.payload)
+    assert payloads.version_answer_key(QuestionVersion.objects.get(pk=v1.pk)) is first
+    second = payloads.version_answer_key(v2)
+    assert second == payloads.answer_key(v2.payload)
+    assert second != first
+
+
+def test_the_kept_answer_keys_are_bounded(monkeypatch):
+    """The process keeps at most its limit of keys: when full it starts over."""
+    monkeypatch.setattr(payloads, "_VERSION_KEYS", {})
+    monkeypatch.setattr(payloads, "_VERSION_KEYS_LIMIT", 2)
+    versions = [
+        question_version_current(question=QuestionFactory(kind="single"))
+        for _ in range(3)
+    ]
+    for version in versions:
+        payloads.version_answer_key(version)
+        assert len(payloads._VERSION_KEYS) <= 2
+    assert versions[-1].content_hash in payloads._VERSION_KEYS
