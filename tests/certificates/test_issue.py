@@ -362,6 +362,41 @@ def test_after_revocation_a_new_pass_issues_a_new_certificate(learner):
     assert second.judgement.attempt.number == 2
 
 
+def test_the_cycle_is_the_longest_lasting_certificates_read_as_two_dates(learner):
+    """``certification_cycle`` (asked by every start and result page) reads two
+    dates, not the rows, and agrees with ``cycle_of`` the current certificate:
+    none without one, the renewal's once renewed, the first's again once the
+    renewal is revoked."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from certificates.renewal import certification_cycle, current_certificate, cycle_of
+
+    setup = CertificationSetup()
+    standards = [setup.standard.pk]
+    today = date(2027, 12, 2)
+
+    def both():
+        with CaptureQueriesContext(connection) as queries:
+            cycle = certification_cycle(
+                learner=learner, standards=standards, today=today
+            )
+        assert len(queries) == 1
+        current = current_certificate(holder=learner, standards=standards)
+        assert cycle == (cycle_of(current) if current else None)
+        return cycle
+
+    assert both() is None
+    first = issue_certificate(setup, learner=learner, now=_local(2026, 1, 10))
+    assert both().since == first.judgement.decided_at
+    assert both().renewal_opens_on == date(2027, 11, 11)
+    renewed = issue_certificate(setup, learner=learner, now=_local(2027, 12, 1))
+    assert both().expires_on == renewed.expires_on == date(2029, 12, 1)
+    assert both().since == renewed.judgement.decided_at
+    certificate_revoke(certificate=renewed, by=HRFactory(), reason="Error de captura")
+    assert both().expires_on == first.expires_on
+
+
 # ------------------------------------------------------------------ serial and code
 
 
