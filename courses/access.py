@@ -40,9 +40,7 @@ def trainer_module_access_known(user, granted: bool) -> None:
 
 def require_module_visible(user, module) -> None:
     """Modules for trainers are hidden from learners (403, not a silent redirect)."""
-    if module.audience == module.Audience.TRAINERS and not can_see_trainer_content(
-        user
-    ):
+    if module.for_trainers and not can_see_trainer_content(user):
         raise PermissionDenied
 
 

@@ -134,6 +134,12 @@ class ModulePage(RoutedPage, Page):
         verbose_name = _("módulo")
         verbose_name_plural = _("módulos")
 
+    @property
+    def for_trainers(self) -> bool:
+        """A module for trainers: hidden from learners, and its lessons do not
+        count for a learner's progress. The one home of that rule."""
+        return self.audience == self.Audience.TRAINERS
+
     def serve(self, request, *args, **kwargs):
         from . import access
 

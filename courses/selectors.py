@@ -89,7 +89,7 @@ class ModuleItem:
 
     @property
     def for_trainers(self) -> bool:
-        return self.page.audience == ModulePage.Audience.TRAINERS
+        return self.page.for_trainers
 
     @cached_property
     def progress(self) -> Progress:
@@ -173,9 +173,7 @@ class CourseTree:
         learners (as ``CourseOutline.learner_lessons`` counts them)."""
         step = ModulePage.steplen
         for_learners = {
-            module.path
-            for module in self.modules
-            if module.audience != ModulePage.Audience.TRAINERS
+            module.path for module in self.modules if not module.for_trainers
         }
         return [
             lesson for lesson in self.lessons if lesson.path[:-step] in for_learners
@@ -315,7 +313,7 @@ def _outlines(
         outline = CourseOutline(course, [], enrolments.get(course.pk))
         items: dict[str, ModuleItem] = {}
         for module in tree.modules:
-            if show_trainer_modules or module.audience != ModulePage.Audience.TRAINERS:
+            if show_trainer_modules or not module.for_trainers:
                 item = ModuleItem(module, url=tree.urls.get(module.pk))
                 items[module.path] = item
                 outline.modules.append(item)
