@@ -166,16 +166,17 @@ def attempt_question_types(
 ) -> dict[int, tuple[str, dict]]:
     """position -> (type, display) of the attempt's questions (or of the one at
     ``position``) for reading a post: 1 query."""
-    # By attempt id rather than attempt.responses: the related manager sets each
-    # response's attempt, which would load the deferred attempt_id row by row.
-    responses = (
-        Response.objects.filter(attempt_id=attempt.pk)
-        .select_related("version")
-        .only("position", "display", "version__payload")
-    )
+    # The type is read out of the payload by the database: the payloads
+    # themselves (the bulk of the row) are neither sent nor decoded.
+    responses = Response.objects.filter(attempt_id=attempt.pk)
     if position is not None:
         responses = responses.filter(position=position)
-    return {r.position: (r.version.payload["type"], r.display) for r in responses}
+    return {
+        position: (kind, display)
+        for position, kind, display in responses.values_list(
+            "position", "version__payload__type", "display"
+        )
+    }
 
 
 # ------------------------------------------------------------------ result page
