@@ -138,6 +138,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         **SQLITE_OPTIONS,
         **DATABASES["default"].get("OPTIONS", {}),
     }
+# PostgreSQL: parameters bound by the server, and each query prepared on its
+# connection from its second run, so that the server parses and plans the
+# requests' repeated queries once per connection: about a fifth less database
+# CPU for a learner's attempt, start to result (issue 13). Prepared statements
+# belong to one server connection: behind a pooler that hands out connections
+# per transaction (PgBouncer's transaction mode) set
+# DATABASE_PREPARE_THRESHOLD=off.
+_prepare = os.environ.get("DATABASE_PREPARE_THRESHOLD", "2").strip().lower()
+if _prepare != "off" and not (_prepare.isdigit() and int(_prepare) >= 0):
+    raise ImproperlyConfigured(
+        "DATABASE_PREPARE_THRESHOLD must be a whole number (0 or more) or 'off'."
+    )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["OPTIONS"] = {
+        "server_side_binding": True,
+        "prepare_threshold": None if _prepare == "off" else int(_prepare),
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

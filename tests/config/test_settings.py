@@ -89,7 +89,7 @@ def _clean_env(**extra: str) -> dict[str, str]:
         key: value
         for key, value in os.environ.items()
         if not key.startswith(
-            ("DJANGO_", "DATABASE_URL", "REDIS_URL", "WAGTAIL", "ATIENDE_")
+            ("DJANGO_", "DATABASE_", "REDIS_URL", "WAGTAIL", "ATIENDE_")
         )
     }
     return {**env, **extra}
@@ -348,3 +348,39 @@ def test_postgresql_gets_no_sqlite_options():
     options = loaded["DATABASES"]["default"].get("OPTIONS", {})
     assert "transaction_mode" not in options
     assert "init_command" not in options
+
+
+@pytest.mark.parametrize(
+    ("threshold", "expected"),
+    [(None, 2), ("5", 5), ("0", 0), ("off", None), (" OFF ", None)],
+    ids=["default", "five", "zero", "off", "off-spaced"],
+)
+def test_postgresql_binds_on_the_server_and_prepares_repeated_queries(
+    threshold, expected
+):
+    """On PostgreSQL the server binds the parameters and each query is prepared
+    on its connection from its second run (DATABASE_PREPARE_THRESHOLD; ``off``
+    for a pooler that hands out connections per transaction)."""
+    env = {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test"}
+    if threshold is not None:
+        env["DATABASE_PREPARE_THRESHOLD"] = threshold
+    options = _load("config.settings.dev", **env)["DATABASES"]["default"]["OPTIONS"]
+    assert options["server_side_binding"] is True
+    assert options["prepare_threshold"] == expected
+
+
+@pytest.mark.parametrize("threshold", ["soon", "-1", "2.5"])
+def test_a_prepare_threshold_that_is_not_a_count_or_off_refuses_to_start(threshold):
+    result = _run(
+        "config.settings.dev",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/test",
+        DATABASE_PREPARE_THRESHOLD=threshold,
+    )
+    assert result.returncode != 0
+    assert "DATABASE_PREPARE_THRESHOLD must be" in result.stderr
+
+
+def test_sqlite_gets_no_postgresql_options():
+    options = _load("config.settings.dev")["DATABASES"]["default"]["OPTIONS"]
+    assert "server_side_binding" not in options
+    assert "prepare_threshold" not in options
