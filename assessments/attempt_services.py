@@ -24,6 +24,7 @@ from . import (
     certification,
     completion,
     payloads,
+    row_updates,
     submission,
     tasks,
 )
@@ -276,19 +277,22 @@ def _start(*, learner, assessment, now, rng, restart_overdue) -> Attempt:
             for element, value in thresholds.items()
         },
     )
-    Response.objects.bulk_create(
-        Response(
-            attempt=attempt,
-            position=position,
-            version_id=versions[question_id],
-            key_version_id=versions[question_id],
-            display=payloads.display_order(
-                snapshot.content(question_id).payload,
-                rng=rng,
-                shuffle=assessment.shuffle_options,
-            ),
-        )
-        for position, question_id in enumerate(drawn, start=1)
+    row_updates.insert_rows(
+        Response,
+        [
+            {
+                "attempt_id": attempt.pk,
+                "position": position,
+                "version_id": versions[question_id],
+                "key_version_id": versions[question_id],
+                "display": payloads.display_order(
+                    snapshot.content(question_id).payload,
+                    rng=rng,
+                    shuffle=assessment.shuffle_options,
+                ),
+            }
+            for position, question_id in enumerate(drawn, start=1)
+        ],
     )
     # Finalised at its deadline even if nobody comes back (after commit).
     tasks.schedule_finalisation(attempt)

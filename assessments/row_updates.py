@@ -1,15 +1,18 @@
-"""Writing a column of many rows, each its own value, in one hand-written UPDATE.
+"""Writing many rows in one hand-written statement: a column of many rows, each
+its own value (UPDATE), and new rows (INSERT).
 
 ``QuerySet.bulk_update`` composes a ``CASE WHEN pk = … THEN Value(…)`` of ORM
 expressions per row: for the 36 answers of a saved form or the 36 scores of a
 submit, Django spent more CPU composing that statement than everything else
-the request did (issue 13). This writes the same statement as SQL text, with
-each value prepared by its field as the ORM would save it.
+the request did (issue 13). ``QuerySet.bulk_create`` makes and prepares a model
+instance per row (1.5 ms for a start's 36 responses, against 1.0 here). These
+write the same statements as SQL text, with each value prepared by its field as
+the ORM would save it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from django.db import connections
 from django.db.models import Model
@@ -44,5 +47,30 @@ def update_by_pk(
         cursor.execute(
             f"UPDATE {qn(meta.db_table)} SET {', '.join(assignments)} "
             f"WHERE {pk} IN ({ids})",
+            params,
+        )
+
+
+def insert_rows(model: type[Model], rows: Sequence[Mapping[str, object]]) -> None:
+    """Insert ``rows`` ({field attname: value}; a field left out takes its
+    default, as a new instance would) in one INSERT, stored as ``bulk_create``
+    would store them, without making the instances, sending signals or reading
+    the new keys back: 1 query (none without rows)."""
+    if not rows:
+        return
+    connection = connections[model.objects.db]
+    qn = connection.ops.quote_name
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    params: list = []
+    for row in rows:
+        for field in fields:
+            value = row[field.attname] if field.attname in row else field.get_default()
+            params.append(field.get_db_prep_save(value, connection))
+    one = f"({', '.join('%s' for _field in fields)})"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {qn(model._meta.db_table)} "
+            f"({', '.join(qn(field.column) for field in fields)}) "
+            f"VALUES {', '.join(one for _row in rows)}",
             params,
         )

@@ -1,6 +1,7 @@
-"""``assessments.row_updates.update_by_pk``: each row gets its own value as the
-ORM would save it (JSON, SQL NULL, exact fractions, times), the rows not named
-keep theirs, and it costs one query. Runs on both databases in CI."""
+"""``assessments.row_updates``: ``update_by_pk`` gives each row its own value as
+the ORM would save it (JSON, SQL NULL, exact fractions, times), the rows not
+named keep theirs; ``insert_rows`` stores new rows as ``bulk_create`` would,
+defaults included. Each costs one query. Runs on both databases in CI."""
 
 from datetime import UTC, datetime
 from fractions import Fraction
@@ -11,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from assessments.attempt_services import attempt_start
 from assessments.models import Response
-from assessments.row_updates import update_by_pk
+from assessments.row_updates import insert_rows, update_by_pk
 from tests.factories import LearnerFactory, build_assessment
 
 pytestmark = pytest.mark.django_db
@@ -71,4 +72,74 @@ def test_the_shared_fields_are_set_on_the_named_rows_only(responses):
 def test_no_values_no_query(responses):
     with CaptureQueriesContext(connection) as queries:
         update_by_pk(Response, "answer", {})
+    assert queries.captured_queries == []
+
+
+COLUMNS = [
+    "position",
+    "version_id",
+    "key_version_id",
+    "display",
+    "answer",
+    "saved_at",
+    "score",
+    "flagged",
+]
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        pytest.param({}, id="defaults"),
+        pytest.param(
+            {"answer": {"p": "m"}, "saved_at": T1, "score": Fraction(2, 3)},
+            id="values",
+        ),
+        pytest.param({"answer": ["a", "b"], "flagged": True}, id="list-and-flag"),
+    ],
+)
+def test_inserted_rows_are_stored_as_bulk_create_stores_them(responses, extra):
+    """The same rows written by ``insert_rows`` (into one attempt) and by
+    ``bulk_create`` (into another) read back alike, column by column."""
+    source = responses[0].attempt
+    twins = [
+        attempt_start(learner=LearnerFactory(), assessment=source.assessment)
+        for _ in range(2)
+    ]
+    for twin in twins:
+        twin.responses.all().delete()
+    rows = [
+        {
+            "position": r.position,
+            "version_id": r.version_id,
+            "key_version_id": r.key_version_id,
+            "display": {"options": ["b", "a"]} if r.position % 2 else {},
+            **extra,
+        }
+        for r in responses
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        insert_rows(Response, [{**row, "attempt_id": twins[0].pk} for row in rows])
+    assert len(queries) == 1
+    Response.objects.bulk_create(
+        Response(attempt_id=twins[1].pk, **row) for row in rows
+    )
+
+    def stored(attempt):
+        return list(
+            Response.objects.filter(attempt=attempt)
+            .order_by("position")
+            .values_list(*COLUMNS)
+        )
+
+    assert stored(twins[0]) == stored(twins[1])
+    assert len(stored(twins[0])) == len(responses)
+    assert Response.objects.filter(attempt=twins[0], answer__isnull=True).count() == (
+        Response.objects.filter(attempt=twins[1], answer__isnull=True).count()
+    )
+
+
+def test_no_rows_no_insert():
+    with CaptureQueriesContext(connection) as queries:
+        insert_rows(Response, [])
     assert queries.captured_queries == []
