@@ -15,7 +15,6 @@ from .question_types.matching import match_id
 
 __all__ = [
     "answer_key",
-    "version_answer_key",
     "display_order",
     "learner_view",
     "match_id",
@@ -24,6 +23,7 @@ __all__ = [
     "payload_of",
     "question_digest",
     "text_format",
+    "version_answer_key",
 ]
 
 

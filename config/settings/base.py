@@ -146,7 +146,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # per transaction (PgBouncer's transaction mode) set
 # DATABASE_PREPARE_THRESHOLD=off.
 _prepare = os.environ.get("DATABASE_PREPARE_THRESHOLD", "2").strip().lower()
-if _prepare != "off" and not (_prepare.isdigit() and int(_prepare) >= 0):
+if _prepare != "off" and not _prepare.isdecimal():
     raise ImproperlyConfigured(
         "DATABASE_PREPARE_THRESHOLD must be a whole number (0 or more) or 'off'."
     )

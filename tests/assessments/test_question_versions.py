@@ -238,6 +238,7 @@ def test_the_kept_answer_keys_are_bounded(monkeypatch):
         question_version_current(question=QuestionFactory(kind="single"))
         for _ in range(3)
     ]
+    assert len({version.content_hash for version in versions}) == 3
     for version in versions:
         payloads.version_answer_key(version)
         assert len(payloads._VERSION_KEYS) <= 2

@@ -369,7 +369,7 @@ def test_postgresql_binds_on_the_server_and_prepares_repeated_queries(
     assert options["prepare_threshold"] == expected
 
 
-@pytest.mark.parametrize("threshold", ["soon", "-1", "2.5"])
+@pytest.mark.parametrize("threshold", ["soon", "-1", "2.5", "²"])
 def test_a_prepare_threshold_that_is_not_a_count_or_off_refuses_to_start(threshold):
     result = _run(
         "config.settings.dev",
