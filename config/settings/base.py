@@ -151,6 +151,9 @@ if _prepare != "off" and not _prepare.isdecimal():
         "DATABASE_PREPARE_THRESHOLD must be a whole number (0 or more) or 'off'."
     )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    from config.postgres_statements import keep_statements_with_many_parameters
+
+    keep_statements_with_many_parameters()
     DATABASES["default"]["OPTIONS"] = {
         "server_side_binding": True,
         "prepare_threshold": None if _prepare == "off" else int(_prepare),
