@@ -23,6 +23,11 @@ the first learner, every untouched widget comes from there, whatever its order
 The first render of an entry is checked against a render of the real widget;
 an entry whose join differs (a type whose template does more with a text than
 print it) is marked, and that widget is always rendered afresh.
+
+The navigator depends only on each question's position and state (answered,
+flagged), the question shown and the language: every learner who has just
+started a final sees the same one, so it is kept (``navigators``) by exactly
+those.
 """
 
 import dataclasses
@@ -52,6 +57,9 @@ _ORDERED_PARTS = ("options", "prompts", "matches", "items")
 _NOT_KEPT = False
 
 widgets = Memo(size=5000)
+# Entries are a few kilobytes; mostly the fresh navigator of each final, and
+# the pages of one-question-per-page attempts in progress.
+navigators = Memo(size=500)
 
 
 def render_widgets(items: list[tuple]) -> str:
@@ -130,11 +138,26 @@ def questions_html(questions: Iterable) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 - Jinja2 autoescapes every value
 
 
+def _navigator_key(navigator, shown, one_per_page: bool) -> str:
+    """Everything the navigator's HTML depends on, as text."""
+    states = ",".join(
+        f"{item.position}{'a' if item.answered else ''}{'f' if item.flagged else ''}"
+        for item in navigator
+    )
+    return f"{get_language()}:{shown}:{int(bool(one_per_page))}:{states}"
+
+
+def _render_navigator(navigator, shown, one_per_page: bool) -> str:
+    return engines[ENGINE].get_template(NAVIGATOR).render(
+        {"navigator": navigator, "shown": shown, "one_per_page": one_per_page}
+    )
+
+
 def navigator_html(navigator, *, shown=None, one_per_page=False) -> SafeString:
     """The navigator's links (``learner_selectors.NavItem``), ``shown`` marked as
     the current page."""
-    template = engines[ENGINE].get_template(NAVIGATOR)
-    html = template.render(
-        {"navigator": navigator, "shown": shown, "one_per_page": one_per_page}
+    html = navigators.get_or_build(
+        _navigator_key(navigator, shown, one_per_page),
+        partial(_render_navigator, navigator, shown, one_per_page),
     )
     return mark_safe(html)  # noqa: S308 - Jinja2 autoescapes every value

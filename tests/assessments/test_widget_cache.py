@@ -24,8 +24,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def empty_widgets():
     question_render.widgets.clear()
+    question_render.navigators.clear()
     yield
     question_render.widgets.clear()
+    question_render.navigators.clear()
 
 
 @pytest.fixture
@@ -190,3 +192,67 @@ def test_a_form_differs_between_display_orders_only_in_its_parts_texts(kind):
         form = dataclasses.replace(question, display=display).form()
         marked.add(repr(question_render._with_markers(form)))
     assert len(marked) == 1
+
+
+# ------------------------------------------------------------------ navigator
+
+NavItem = learner_selectors.NavItem
+
+
+def navigator_afresh(navigator, shown=None, one_per_page=False) -> str:
+    return question_render._render_navigator(navigator, shown, one_per_page)
+
+
+NAVIGATOR_CASES = [
+    # (items as (position, answered, flagged), shown, one question per page)
+    ([(1, False, False), (2, False, False), (3, False, False)], None, False),
+    ([(1, True, False), (2, False, False), (3, False, False)], None, False),
+    ([(1, False, False), (2, False, True), (3, False, False)], None, False),
+    ([(1, True, True), (2, False, False), (3, False, False)], None, False),
+    ([(1, False, False), (2, False, False), (3, False, False)], 2, True),
+    ([(1, False, False), (2, False, False), (3, False, False)], 3, True),
+    ([(1, False, False), (2, False, False)], None, False),
+]
+
+
+def test_each_navigator_state_is_kept_apart_and_equals_its_fresh_render():
+    served = set()
+    for items, shown, one_per_page in NAVIGATOR_CASES:
+        navigator = [NavItem(*item) for item in items]
+        html = str(
+            question_render.navigator_html(
+                navigator, shown=shown, one_per_page=one_per_page
+            )
+        )
+        assert html == navigator_afresh(navigator, shown, one_per_page)
+        served.add(html)
+    # no state was served another's entry
+    assert len(served) == len(NAVIGATOR_CASES)
+    assert len(question_render.navigators._entries) == len(NAVIGATOR_CASES)
+
+
+def test_the_same_navigator_is_rendered_once(monkeypatch):
+    renders = []
+    real = question_render._render_navigator
+    monkeypatch.setattr(
+        question_render,
+        "_render_navigator",
+        lambda *args: renders.append(args) or real(*args),
+    )
+    first = [NavItem(position, False, False) for position in range(1, 37)]
+    again = [NavItem(position, False, False) for position in range(1, 37)]
+    assert question_render.navigator_html(first) == question_render.navigator_html(
+        again
+    )
+    assert len(renders) == 1
+
+
+def test_each_language_keeps_its_own_navigator():
+    navigator = [NavItem(1, True, False), NavItem(2, False, False)]
+    with translation.override("es-mx"):
+        spanish = str(question_render.navigator_html(navigator))
+    with translation.override("en"):
+        english = str(question_render.navigator_html(navigator))
+    assert "Sin responder" in spanish
+    assert "Unanswered" in english
+    assert "Sin responder" not in english
