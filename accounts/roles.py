@@ -1,10 +1,19 @@
-"""The roles of the platform, as Django groups, and the checks views use."""
+"""The roles of the platform, as Django groups, and the checks views use.
 
+Higher apps may add **facts** about the user that their checks ask on every page
+(rollout: has a lead trainer ever passed a session this person delivered?). A
+fact is read in the same query as the roles, once per request, instead of one
+query of its own (``register_fact``, ``has_fact``)."""
+
+import re
+from collections.abc import Callable
 from functools import cache
 
 from django.contrib.auth.models import AnonymousUser, Group, Permission, User
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
+from django.db.models import QuerySet
 
 LEARNERS = "Aprendices"
 TRAINERS = "Instructores"
@@ -15,24 +24,64 @@ ALL_GROUPS = (LEARNERS, TRAINERS, HR, EVALUATORS)
 STAFF_GROUPS = (TRAINERS, HR, EVALUATORS)
 
 
+# name -> the rows, for a user's pk, whose existence is the fact.
+FactRows = Callable[[int], QuerySet]
+_facts: dict[str, FactRows] = {}
+_FACT_NAME = re.compile(r"^[a-z][a-z0-9_.]*$")
+# Stands for the user's pk while a fact's rows are compiled: no user has it.
+_PK_STAND_IN = -7_654_321
+
+
+def register_fact(name: str, rows: FactRows) -> None:
+    """Read ``name`` with the roles: true when ``rows(user.pk)`` has a row. Call
+    from an ``AppConfig.ready()``; ``name`` is lowercase letters, digits, dots
+    and underscores, prefixed with the app's label."""
+    if not _FACT_NAME.match(name):
+        raise ImproperlyConfigured(f"Not a fact name: {name!r}")
+    _facts[name] = rows
+    _roles_sql.cache_clear()
+
+
+def has_fact(user, name: str) -> bool:
+    """Whether fact ``name`` (``register_fact``) holds for ``user``, read with
+    their roles (no query once those are read in this request)."""
+    if name not in _facts:
+        raise KeyError(name)
+    if not user.is_authenticated:
+        return False
+    _group_names(user)
+    return name in user._atiende_facts
+
+
 def _group_names(user: User | AnonymousUser) -> frozenset[str]:
     if not user.is_authenticated:
         return frozenset()
     # Cached on the user object: the navigation asks several times per request.
     cached = getattr(user, "_atiende_groups", None)
     if cached is None:
-        cached = _load_roles(user)
+        cached, user._atiende_facts = _load_roles(user)
         user._atiende_groups = cached
     return cached
 
 
-_GROUP, _USER_PERMISSION, _GROUP_PERMISSION = 0, 1, 2
+_GROUP, _USER_PERMISSION, _GROUP_PERMISSION, _FACT = 0, 1, 2, 3
+
+
+def _fact_sql(alias: str, name: str) -> tuple[str, list]:
+    """One row (_FACT, ``name``, '') when the fact holds; its parameters, with
+    _PK_STAND_IN where the user's pk goes."""
+    query = _facts[name](_PK_STAND_IN).values("pk")[:1].query
+    sql, params = query.get_compiler(using=alias).as_sql()
+    if _PK_STAND_IN not in params:
+        raise ImproperlyConfigured(f"The rows of fact {name!r} ignore the user.")
+    return f"SELECT {_FACT}, '{name}', '' WHERE EXISTS ({sql})", list(params)
 
 
 @cache
-def _roles_sql(alias: str, with_permissions: bool) -> str:
-    """Group names, and the user's own and their groups' permissions (as
-    ModelBackend reads them), each row (kind, name or app label, codename)."""
+def _roles_sql(alias: str, with_permissions: bool) -> tuple[str, list]:
+    """Group names, the user's own and their groups' permissions (as
+    ModelBackend reads them) and the facts that hold, each row (kind, name or
+    app label, codename); and the parameters, _PK_STAND_IN for the user's pk."""
     qn = connections[alias].ops.quote_name
 
     def table(model):
@@ -73,11 +122,17 @@ def _roles_sql(alias: str, with_permissions: bool) -> str:
             )
             + f" WHERE ug.{col(in_group, 'user')} = %s",
         ]
-    return " UNION ALL ".join(parts)
+    params = [_PK_STAND_IN] * len(parts)
+    for name in sorted(_facts):
+        sql, fact_params = _fact_sql(alias, name)
+        parts.append(sql)
+        params += fact_params
+    return " UNION ALL ".join(parts), params
 
 
-def _load_roles(user: User) -> frozenset[str]:
-    """The user's group names, and in the same query their permissions.
+def _load_roles(user: User) -> tuple[frozenset[str], frozenset[str]]:
+    """The user's group names and the facts that hold for them, and in the same
+    query their permissions.
 
     Every page asks both: the navigation for the roles, and the navigation and
     Wagtail's user bar ``has_perm("wagtailadmin.access_admin")``, for which
@@ -91,15 +146,19 @@ def _load_roles(user: User) -> frozenset[str]:
     it."""
     with_permissions = user.is_active and not user.is_superuser
     connection = connections[User.objects.db]
-    sql = _roles_sql(connection.alias, with_permissions)
+    sql, params = _roles_sql(connection.alias, with_permissions)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [user.pk] * sql.count("%s"))
+        cursor.execute(
+            sql, [user.pk if param == _PK_STAND_IN else param for param in params]
+        )
         rows = cursor.fetchall()
-    names = set()
+    names, facts = set(), set()
     permissions = {_USER_PERMISSION: set(), _GROUP_PERMISSION: set()}
     for kind, first, second in rows:
         if kind == _GROUP:
             names.add(first)
+        elif kind == _FACT:
+            facts.add(first)
         else:
             permissions[kind].add(f"{first}.{second}")
     if with_permissions:
@@ -110,7 +169,7 @@ def _load_roles(user: User) -> frozenset[str]:
         ):
             if not hasattr(user, attribute):
                 setattr(user, attribute, permissions[kind])
-    return frozenset(names)
+    return frozenset(names), frozenset(facts)
 
 
 def is_trainer(user) -> bool:

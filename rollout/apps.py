@@ -13,9 +13,12 @@ class RolloutConfig(AppConfig):
 
     def ready(self):
         # Imported here: they need the models, which are not loaded before ready().
+        from accounts import roles
+
         from . import audit_trail, navigation, notifications, qualification, receivers
 
         notifications.register_kinds()
+        roles.register_fact(qualification.SIGNED_OFF, qualification.passed_sign_offs)
         main_navigation.register(navigation.main_entries)
         audit_trail.register()
         # Multiplicadores see their units' people and attendance: like the staff

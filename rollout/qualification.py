@@ -137,16 +137,18 @@ def is_lead_trainer(user) -> bool:
     return roles.is_trainer(user)
 
 
+# Read with the user's roles (accounts.roles.register_fact, in apps.py).
+SIGNED_OFF = "rollout.signed_off"
+
+
+def passed_sign_offs(user_pk: int):
+    return DeliverySignOff.objects.filter(candidate_id=user_pk, passed=True)
+
+
 def _ever_signed_off(user) -> bool:
-    """One cheap query that rules out almost everyone (the navigation asks on
-    every page): without a passed sign-off nobody is a multiplicador."""
-    if not user.is_authenticated:
-        return False
-    cached = getattr(user, "_atiende_signed_off", None)
-    if cached is None:
-        cached = DeliverySignOff.objects.filter(candidate=user, passed=True).exists()
-        user._atiende_signed_off = cached
-    return cached
+    """Rules out almost everyone without a query of its own (the navigation asks
+    on every page): without a passed sign-off nobody is a multiplicador."""
+    return roles.has_fact(user, SIGNED_OFF)
 
 
 def is_multiplicador(user, *, today: date | None = None) -> bool:

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts import roles
 from certificates.services import certificate_revoke
 from rollout import qualification
 from rollout import qualification_services as services
@@ -180,3 +181,19 @@ def test_sign_off_refusals_save_nothing(q, change, message):
     with pytest.raises(services.SignOffRefused, match=message):
         services.signoff_record(**args)
     assert not DeliverySignOff.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("sign_off", "expected"), [(None, False), (False, False), (True, True)]
+)
+def test_the_sign_off_is_read_with_the_roles_in_one_query(q, sign_off, expected):
+    """Every page asks whether its user was ever signed off (the navigation):
+    it comes in the roles' query (accounts.roles.register_fact)."""
+    if sign_off is not None:
+        delivery_sign_off(candidate=q.candidate, by=q.lead, met=sign_off)
+    delivery_sign_off(candidate=q.staff(q.north), by=q.lead)  # someone else's
+    user = type(q.candidate).objects.get(pk=q.candidate.pk)
+    with CaptureQueriesContext(connection) as queries:
+        assert not roles.is_hr(user)
+        assert qualification._ever_signed_off(user) is expected
+    assert len(queries) == 1
