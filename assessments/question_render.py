@@ -148,7 +148,8 @@ def _navigator_key(navigator, shown, one_per_page: bool) -> str:
 
 
 def _render_navigator(navigator, shown, one_per_page: bool) -> str:
-    return engines[ENGINE].get_template(NAVIGATOR).render(
+    template = engines[ENGINE].get_template(NAVIGATOR)
+    return template.render(
         {"navigator": navigator, "shown": shown, "one_per_page": one_per_page}
     )
 
