@@ -193,6 +193,9 @@ if not _idle.isdigit() or not 5 <= int(_idle) <= 24 * 60:
     )
 ATIENDE_SESSION_IDLE_MINUTES = int(_idle)
 SESSION_COOKIE_AGE = ATIENDE_SESSION_IDLE_MINUTES * 60
+# In the database (Django's table), read by one precomposed statement
+# (accounts.session_store); in Redis when REDIS_URL is set (redis_url.py).
+SESSION_ENGINE = "accounts.session_store"
 # Staff share workstations: by default the session also ends when the browser
 # closes (a session cookie). ATIENDE_SHARED_WORKSTATIONS=false keeps it until the
 # idle limit, for sites where each person has their own device.

@@ -61,7 +61,7 @@ def test_redis_url_moves_cache_sessions_and_tasks_to_redis(module, env):
 def test_without_redis_url_nothing_needs_redis(module, env):
     loaded = _load(module, **env)
     assert loaded["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
-    assert loaded["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
+    assert loaded["SESSION_ENGINE"] == "accounts.session_store"
     assert loaded["TASKS"]["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
     assert loaded["RQ_QUEUES"] is None
     assert "django_rq" not in loaded["INSTALLED_APPS"]
