@@ -13,6 +13,7 @@ from wagtail.models import PageViewRestriction
 from accounts import roles
 from courses import content_cache
 
+from . import statements
 from .models import AssessmentPage, Attempt
 
 # The largest id a row can have (a signed 64-bit integer, on both databases).
@@ -29,11 +30,24 @@ def get_own_attempt_or_404(user, attempt_uuid) -> Attempt:
     if not user.is_authenticated:
         raise Http404
     try:
-        attempt = Attempt.objects.get(uuid=attempt_uuid, learner=user)
-    except (Attempt.DoesNotExist, ValidationError) as error:
+        found = _own_attempt.instances(Attempt, _ATTEMPT_NAMES, attempt_uuid, user.pk)
+    except ValidationError as error:  # not a uuid
         raise Http404 from error
+    if not found:
+        raise Http404
+    [attempt] = found
     attempt.assessment = _attempt_assessment(attempt.assessment_id)
     return attempt
+
+
+_ATTEMPT_NAMES = tuple(field.attname for field in Attempt._meta.concrete_fields)
+# Read by every request of an attempt: composed once (statements.Select).
+_own_attempt = statements.Select(
+    lambda uuid, learner_id: Attempt.objects.filter(
+        uuid=uuid, learner_id=learner_id
+    ).values_list(*_ATTEMPT_NAMES),
+    fields=[Attempt._meta.get_field("uuid"), Attempt._meta.get_field("learner")],
+)
 
 
 def _attempt_assessment(assessment_id: int) -> AssessmentPage:

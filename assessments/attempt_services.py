@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +25,7 @@ from . import (
     completion,
     payloads,
     row_updates,
+    statements,
     submission,
     tasks,
 )
@@ -70,13 +71,20 @@ class Availability:
 
 
 def _attempts_of(*, learner, assessment: AssessmentPage) -> list[Attempt]:
-    """Every attempt of the learner at this assessment, with what availability,
-    numbering and the draw need: 1 query."""
-    return list(
-        Attempt.objects.filter(learner=learner, assessment=assessment).only(
-            "status", "started_at", "submitted_at", "deadline", "number", "uuid"
-        )
-    )
+    """Every attempt of the learner (a user, or their id) at this assessment: 1
+    query."""
+    learner_id = learner.pk if isinstance(learner, Model) else learner
+    return _attempts_at.instances(Attempt, _ATTEMPT_NAMES, learner_id, assessment.pk)
+
+
+_ATTEMPT_NAMES = tuple(field.attname for field in Attempt._meta.concrete_fields)
+# Read by every start and start page: composed once (statements.Select).
+_attempts_at = statements.Select(
+    lambda learner_id, assessment_id: Attempt.objects.filter(
+        learner_id=learner_id, assessment_id=assessment_id
+    ).values_list(*_ATTEMPT_NAMES),
+    fields=[Attempt._meta.get_field("learner"), Attempt._meta.get_field("assessment")],
+)
 
 
 def attempt_availability(

@@ -31,13 +31,13 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db import connections, transaction
-from django.db.models import BigIntegerField, DateTimeField, IntegerField, Value
+from django.db.models import BigIntegerField, DateTimeField, IntegerField, QuerySet
 from django.db.models.expressions import RawSQL
 
 from courses import content_cache
 from standards.models import Criterion
 
-from . import blueprint
+from . import blueprint, statements
 from .models import ASKED_KINDS, AssessmentPage, BlueprintRow, Question
 from .question_services import (
     FrozenContent,
@@ -124,7 +124,7 @@ def blueprint_rows(assessment: AssessmentPage) -> list[BlueprintRow]:
 
     Composing this query through the ORM cost a start about 1 ms of CPU, five
     times what the database takes: the rows and their stamps are read by a
-    statement written once per database, and their elements and criteria (the
+    query composed once (``statements.Select``), and their elements and criteria (the
     standard's, which change the content token) come from the rows kept per
     content token (``courses.content_cache``, read once per request anyway). A
     row whose element or criterion is not among those kept is read again through
@@ -146,7 +146,7 @@ def blueprint_rows(assessment: AssessmentPage) -> list[BlueprintRow]:
     related = {("element", row.element_id): row.element for row in kept} | {
         ("criterion", row.criterion_id): row.criterion for row in kept
     }
-    rows = _read_rows(BlueprintRow.objects.db, assessment.pk)
+    rows = _read_rows(assessment.pk)
     for row in rows:
         wanted = (("element", row.element_id), ("criterion", row.criterion_id))
         if any(key not in related for key in wanted):
@@ -164,91 +164,42 @@ def _stamp_params(name: str) -> tuple:
 def _read_with_orm(assessment: AssessmentPage) -> list[BlueprintRow]:
     """As ``_read_rows``, with element and criterion: the same rows in the same
     order (rows of one sort order by id), so that both make one bank key."""
-    rows = BlueprintRow.objects.filter(page=assessment)
-    sql = _stamp_sql(rows.db)
     return list(
-        rows.select_related("element", "criterion")
-        .annotate(
-            **{
-                name: RawSQL(sql[name], _stamp_params(name), output_field=field())
-                for name, field in _STAMP_FIELDS.items()
-            }
+        _stamped(BlueprintRow.objects.filter(page=assessment)).select_related(
+            "element", "criterion"
         )
-        .order_by("sort_order", "pk")
     )
 
 
-@dataclass(frozen=True)
-class _RowsStatement:
-    """A page's blueprint rows and their stamps in order, as SQL; the
-    parameters that come before the page's id; the rows' field names; and each
-    column's expression with its converters, as the ORM applies them (SQLite
-    returns a flag as a number and the last save as text)."""
-
-    sql: str
-    params: tuple
-    names: tuple[str, ...]
-    converters: tuple
+_ROW_NAMES = tuple(field.attname for field in BlueprintRow._meta.concrete_fields)
 
 
-@functools.cache
-def _rows_statement(alias: str) -> _RowsStatement:
-    connection = connections[alias]
-    qn = connection.ops.quote_name
-    stamps = _stamp_sql(alias)
-    meta = BlueprintRow._meta
-    table = qn(meta.db_table)
-    fields = meta.concrete_fields
-    expressions = [field.get_col(meta.db_table) for field in fields] + [
-        Value(None, output_field=output_field())
-        for output_field in _STAMP_FIELDS.values()
-    ]
-    sql = (
-        "SELECT "
-        + ", ".join(f"{table}.{qn(field.column)}" for field in fields)
-        + ", "
-        + ", ".join(f"({stamps[name]})" for name in _STAMP_FIELDS)
-        + f" FROM {table} WHERE {table}.{qn(meta.get_field('page').column)} = %s"
-        + f" ORDER BY {table}.{qn(meta.get_field('sort_order').column)}, "
-        + f"{table}.{qn(meta.pk.column)}"
-    )
-    return _RowsStatement(
-        sql=sql,
-        params=tuple(param for name in _STAMP_FIELDS for param in _stamp_params(name)),
-        names=tuple(field.attname for field in fields),
-        converters=tuple(
-            (
-                expression,
-                tuple(
-                    connection.ops.get_db_converters(expression)
-                    + expression.get_db_converters(connection)
-                ),
-            )
-            for expression in expressions
-        ),
-    )
+def _stamped(rows: QuerySet) -> QuerySet:
+    sql = _stamp_sql(rows.db)
+    return rows.annotate(
+        **{
+            name: RawSQL(sql[name], _stamp_params(name), output_field=field())
+            for name, field in _STAMP_FIELDS.items()
+        }
+    ).order_by("sort_order", "pk")
 
 
-def _read_rows(alias: str, page_id: int) -> list[BlueprintRow]:
+_rows_of_page = statements.Select(
+    lambda page_id: _stamped(BlueprintRow.objects.filter(page_id=page_id)).values_list(
+        *_ROW_NAMES, *_STAMP_FIELDS
+    ),
+    fields=[BlueprintRow._meta.get_field("page")],
+)
+
+
+def _read_rows(page_id: int) -> list[BlueprintRow]:
     """The page's rows with their stamps, without element or criterion: 1
     query."""
-    statement = _rows_statement(alias)
-    connection = connections[alias]
-    with connection.cursor() as cursor:
-        cursor.execute(statement.sql, [*statement.params, page_id])
-        found = cursor.fetchall()
     rows = []
-    width = len(statement.names)
-    for values in found:
-        converted = []
-        for value, (expression, converters) in zip(
-            values, statement.converters, strict=True
-        ):
-            for converter in converters:
-                value = converter(value, expression, connection)
-            converted.append(value)
-        row = BlueprintRow.from_db(alias, statement.names, converted[:width])
-        for name, value in zip(_STAMP_FIELDS, converted[width:], strict=True):
+    width = len(_ROW_NAMES)
+    for values in _rows_of_page.rows(page_id):
+        row = BlueprintRow.from_db("default", _ROW_NAMES, values[:width])
+        for name, value in zip(_STAMP_FIELDS, values[width:], strict=True):
             setattr(row, name, value)
         rows.append(row)
     return rows

@@ -18,7 +18,7 @@ from courses import selectors as course_selectors
 from standards.formatting import whole_percent
 from standards.models import Criterion
 
-from . import completion, learner_answers, payloads, review_policy
+from . import completion, learner_answers, payloads, review_policy, statements
 from .attempt_services import attempt_availability
 from .models import AssessmentPage, Attempt, ElementResult, Response
 from .question_types import registry
@@ -125,18 +125,24 @@ _PAGE_QUESTION_COLUMNS = {
 }
 
 
+# Read by every view of the attempt page: composed once (statements.Select).
+_page_questions = statements.Select(
+    lambda attempt_id: (
+        Response.objects.filter(attempt_id=attempt_id)
+        .order_by("position")
+        .values_list(*_PAGE_QUESTION_COLUMNS.values())
+    ),
+    fields=[Response._meta.get_field("attempt")],
+)
+
+
 def attempt_questions(*, attempt: Attempt, position: int | None = None) -> dict:
     """The attempt page's questions: ``questions`` in order (PageQuestion), only
     the one at ``position`` when given (one question per page); and
     ``navigator``, every question's NavItem. 1 query."""
     # Plain rows, not model instances: half the time for 36 questions.
-    rows = (
-        Response.objects.filter(attempt_id=attempt.pk)
-        .order_by("position")
-        .values_list(*_PAGE_QUESTION_COLUMNS.values())
-    )
     questions, navigator = [], []
-    for row in rows:
+    for row in _page_questions.rows(attempt.pk):
         question = PageQuestion(**dict(zip(_PAGE_QUESTION_COLUMNS, row, strict=True)))
         navigator.append(
             _nav_item(question.position, question.answer, question.flagged)

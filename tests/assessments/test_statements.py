@@ -1,0 +1,126 @@
+"""Queries composed once (assessments.statements.Select) give exactly the rows
+the ORM gives, converted as it converts them, for any values; on both
+databases."""
+
+import uuid
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from assessments import access, attempt_services, learner_selectors, statements
+from assessments.attempt_services import (
+    attempt_flag,
+    attempt_save_answer,
+    attempt_start,
+)
+from assessments.models import Attempt, Response
+from tests.factories import LearnerFactory, answer_for, build_assessment
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def attempts():
+    """Two learners' attempts at one assessment, one with a saved, flagged
+    answer (JSON, a time, a flag to convert)."""
+    assessment, _elements, _bank = build_assessment(questions=(3, 2))
+    first = attempt_start(learner=LearnerFactory(), assessment=assessment)
+    second = attempt_start(learner=LearnerFactory(), assessment=assessment)
+    response = first.responses.order_by("position").select_related("version").first()
+    attempt_save_answer(
+        attempt=first,
+        position=response.position,
+        raw_answer=answer_for(response.version.payload),
+    )
+    attempt_flag(attempt=first, flags={response.position: True})
+    return first, second
+
+
+def orm_rows(queryset) -> list[list]:
+    return [list(row) for row in queryset]
+
+
+def test_the_page_questions_are_the_orm_s(attempts, django_assert_num_queries):
+    columns = learner_selectors._PAGE_QUESTION_COLUMNS
+    for attempt in attempts:
+        expected = orm_rows(
+            Response.objects.filter(attempt_id=attempt.pk)
+            .order_by("position")
+            .values_list(*columns.values())
+        )
+        with django_assert_num_queries(1):
+            found = learner_selectors._page_questions.rows(attempt.pk)
+        assert found == expected
+    # the first attempt's saved answer came converted: a time, a flag, JSON
+    first = learner_selectors._page_questions.rows(attempts[0].pk)
+    saved = [dict(zip(columns, row, strict=True)) for row in first if row[5]]
+    assert len(saved) == 1
+    assert saved[0]["flagged"] is True
+    assert saved[0]["saved_at"].tzinfo is not None
+    assert isinstance(saved[0]["payload"], dict)
+
+
+def test_an_attempt_read_is_the_orm_s_and_only_its_learner_s(attempts):
+    first, second = attempts
+    found = access.get_own_attempt_or_404(first.learner, first.uuid)
+    expected = Attempt.objects.get(pk=first.pk)
+    for field in Attempt._meta.concrete_fields:
+        assert getattr(found, field.attname) == getattr(expected, field.attname)
+    assert type(found.thresholds) is dict
+    assert found._state.adding is False and found._state.db == "default"
+    with pytest.raises(access.Http404):
+        access.get_own_attempt_or_404(second.learner, first.uuid)
+    with pytest.raises(access.Http404):
+        access.get_own_attempt_or_404(first.learner, "no-es-un-uuid")
+    with pytest.raises(access.Http404):
+        access.get_own_attempt_or_404(first.learner, uuid.uuid4())
+
+
+def test_a_learner_s_attempts_are_the_orm_s(attempts):
+    first, _second = attempts
+    found = attempt_services._attempts_of(
+        learner=first.learner, assessment=first.assessment
+    )
+    by_id = attempt_services._attempts_of(
+        learner=first.learner_id, assessment=first.assessment
+    )
+    expected = list(
+        Attempt.objects.filter(learner=first.learner, assessment=first.assessment)
+    )
+    assert [a.pk for a in found] == [a.pk for a in by_id] == [a.pk for a in expected]
+    assert [(a.status, a.started_at, a.deadline) for a in found] == [
+        (a.status, a.started_at, a.deadline) for a in expected
+    ]
+
+
+def test_a_value_the_query_does_not_compare_is_refused():
+    ignoring = statements.Select(
+        lambda attempt_id: Response.objects.values_list("pk"),
+        fields=[Response._meta.get_field("attempt")],
+    )
+    with pytest.raises(statements.StandInNotFound):
+        ignoring.rows(1)
+
+
+def test_a_value_the_field_cannot_take_is_a_validation_error():
+    by_uuid = statements.Select(
+        lambda value: Attempt.objects.filter(uuid=value).values_list("pk"),
+        fields=[Attempt._meta.get_field("uuid")],
+    )
+    assert by_uuid.rows(uuid.uuid4()) == []
+    with pytest.raises(ValidationError):
+        by_uuid.rows("no-es-un-uuid")
+
+
+def test_a_value_compared_twice_goes_in_both_places(attempts):
+    first, second = attempts
+    twice = statements.Select(
+        lambda attempt_id: (
+            Attempt.objects.filter(pk=attempt_id)
+            .exclude(pk__gt=attempt_id)
+            .values_list("pk")
+        ),
+        fields=[Attempt._meta.get_field("id")],
+    )
+    assert twice.rows(first.pk) == [[first.pk]]
+    assert twice.rows(second.pk) == [[second.pk]]
