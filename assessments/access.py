@@ -30,7 +30,7 @@ def get_own_attempt_or_404(user, attempt_uuid) -> Attempt:
     if not user.is_authenticated:
         raise Http404
     try:
-        found = _own_attempt.instances(Attempt, _ATTEMPT_NAMES, attempt_uuid, user.pk)
+        found = _own_attempt.instances(attempt_uuid, user.pk)
     except ValidationError as error:  # not a uuid
         raise Http404 from error
     if not found:
@@ -40,14 +40,8 @@ def get_own_attempt_or_404(user, attempt_uuid) -> Attempt:
     return attempt
 
 
-_ATTEMPT_NAMES = tuple(field.attname for field in Attempt._meta.concrete_fields)
 # Read by every request of an attempt: composed once (statements.Select).
-_own_attempt = statements.Select(
-    lambda uuid, learner_id: Attempt.objects.filter(
-        uuid=uuid, learner_id=learner_id
-    ).values_list(*_ATTEMPT_NAMES),
-    fields=[Attempt._meta.get_field("uuid"), Attempt._meta.get_field("learner")],
-)
+_own_attempt = statements.ModelSelect(Attempt, "uuid", "learner")
 
 
 def _attempt_assessment(assessment_id: int) -> AssessmentPage:

@@ -74,17 +74,11 @@ def _attempts_of(*, learner, assessment: AssessmentPage) -> list[Attempt]:
     """Every attempt of the learner (a user, or their id) at this assessment: 1
     query."""
     learner_id = learner.pk if isinstance(learner, Model) else learner
-    return _attempts_at.instances(Attempt, _ATTEMPT_NAMES, learner_id, assessment.pk)
+    return _attempts_at.instances(learner_id, assessment.pk)
 
 
-_ATTEMPT_NAMES = tuple(field.attname for field in Attempt._meta.concrete_fields)
 # Read by every start and start page: composed once (statements.Select).
-_attempts_at = statements.Select(
-    lambda learner_id, assessment_id: Attempt.objects.filter(
-        learner_id=learner_id, assessment_id=assessment_id
-    ).values_list(*_ATTEMPT_NAMES),
-    fields=[Attempt._meta.get_field("learner"), Attempt._meta.get_field("assessment")],
-)
+_attempts_at = statements.ModelSelect(Attempt, "learner", "assessment")
 
 
 def attempt_availability(

@@ -107,11 +107,27 @@ class Select:
                 row[position] = value
         return rows
 
-    def instances(
-        self, model: type[Model], names: Sequence[str], *values, using="default"
-    ):
-        """The rows as ``model`` instances of the fields ``names`` (the
-        QuerySet's columns, in its order), as the ORM loads them."""
+
+class ModelSelect(Select):
+    """``model``'s rows whose fields ``filter_names`` equal the values given,
+    every concrete field read, as instances loaded as the ORM loads them."""
+
+    def __init__(self, model: type[Model], *filter_names: str):
+        self._model = model
+        self._names = tuple(field.attname for field in model._meta.concrete_fields)
+        filters = [model._meta.get_field(name) for name in filter_names]
+        super().__init__(
+            lambda *values: model.objects.filter(
+                **{
+                    field.attname: value
+                    for field, value in zip(filters, values, strict=True)
+                }
+            ).values_list(*self._names),
+            fields=filters,
+        )
+
+    def instances(self, *values, using: str = "default") -> list:
         return [
-            model.from_db(using, names, row) for row in self.rows(*values, using=using)
+            self._model.from_db(using, self._names, row)
+            for row in self.rows(*values, using=using)
         ]
