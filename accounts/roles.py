@@ -3,17 +3,17 @@
 Higher apps may add **facts** about the user that their checks ask on every page
 (rollout: has a lead trainer ever passed a session this person delivered?). A
 fact is read in the same query as the roles, once per request, instead of one
-query of its own (``register_fact``, ``has_fact``)."""
+query of its own (registered in ``accounts.role_facts``, asked by
+``has_fact``)."""
 
-import re
-from collections.abc import Callable
 from functools import cache
 
 from django.contrib.auth.models import AnonymousUser, Group, Permission, User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
-from django.db.models import QuerySet
+
+from . import role_facts
 
 LEARNERS = "Aprendices"
 TRAINERS = "Instructores"
@@ -24,28 +24,14 @@ ALL_GROUPS = (LEARNERS, TRAINERS, HR, EVALUATORS)
 STAFF_GROUPS = (TRAINERS, HR, EVALUATORS)
 
 
-# name -> the rows, for a user's pk, whose existence is the fact.
-FactRows = Callable[[int], QuerySet]
-_facts: dict[str, FactRows] = {}
-_FACT_NAME = re.compile(r"^[a-z][a-z0-9_.]*$")
 # Stands for the user's pk while a fact's rows are compiled: no user has it.
 _PK_STAND_IN = -7_654_321
 
 
-def register_fact(name: str, rows: FactRows) -> None:
-    """Read ``name`` with the roles: true when ``rows(user.pk)`` has a row. Call
-    from an ``AppConfig.ready()``; ``name`` is lowercase letters, digits, dots
-    and underscores, prefixed with the app's label."""
-    if not _FACT_NAME.match(name):
-        raise ImproperlyConfigured(f"Not a fact name: {name!r}")
-    _facts[name] = rows
-    _roles_sql.cache_clear()
-
-
 def has_fact(user, name: str) -> bool:
-    """Whether fact ``name`` (``register_fact``) holds for ``user``, read with
-    their roles (no query once those are read in this request)."""
-    if name not in _facts:
+    """Whether fact ``name`` (``accounts.role_facts``) holds for ``user``, read
+    with their roles (no query once those are read in this request)."""
+    if name not in role_facts.names():
         raise KeyError(name)
     if not user.is_authenticated:
         return False
@@ -70,7 +56,7 @@ _GROUP, _USER_PERMISSION, _GROUP_PERMISSION, _FACT = 0, 1, 2, 3
 def _fact_sql(alias: str, name: str) -> tuple[str, list]:
     """One row (_FACT, ``name``, '') when the fact holds; its parameters, with
     _PK_STAND_IN where the user's pk goes."""
-    query = _facts[name](_PK_STAND_IN).values("pk")[:1].query
+    query = role_facts.rows_of(name)(_PK_STAND_IN).values("pk")[:1].query
     sql, params = query.get_compiler(using=alias).as_sql()
     if _PK_STAND_IN not in params:
         raise ImproperlyConfigured(f"The rows of fact {name!r} ignore the user.")
@@ -78,7 +64,9 @@ def _fact_sql(alias: str, name: str) -> tuple[str, list]:
 
 
 @cache
-def _roles_sql(alias: str, with_permissions: bool) -> tuple[str, list]:
+def _roles_sql(
+    alias: str, with_permissions: bool, facts: tuple[str, ...]
+) -> tuple[str, list]:
     """Group names, the user's own and their groups' permissions (as
     ModelBackend reads them) and the facts that hold, each row (kind, name or
     app label, codename); and the parameters, _PK_STAND_IN for the user's pk."""
@@ -123,7 +111,7 @@ def _roles_sql(alias: str, with_permissions: bool) -> tuple[str, list]:
             + f" WHERE ug.{col(in_group, 'user')} = %s",
         ]
     params = [_PK_STAND_IN] * len(parts)
-    for name in sorted(_facts):
+    for name in facts:
         sql, fact_params = _fact_sql(alias, name)
         parts.append(sql)
         params += fact_params
@@ -146,7 +134,7 @@ def _load_roles(user: User) -> tuple[frozenset[str], frozenset[str]]:
     it."""
     with_permissions = user.is_active and not user.is_superuser
     connection = connections[User.objects.db]
-    sql, params = _roles_sql(connection.alias, with_permissions)
+    sql, params = _roles_sql(connection.alias, with_permissions, role_facts.names())
     with connection.cursor() as cursor:
         cursor.execute(
             sql, [user.pk if param == _PK_STAND_IN else param for param in params]

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from accounts import navigation as main_navigation
-from accounts import two_factor_rules
+from accounts import role_facts, two_factor_rules
 from assessments.signals import attempt_finalised
 
 
@@ -13,12 +13,10 @@ class RolloutConfig(AppConfig):
 
     def ready(self):
         # Imported here: they need the models, which are not loaded before ready().
-        from accounts import roles
-
         from . import audit_trail, navigation, notifications, qualification, receivers
 
         notifications.register_kinds()
-        roles.register_fact(qualification.SIGNED_OFF, qualification.passed_sign_offs)
+        role_facts.register(qualification.SIGNED_OFF, qualification.passed_sign_offs)
         main_navigation.register(navigation.main_entries)
         audit_trail.register()
         # Multiplicadores see their units' people and attendance: like the staff

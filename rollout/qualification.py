@@ -137,7 +137,7 @@ def is_lead_trainer(user) -> bool:
     return roles.is_trainer(user)
 
 
-# Read with the user's roles (accounts.roles.register_fact, in apps.py).
+# Read with the user's roles (accounts.role_facts, registered in apps.py).
 SIGNED_OFF = "rollout.signed_off"
 
 

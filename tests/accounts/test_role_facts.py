@@ -1,4 +1,4 @@
-"""Facts that higher apps read with the roles (accounts.roles.register_fact):
+"""Facts that higher apps read with the roles (accounts.role_facts):
 each holds exactly for the users whose rows exist, and comes in the roles'
 one query."""
 
@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ImproperlyConfigured
 
-from accounts import roles
+from accounts import role_facts, roles
 from tests.factories import LearnerFactory, TrainerFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,10 +17,7 @@ NAMED_ANA = "tests.named_ana"
 @pytest.fixture
 def facts(monkeypatch):
     """A registry of this test's own, the real one back afterwards."""
-    monkeypatch.setattr(roles, "_facts", dict(roles._facts))
-    roles._roles_sql.cache_clear()
-    yield
-    roles._roles_sql.cache_clear()
+    monkeypatch.setattr(role_facts, "_facts", dict(role_facts._facts))
 
 
 def named_ana(user_pk):
@@ -44,7 +41,7 @@ def fresh(user) -> User:
 def test_a_fact_holds_for_whom_its_rows_exist_and_comes_with_the_roles(
     facts, django_assert_num_queries, factory, first_name, holds
 ):
-    roles.register_fact(NAMED_ANA, named_ana)
+    role_facts.register(NAMED_ANA, named_ana)
     user = fresh(factory(first_name=first_name))
     with django_assert_num_queries(1):
         assert roles.has_fact(user, NAMED_ANA) is holds
@@ -53,21 +50,21 @@ def test_a_fact_holds_for_whom_its_rows_exist_and_comes_with_the_roles(
 
 
 def test_another_users_rows_do_not_count(facts):
-    roles.register_fact(NAMED_ANA, named_ana)
+    role_facts.register(NAMED_ANA, named_ana)
     LearnerFactory(first_name="Ana")
     assert not roles.has_fact(fresh(LearnerFactory(first_name="Beto")), NAMED_ANA)
 
 
 def test_a_fact_registered_after_a_first_read_is_read_too(facts):
     roles.is_trainer(fresh(LearnerFactory()))  # compiles the roles' query
-    roles.register_fact(NAMED_ANA, named_ana)
+    role_facts.register(NAMED_ANA, named_ana)
     assert roles.has_fact(fresh(LearnerFactory(first_name="Ana")), NAMED_ANA)
 
 
 def test_an_anonymous_user_has_no_fact_and_costs_no_query(
     facts, django_assert_num_queries
 ):
-    roles.register_fact(NAMED_ANA, named_ana)
+    role_facts.register(NAMED_ANA, named_ana)
     with django_assert_num_queries(0):
         assert roles.has_fact(AnonymousUser(), NAMED_ANA) is False
 
@@ -79,11 +76,11 @@ def test_an_unknown_fact_is_an_error(facts):
 
 @pytest.mark.parametrize("name", ["", "Tests.upper", "tests.quote'", "1tests", "a b"])
 def test_a_name_that_is_not_lowercase_dotted_is_refused(facts, name):
-    with pytest.raises(ImproperlyConfigured):
-        roles.register_fact(name, named_ana)
+    with pytest.raises(role_facts.BadFactName):
+        role_facts.register(name, named_ana)
 
 
 def test_rows_that_ignore_the_user_are_refused(facts):
-    roles.register_fact("tests.anyone", lambda user_pk: User.objects.all())
+    role_facts.register("tests.anyone", lambda user_pk: User.objects.all())
     with pytest.raises(ImproperlyConfigured, match="ignore the user"):
         roles.is_trainer(fresh(LearnerFactory()))

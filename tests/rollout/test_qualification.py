@@ -188,7 +188,7 @@ def test_sign_off_refusals_save_nothing(q, change, message):
 )
 def test_the_sign_off_is_read_with_the_roles_in_one_query(q, sign_off, expected):
     """Every page asks whether its user was ever signed off (the navigation):
-    it comes in the roles' query (accounts.roles.register_fact)."""
+    it comes in the roles' query (accounts.role_facts)."""
     if sign_off is not None:
         delivery_sign_off(candidate=q.candidate, by=q.lead, met=sign_off)
     delivery_sign_off(candidate=q.staff(q.north), by=q.lead)  # someone else's
