@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 
+from assessments import statements
 from assessments.certification import Cycle
 
 from .models import Certificate
@@ -107,17 +108,33 @@ def _cycle(since: datetime, expires_on: date) -> Cycle:
     )
 
 
+def _cycle_dates(queryset):
+    return queryset.values_list("judgement__decided_at", "expires_on")[:1]
+
+
+# An assessment of one standard, the usual case: composed once (Select).
+_cycle_of_one_standard = statements.Select(
+    lambda holder_id, standard_id: _cycle_dates(
+        _longest_lasting(holder=holder_id, standards=[standard_id])
+    ),
+    fields=[
+        Certificate._meta.get_field("holder"),
+        Certificate._meta.get_field("standard"),
+    ],
+)
+
+
 def certification_cycle(*, learner, standards, today: date) -> Cycle | None:
     """The cycle of ``current_certificate``: 1 query of its two dates, not its
-    rows (every start and result page asks)."""
-    row = (
-        _longest_lasting(holder=learner, standards=standards)
-        .values_list("judgement__decided_at", "expires_on")
-        .first()
-    )
-    if row is None:
+    rows (every start and result page asks). ``learner``: a user or their id."""
+    holder_id = getattr(learner, "pk", learner)
+    if isinstance(standards, set | frozenset | list | tuple) and len(standards) == 1:
+        rows = _cycle_of_one_standard.rows(holder_id, next(iter(standards)))
+    else:
+        rows = _cycle_dates(_longest_lasting(holder=holder_id, standards=standards))
+    if not rows:
         return None
-    return _cycle(*row)
+    return _cycle(*rows[0])
 
 
 def renews(*, current: Certificate, judgement, today: date) -> bool:

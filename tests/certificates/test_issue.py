@@ -362,25 +362,36 @@ def test_after_revocation_a_new_pass_issues_a_new_certificate(learner):
     assert second.judgement.attempt.number == 2
 
 
-def test_the_cycle_is_the_longest_lasting_certificates_read_as_two_dates(learner):
+@pytest.mark.parametrize(
+    "kind", ["one-listed", "one-in-a-set", "two-standards", "by-id", "queryset"]
+)
+def test_the_cycle_is_the_longest_lasting_certificates_read_as_two_dates(learner, kind):
     """``certification_cycle`` (asked by every start and result page) reads two
     dates, not the rows, and agrees with ``cycle_of`` the current certificate:
     none without one, the renewal's once renewed, the first's again once the
-    renewal is revoked."""
+    renewal is revoked. Whether the standards are one (a query composed once),
+    several or a queryset, and the learner a user or an id."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from certificates.renewal import certification_cycle, current_certificate, cycle_of
+    from standards.models import Standard
+    from tests.factories import StandardFactory
 
     setup = CertificationSetup()
-    standards = [setup.standard.pk]
+    standards = {
+        "one-listed": [setup.standard.pk],
+        "by-id": [setup.standard.pk],
+        "one-in-a-set": {setup.standard.pk},
+        "two-standards": [setup.standard.pk, StandardFactory().pk],
+        "queryset": Standard.objects.filter(pk=setup.standard.pk).values("pk"),
+    }[kind]
+    who = learner.pk if kind == "by-id" else learner
     today = date(2027, 12, 2)
 
     def both():
         with CaptureQueriesContext(connection) as queries:
-            cycle = certification_cycle(
-                learner=learner, standards=standards, today=today
-            )
+            cycle = certification_cycle(learner=who, standards=standards, today=today)
         assert len(queries) == 1
         current = current_certificate(holder=learner, standards=standards)
         assert cycle == (cycle_of(current) if current else None)
