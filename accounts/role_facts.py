@@ -16,6 +16,9 @@ from collections.abc import Callable
 FactRows = Callable[[int], object]
 
 _facts: dict[str, FactRows] = {}
+# Asked on every page (the roles' query is composed per set of names): kept,
+# not sorted again each time.
+_names: tuple[str, ...] = ()
 _NAME = re.compile(r"^[a-z][a-z0-9_.]*$")
 
 
@@ -26,11 +29,13 @@ class BadFactName(ValueError):
 def register(name: str, rows: FactRows) -> None:
     if not _NAME.match(name):
         raise BadFactName(f"Not a fact name: {name!r}")
+    global _names
     _facts[name] = rows
+    _names = tuple(sorted(_facts))
 
 
 def names() -> tuple[str, ...]:
-    return tuple(sorted(_facts))
+    return _names
 
 
 def rows_of(name: str) -> FactRows:

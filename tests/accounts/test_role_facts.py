@@ -18,6 +18,7 @@ NAMED_ANA = "tests.named_ana"
 def facts(monkeypatch):
     """A registry of this test's own, the real one back afterwards."""
     monkeypatch.setattr(role_facts, "_facts", dict(role_facts._facts))
+    monkeypatch.setattr(role_facts, "_names", role_facts._names)
 
 
 def named_ana(user_pk):
