@@ -57,7 +57,7 @@ def test_the_page_questions_are_the_orm_s(attempts, django_assert_num_queries):
     assert len(saved) == 1
     assert saved[0]["flagged"] is True
     assert saved[0]["saved_at"].tzinfo is not None
-    assert isinstance(saved[0]["payload"], dict)
+    assert isinstance(saved[0]["display"], dict)
 
 
 def test_an_attempt_read_is_the_orm_s_and_only_its_learner_s(attempts):
