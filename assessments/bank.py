@@ -37,7 +37,7 @@ from django.db.models.expressions import RawSQL
 from courses import content_cache
 from standards.models import Criterion
 
-from . import blueprint, statements
+from . import blueprint, payloads, statements
 from .models import ASKED_KINDS, AssessmentPage, BlueprintRow, Question
 from .question_services import (
     FrozenContent,
@@ -69,7 +69,10 @@ class BankSnapshot:
 
     def content(self, question_id: int) -> FrozenContent:
         criterion_id, payload, content_hash = self.contents[question_id]
-        return FrozenContent(criterion_id, json.loads(payload), content_hash)
+        decoded = payloads.frozen_payloads.get_or_build(
+            content_hash, functools.partial(json.loads, payload)
+        )
+        return FrozenContent(criterion_id, decoded, content_hash)
 
 
 @functools.cache

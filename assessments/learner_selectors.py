@@ -15,7 +15,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from courses import selectors as course_selectors
-from courses.content_cache import Memo
 from standards.formatting import whole_percent
 from standards.models import Criterion
 
@@ -126,19 +125,15 @@ _PAGE_QUESTION_COLUMNS = {
     "flagged": "flagged",
 }
 
-# Frozen versions' payloads by content hash, which names one payload for ever:
-# learners of one final share the versions, so the attempt page reads their
-# hashes and decodes only the payloads this process has not kept (issue 13).
-_payloads = Memo(size=4096)
-
 
 def _version_payloads(versions: dict[str, int]) -> dict[str, dict]:
-    """content hash -> payload of ``versions`` (content hash -> version id): 1
-    query for those not kept, none when all are."""
+    """content hash -> payload of ``versions`` (content hash -> version id),
+    from ``payloads.frozen_payloads`` (learners of one final share the versions):
+    1 query for those not kept, none when all are."""
     found = {}
     missing = {}
     for content_hash, version_id in versions.items():
-        payload = _payloads.get(content_hash)
+        payload = payloads.frozen_payloads.get(content_hash)
         if payload is None:
             missing[version_id] = content_hash
         else:
@@ -148,7 +143,7 @@ def _version_payloads(versions: dict[str, int]) -> dict[str, dict]:
             pk__in=missing
         ).values_list("pk", "payload"):
             found[missing[version_id]] = payload
-            _payloads.set(missing[version_id], payload)
+            payloads.frozen_payloads.set(missing[version_id], payload)
     return found
 
 

@@ -8,6 +8,8 @@ import hashlib
 import json
 import random
 
+from courses.content_cache import Memo
+
 from . import rich_text
 from .grading import Key
 from .question_types import registry
@@ -16,6 +18,7 @@ from .question_types.matching import match_id
 __all__ = [
     "answer_key",
     "display_order",
+    "frozen_payloads",
     "learner_view",
     "match_id",
     "payload_from_content",
@@ -88,6 +91,14 @@ def version_answer_key(version) -> Key:
             _VERSION_KEYS.clear()
         key = _VERSION_KEYS[version.content_hash] = answer_key(version.payload)
     return key
+
+
+# Frozen versions' payloads, decoded, by content hash (which names one payload,
+# criterion included, for ever): a start decodes those it draws to order their
+# parts, and the attempt page shows them; learners of one final share the
+# versions (issue 13). Shared by every request of the process: read them, never
+# change them.
+frozen_payloads = Memo(size=4096)
 
 
 def display_order(payload: dict, *, rng: random.Random, shuffle: bool) -> dict:

@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments import learner_selectors
+from assessments import payloads
 from assessments.attempt_services import attempt_save_answer
 from assessments.models import AssessmentPage, Attempt, Response
 from assessments.question_services import FrozenContent, question_versions_freeze
@@ -97,7 +97,7 @@ def walk(
     assert started.status_code == 303
     # Measured with none of its payloads kept, the dearer case (one query
     # more): which versions a walk draws is random.
-    learner_selectors._payloads.clear()
+    payloads.frozen_payloads.clear()
     page, attempt_page = run("get", started["Location"])
     assert page.status_code == 200
     attempt = Attempt.objects.get(uuid=started["Location"].split("/")[-2])

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
 
-from assessments import attempt_services, learner_selectors, submission, tasks
+from assessments import attempt_services, payloads, submission, tasks
 from assessments.models import AssessmentPage, Attempt, BlueprintRow, ElementResult
 from courses.models import LessonPage, ModulePage
 from tests.assessments.attempt_helpers import form_fields, right_form, right_tokens
@@ -755,7 +755,7 @@ def test_immediate_backend_skips_deferral(final, learner):
 def _count(client, url) -> int:
     # The payloads kept per version would make a page that draws no new
     # version one query cheaper: every count here reads them.
-    learner_selectors._payloads.clear()
+    payloads.frozen_payloads.clear()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200

@@ -1,11 +1,12 @@
-"""The attempt page reads its versions' payloads from those the process keeps
-by content hash (learner_selectors._version_payloads): the same payloads as
-the database's, one query fewer once kept, and a changed question's new
-version never gets its old payload."""
+"""Frozen versions' payloads are kept decoded per process by content hash
+(payloads.frozen_payloads): a start keeps those it draws, and the attempt page
+reads its payloads from there (learner_selectors._version_payloads). The same
+payloads as the database's, one query fewer once kept, and a changed
+question's new version never gets its old payload."""
 
 import pytest
 
-from assessments import learner_selectors
+from assessments import learner_selectors, payloads
 from assessments.attempt_services import attempt_start
 from assessments.models import QuestionVersion
 from tests.factories import LearnerFactory, build_assessment
@@ -15,9 +16,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def nothing_kept():
-    learner_selectors._payloads.clear()
+    payloads.frozen_payloads.clear()
     yield
-    learner_selectors._payloads.clear()
+    payloads.frozen_payloads.clear()
 
 
 def _stored(attempt) -> dict[int, dict]:
@@ -47,6 +48,8 @@ def test_kept_payloads_save_the_page_a_query(django_assert_num_queries):
     first = attempt_start(learner=LearnerFactory(), assessment=assessment)
     second = attempt_start(learner=LearnerFactory(), assessment=assessment)
 
+    payloads.frozen_payloads.clear()  # as in another process than the start's
+
     with django_assert_num_queries(2):
         learner_selectors.attempt_questions(attempt=first)
     # Every question of the bank is drawn: the second attempt's are all kept.
@@ -72,3 +75,14 @@ def test_an_edited_question_s_new_version_shows_its_new_payload():
     assert new.payload["stem"] == question.stem
     assert new.payload in shown.values()
     assert _shown(before) == _stored(before)  # the old version keeps its own
+
+
+def test_a_start_keeps_the_payloads_it_draws(django_assert_num_queries):
+    assessment, _elements, _bank = build_assessment(questions=(3, 2))
+    attempt = attempt_start(learner=LearnerFactory(), assessment=assessment)
+
+    for response in attempt.responses.select_related("version"):
+        kept = payloads.frozen_payloads.get(response.version.content_hash)
+        assert kept == response.version.payload
+    with django_assert_num_queries(1):
+        learner_selectors.attempt_questions(attempt=attempt)
