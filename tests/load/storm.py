@@ -25,7 +25,9 @@ Two scenarios, then a reconciliation of each from the database:
   ``--steady-seconds`` run out.
 
 Printed: p50/p95/p99 per step, errors by kind, the CPU seconds the server and
-this client used, and the reconciliation: attempts started and finalised
+this client used (and this client's full garbage collections, which would stop
+its event loop: its heap is frozen before each scenario), and the
+reconciliation: attempts started and finalised
 against learners, answers stored against answers sent (every sent answer must
 be stored as sent; none may be stored that was not sent). Exits 1 on any
 error or lost answer, 2 on a refused target or the global ``--timeout``.
@@ -43,6 +45,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import random
@@ -233,6 +236,36 @@ def reference_work(repeats: int = 5) -> float:
 
 
 # ------------------------------------------------------------ processes
+
+
+class CollectorPauses:
+    """This client's own full garbage collections while a scenario runs. Each
+    stops the event loop, and so adds its length to every request in flight:
+    the client's heap (Django, the learners) is frozen before each scenario
+    (``gc.freeze``, as gunicorn.conf.py does for the server's workers), so that
+    a full collection walks only what the scenario made."""
+
+    def __init__(self):
+        self.pauses: list[float] = []
+        self._began = 0.0
+
+    def __enter__(self):
+        gc.collect()
+        gc.freeze()
+        gc.callbacks.append(self._timed)
+        return self
+
+    def __exit__(self, *exc):
+        gc.callbacks.remove(self._timed)
+        gc.unfreeze()
+
+    def _timed(self, phase: str, info: dict) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            self._began = time.perf_counter()
+        else:
+            self.pauses.append(time.perf_counter() - self._began)
 
 
 def lower_group_priority(pid: int, niceness: int) -> bool:
@@ -1136,9 +1169,10 @@ def run(args, base: str, processes: Processes) -> int:
         worker_cpu = process_cpu(processes.worker_pids())
         own = resource.getrusage(resource.RUSAGE_SELF)
         busy = machine_busy()
-        started = time.monotonic()
-        await scenario
-        elapsed = time.monotonic() - started
+        with CollectorPauses() as collector:
+            started = time.monotonic()
+            await scenario
+            elapsed = time.monotonic() - started
         after = machine_busy()
         own_after = resource.getrusage(resource.RUSAGE_SELF)
         return (
@@ -1147,6 +1181,7 @@ def run(args, base: str, processes: Processes) -> int:
             process_cpu(processes.worker_pids()) - worker_cpu,
             (own_after.ru_utime + own_after.ru_stime) - (own.ru_utime + own.ru_stime),
             (after[0] - busy[0]) / max(after[1] - busy[1], 1),
+            collector.pauses,
         )
 
     asyncio.run(scenarios())
@@ -1161,12 +1196,14 @@ def run(args, base: str, processes: Processes) -> int:
         "\nCPU seconds used while each scenario ran (server = gunicorn workers; "
         "machine = share of all cores busy, everyone's work included):"
     )
-    for name, (elapsed, server, worker, client, busy) in cpu.items():
+    for name, (elapsed, server, worker, client, busy, pauses) in cpu.items():
         # A server given with --server is not this script's child: not measured.
         served = "not measured" if args.server else f"{server:.1f}"
         print(
             f"  {name}: {elapsed:.1f} s wall; server {served}, task worker "
-            f"{worker:.1f}, this client {client:.1f}; machine {busy:.0%} busy"
+            f"{worker:.1f}, this client {client:.1f}; machine {busy:.0%} busy; "
+            f"this client's full garbage collections {len(pauses)}, longest "
+            f"{max(pauses, default=0) * 1000:.0f} ms"
         )
     reconciliations["storm"] = reconcile(storm_learners)
     reconciliations["steady"] = reconcile(steady_learners)

@@ -3,6 +3,7 @@
 page, and its reconciliation finds answers lost or stored without being sent;
 the load settings' middleware reports each request's cost."""
 
+import gc
 import random
 
 import pytest
@@ -216,3 +217,22 @@ def test_the_reference_work_is_the_same_work_each_time(monkeypatch):
     assert len(set(renders)) == 1
     assert renders[0].count('class="form-check"') == 400
     assert "&lt;7&gt;" in renders[0]
+
+
+def test_the_client_freezes_its_heap_and_times_its_full_collections():
+    """While a scenario runs the client's heap is out of the collector's sight,
+    and each full collection it still makes is timed; after it, the collector
+    sees everything again and times nothing."""
+    gc.unfreeze()
+    callbacks = list(gc.callbacks)
+    with storm.CollectorPauses() as collector:
+        assert gc.get_freeze_count() > 0
+        gc.collect(0)  # a young collection is not a pause worth reporting
+        gc.collect()
+        gc.collect()
+    assert len(collector.pauses) == 2
+    assert all(pause >= 0 for pause in collector.pauses)
+    assert gc.get_freeze_count() == 0
+    assert gc.callbacks == callbacks
+    gc.collect()
+    assert len(collector.pauses) == 2
