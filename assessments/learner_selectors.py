@@ -168,9 +168,10 @@ def attempt_questions(*, attempt: Attempt, position: int | None = None) -> dict:
         dict(zip(_PAGE_QUESTION_COLUMNS, row, strict=True))
         for row in _page_questions.rows(attempt.pk)
     ]
-    payloads_of = _version_payloads(
-        {row["content_hash"]: row.pop("version_id") for row in rows}
-    )
+    versions = {}
+    for row in rows:  # the version id is only for finding the payload
+        versions[row["content_hash"]] = row.pop("version_id")
+    payloads_of = _version_payloads(versions)
     questions, navigator = [], []
     for row in rows:
         question = PageQuestion(payload=payloads_of[row["content_hash"]], **row)
