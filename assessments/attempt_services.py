@@ -176,9 +176,10 @@ def attempt_start(
     """Start an attempt (or return the open one): draw the questions per blueprint,
     avoiding every question the learner saw in an earlier attempt while the bank
     allows it, and freeze their versions and display order. A new attempt with a
-    time limit has its finalisation task scheduled for its deadline once the
-    transaction commits (``tasks.schedule_finalisation``; only on a backend that
-    can defer).
+    time limit has its assessment's finalisation task scheduled for just after
+    its deadline once the transaction commits (``tasks.schedule_finalisation``;
+    only on a backend that can defer; one task for the attempts closing in the
+    same minute).
 
     An open attempt whose time ran out is finalised first; then a new one starts,
     or, with ``restart_overdue=False``, the finalised one is returned (the start
@@ -188,7 +189,8 @@ def attempt_start(
     cache (``bank``), the draw runs in memory, and the responses are written in
     one statement. A learner's first start of a final makes 6 queries (5 for a
     diagnostic), a later one 7 (what they were shown before), and 1 more enqueues
-    the finalisation task on a deferring backend. Reading an uncached bank (2)
+    the finalisation task on a deferring backend, for the first attempt of its
+    minute in the process. Reading an uncached bank (2)
     and freezing new versions of drawn questions (5, in bulk) add the same few
     queries for 30 questions as for 300."""
     now = now or timezone.now()

@@ -277,12 +277,16 @@ def attempt_finalise_if_overdue(*, attempt: Attempt, now=None) -> Attempt:
     return attempt
 
 
-def attempts_finalise_overdue(*, now=None) -> int:
+def attempts_finalise_overdue(*, now=None, assessment_id: int | None = None) -> int:
+    """Finalise every open attempt whose time is up (deadline plus grace), at
+    one assessment or at all; return how many."""
     now = now or timezone.now()
     count = 0
     candidates = Attempt.objects.filter(
         status=Attempt.Status.OPEN, deadline__lt=now
     ).select_related("assessment")
+    if assessment_id is not None:
+        candidates = candidates.filter(assessment_id=assessment_id)
     for attempt in candidates:
         if is_overdue(attempt, now):
             attempt_submit(attempt=attempt, now=now, automatic=True)

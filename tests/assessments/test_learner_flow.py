@@ -3,7 +3,7 @@ starting, saving (JSON and plain form), submitting, the result page, the history
 on /mi-avance/, the deadline and its grace, and the background finalisation."""
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from fractions import Fraction
 from unittest import mock
 
@@ -674,38 +674,42 @@ def test_finalise_task_and_command(final, learner):
     assert tasks.finalise_attempt.call(str(current.uuid)) is False
 
 
-def test_start_defers_finalisation_when_the_backend_can(
-    client_in, final, settings, django_capture_on_commit_callbacks
-):
-    """With a backend that can defer (not the tests' immediate one), starting an
-    attempt enqueues its finalisation for just after deadline plus grace."""
-    assert tasks.schedule_finalisation.__doc__
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}
-    }
-    with django_capture_on_commit_callbacks(execute=True):
-        attempt = begin(client_in, final)
-    backend = tasks.finalise_attempt.get_backend()
-    [queued] = backend.results
-    assert queued.task.func is tasks.finalise_attempt.func
-    assert queued.args == [str(attempt.uuid)]
-    assert (
-        queued.task.run_after
-        == attempt.deadline
-        + timedelta(seconds=final.grace_seconds)
-        + tasks.FINALISE_MARGIN
-    )
-
-
 @pytest.fixture
 def deferring_backend(settings):
-    """A task backend that can defer (the dummy one keeps what is enqueued)."""
+    """A task backend that can defer (the dummy one keeps what is enqueued), in
+    a process that has scheduled nothing yet."""
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}
     }
-    backend = tasks.finalise_attempt.get_backend()
+    tasks._scheduled.clear()
+    backend = tasks.finalise_assessment_attempts.get_backend()
     assert backend.supports_defer
-    return backend
+    yield backend
+    tasks._scheduled.clear()
+
+
+def _closes(attempt):
+    return attempt.deadline + timedelta(seconds=attempt.assessment.grace_seconds)
+
+
+def test_start_defers_finalisation_when_the_backend_can(
+    client_in, final, deferring_backend, django_capture_on_commit_callbacks
+):
+    """With a backend that can defer (not the tests' immediate one), starting an
+    attempt enqueues its assessment's finalisation for the end of the minute in
+    which the attempt closes (deadline plus grace), plus the margin."""
+    with django_capture_on_commit_callbacks(execute=True):
+        attempt = begin(client_in, final)
+    [queued] = deferring_backend.results
+    assert queued.task.func is tasks.finalise_assessment_attempts.func
+    assert queued.args == [final.pk]
+    run_after = queued.task.run_after
+    assert run_after == tasks.window_end(_closes(attempt)) + tasks.FINALISE_MARGIN
+    assert (
+        _closes(attempt) + tasks.FINALISE_MARGIN
+        <= run_after
+        < _closes(attempt) + tasks.FINALISE_MARGIN + timedelta(minutes=1)
+    )
 
 
 def test_starting_through_the_service_schedules_finalisation(
@@ -720,16 +724,153 @@ def test_starting_through_the_service_schedules_finalisation(
     for callback in callbacks:
         callback()
     [queued] = deferring_backend.results
-    assert queued.args == [str(attempt.uuid)]
-    assert (
-        queued.task.run_after
-        == (attempt.deadline + timedelta(seconds=final.grace_seconds))
-        + tasks.FINALISE_MARGIN
+    assert queued.args == [final.pk]
+    assert queued.task.run_after == (
+        tasks.window_end(_closes(attempt)) + tasks.FINALISE_MARGIN
     )
     with django_capture_on_commit_callbacks(execute=True):
         again = attempt_services.attempt_start(learner=learner, assessment=final)
     assert again.pk == attempt.pk
     assert len(deferring_backend.results) == 1
+
+
+# (start offsets in seconds from 10:00:00, tasks enqueued).
+WINDOW_CASES = [
+    ([5, 30, 55], 1),  # all close in one minute: one task
+    ([5, 65], 2),  # the next minute: its own task
+    ([0, 60, 120], 3),
+]
+
+
+@pytest.mark.parametrize(("offsets", "expected"), WINDOW_CASES)
+def test_attempts_closing_in_one_minute_share_a_task(
+    final, deferring_backend, django_capture_on_commit_callbacks, offsets, expected
+):
+    """A class starting together enqueues one task per assessment and minute,
+    not one per attempt, and each attempt's task runs after it closes and
+    within a minute and the margin."""
+    base = timezone.now().replace(hour=10, minute=0, second=0, microsecond=0)
+    started = []
+    for offset in offsets:
+        with (
+            freeze_time(base + timedelta(seconds=offset)),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            started.append(
+                attempt_services.attempt_start(
+                    learner=learner_ready_for(final), assessment=final
+                )
+            )
+    runs = sorted(result.task.run_after for result in deferring_backend.results)
+    assert len(runs) == expected
+    for attempt in started:
+        first_run = min(run for run in runs if run > _closes(attempt))
+        assert first_run - _closes(attempt) <= timedelta(minutes=1) + (
+            tasks.FINALISE_MARGIN
+        )
+
+
+def test_each_assessment_has_its_own_task(
+    final, diagnostic, deferring_backend, django_capture_on_commit_callbacks
+):
+    AssessmentPage.objects.filter(pk=diagnostic.pk).update(
+        time_limit_minutes=final.time_limit_minutes, grace_seconds=final.grace_seconds
+    )
+    diagnostic.refresh_from_db()
+    moment = timezone.now().replace(second=10, microsecond=0)
+    for assessment in (final, diagnostic):
+        with (
+            freeze_time(moment),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            attempt_services.attempt_start(
+                learner=learner_ready_for(assessment), assessment=assessment
+            )
+    assert sorted(r.args[0] for r in deferring_backend.results) == sorted(
+        [final.pk, diagnostic.pk]
+    )
+
+
+def test_a_rolled_back_start_leaves_its_window_unscheduled(
+    final, deferring_backend, django_capture_on_commit_callbacks
+):
+    """Only a committed start counts: after a start whose transaction never
+    committed, the next start in the same minute enqueues the task."""
+    moment = timezone.now().replace(second=10, microsecond=0)
+    with freeze_time(moment), django_capture_on_commit_callbacks(execute=False):
+        attempt_services.attempt_start(
+            learner=learner_ready_for(final), assessment=final
+        )
+    assert deferring_backend.results == []
+    with freeze_time(moment), django_capture_on_commit_callbacks(execute=True):
+        attempt_services.attempt_start(
+            learner=learner_ready_for(final), assessment=final
+        )
+    assert len(deferring_backend.results) == 1
+
+
+def test_the_process_forgets_windows_whose_task_has_run(
+    final, deferring_backend, django_capture_on_commit_callbacks
+):
+    moment = timezone.now().replace(second=10, microsecond=0)
+    with freeze_time(moment), django_capture_on_commit_callbacks(execute=True):
+        first = attempt_services.attempt_start(
+            learner=learner_ready_for(final), assessment=final
+        )
+    assert len(tasks._scheduled) == 1
+    later = _closes(first) + timedelta(minutes=2)
+    with freeze_time(later), django_capture_on_commit_callbacks(execute=True):
+        attempt_services.attempt_start(
+            learner=learner_ready_for(final), assessment=final
+        )
+    [run_after] = tasks._scheduled.values()
+    assert run_after > later
+
+
+def test_the_shared_task_finalises_only_its_assessments_overdue_attempts(
+    final, diagnostic, learner
+):
+    AssessmentPage.objects.filter(pk=diagnostic.pk).update(time_limit_minutes=30)
+    diagnostic.refresh_from_db()
+    two_hours_ago = timezone.now() - timedelta(hours=2)
+    overdue = attempt_services.attempt_start(
+        learner=learner, assessment=final, now=two_hours_ago
+    )
+    current = attempt_services.attempt_start(
+        learner=learner_ready_for(final), assessment=final
+    )
+    elsewhere = attempt_services.attempt_start(
+        learner=learner_ready_for(diagnostic),
+        assessment=diagnostic,
+        now=two_hours_ago,
+    )
+    assert tasks.finalise_assessment_attempts.call(final.pk) == 1
+    statuses = dict(
+        Attempt.objects.filter(
+            pk__in=[overdue.pk, current.pk, elsewhere.pk]
+        ).values_list("pk", "status")
+    )
+    assert statuses == {
+        overdue.pk: Attempt.Status.SUBMITTED,
+        current.pk: Attempt.Status.OPEN,
+        elsewhere.pk: Attempt.Status.OPEN,
+    }
+
+
+@pytest.mark.parametrize(
+    ("moment", "end"),
+    [
+        ("2026-11-30T10:00:00+00:00", "2026-11-30T10:00:00+00:00"),  # on the edge
+        ("2026-11-30T10:00:00.000001+00:00", "2026-11-30T10:01:00+00:00"),
+        ("2026-11-30T10:00:59.999999+00:00", "2026-11-30T10:01:00+00:00"),
+        ("2026-11-30T04:00:30-06:00", "2026-11-30T10:01:00+00:00"),  # any zone
+        ("2026-12-31T23:59:01+00:00", "2027-01-01T00:00:00+00:00"),
+    ],
+)
+def test_window_end(moment, end):
+    assert tasks.window_end(datetime.fromisoformat(moment)) == (
+        datetime.fromisoformat(end)
+    )
 
 
 def test_an_attempt_without_time_limit_schedules_nothing(
