@@ -118,9 +118,21 @@ load: install-test
 	$(LOAD_ENV) $(BIN)/python tests/load/storm.py --workers $(LOAD_WORKERS) \
 		--worker-command '$(WORKER_COMMAND)' $(LOAD_ARGS)
 
+# English from site/locale/en; the source language's own catalogue
+# (site/locale/es_MX) translates each string to itself with GNU gettext's
+# msgen, so it changes no text: Django then finds a Spanish string in its first
+# catalogue instead of missing through every installed package's (README,
+# "Language").
+SOURCE_PO = site/locale/es_MX/LC_MESSAGES/django.po
 messages: install
-	$(BIN)/python manage.py makemessages -l en -l es_MX --ignore=.venv --ignore=staticfiles
-	$(BIN)/python manage.py compilemessages --ignore=.venv
+	$(BIN)/python manage.py makemessages -l en --keep-pot --ignore=.venv \
+		--ignore=staticfiles --ignore=node_modules
+	mkdir -p $(dir $(SOURCE_PO))
+	msginit --no-translator --no-wrap -l es_MX.UTF-8 -i site/locale/django.pot -o - \
+		| sed 's/PACKAGE VERSION/Atiende/' \
+		| msgen --no-wrap --no-location -o $(SOURCE_PO) -
+	rm site/locale/django.pot
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles var
