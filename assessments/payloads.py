@@ -7,6 +7,7 @@ The type-specific parts come from the question's type (assessments/question_type
 import hashlib
 import json
 import random
+from functools import partial
 
 from courses.content_cache import Memo
 
@@ -79,18 +80,14 @@ def answer_key(payload: dict) -> Key:
 # The keys of frozen versions, by content hash (which covers the payload): a
 # key is a frozen value, and saving or grading a 36-question attempt would
 # otherwise build and validate 36 of them on every request (issue 13).
-_VERSION_KEYS: dict[str, Key] = {}
-_VERSION_KEYS_LIMIT = 4096
+version_keys = Memo(size=4096)
 
 
 def version_answer_key(version) -> Key:
     """``answer_key`` of a QuestionVersion's payload, kept per process."""
-    key = _VERSION_KEYS.get(version.content_hash)
-    if key is None:
-        if len(_VERSION_KEYS) >= _VERSION_KEYS_LIMIT:
-            _VERSION_KEYS.clear()
-        key = _VERSION_KEYS[version.content_hash] = answer_key(version.payload)
-    return key
+    return version_keys.get_or_build(
+        version.content_hash, partial(answer_key, version.payload)
+    )
 
 
 # Frozen versions' payloads, decoded, by content hash (which names one payload,

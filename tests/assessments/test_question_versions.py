@@ -10,6 +10,7 @@ from assessments import payloads
 from assessments.attempt_services import attempt_start, attempt_submit
 from assessments.models import Question, QuestionVersion, Response
 from assessments.question_services import content_from_data, question_version_current
+from courses.content_cache import Memo
 from tests.factories import (
     CriterionFactory,
     LearnerFactory,
@@ -231,9 +232,8 @@ def test_a_versions_answer_key_is_kept_per_content_and_follows_an_edit():
 
 
 def test_the_kept_answer_keys_are_bounded(monkeypatch):
-    """The process keeps at most its limit of keys: when full it starts over."""
-    monkeypatch.setattr(payloads, "_VERSION_KEYS", {})
-    monkeypatch.setattr(payloads, "_VERSION_KEYS_LIMIT", 2)
+    """The process keeps at most its limit of keys, the latest used."""
+    monkeypatch.setattr(payloads, "version_keys", Memo(size=2))
     versions = [
         question_version_current(question=QuestionFactory(kind="single"))
         for _ in range(3)
@@ -241,5 +241,9 @@ def test_the_kept_answer_keys_are_bounded(monkeypatch):
     assert len({version.content_hash for version in versions}) == 3
     for version in versions:
         payloads.version_answer_key(version)
-        assert len(payloads._VERSION_KEYS) <= 2
-    assert versions[-1].content_hash in payloads._VERSION_KEYS
+    kept = payloads.version_keys
+    assert [kept.get(version.content_hash) is not None for version in versions] == [
+        False,
+        True,
+        True,
+    ]
