@@ -114,7 +114,8 @@ def schedule_finalisation(attempt: Attempt) -> bool:
 def _remember(key: tuple, run_after: datetime) -> None:
     # Forget the tasks whose time has come: no attempt starting now closes in
     # their window, and the dict stays as small as the windows still ahead.
+    # list() copies the items in one step, safe beside another thread's start.
     now = timezone.now()
-    for done in [k for k, at in _scheduled.items() if at <= now]:
+    for done in [k for k, at in list(_scheduled.items()) if at <= now]:
         _scheduled.pop(done, None)
     _scheduled[key] = run_after
