@@ -734,7 +734,8 @@ def test_starting_through_the_service_schedules_finalisation(
     assert len(deferring_backend.results) == 1
 
 
-# (start offsets in seconds from 10:00:00, tasks enqueued).
+# (start offsets in seconds from a moment whose attempt closes on a minute's
+# edge, tasks enqueued).
 WINDOW_CASES = [
     ([5, 30, 55], 1),  # all close in one minute: one task
     ([5, 65], 2),  # the next minute: its own task
@@ -750,6 +751,8 @@ def test_attempts_closing_in_one_minute_share_a_task(
     not one per attempt, and each attempt's task runs after it closes and
     within a minute and the margin."""
     base = timezone.now().replace(hour=10, minute=0, second=0, microsecond=0)
+    length = timedelta(minutes=final.time_limit_minutes, seconds=final.grace_seconds)
+    base -= timedelta(seconds=(base + length).timestamp() % 60)
     started = []
     for offset in offsets:
         with (
