@@ -35,7 +35,7 @@ from django_tasks import task
 from . import submission
 from .models import Attempt
 
-# Run the per-attempt task a moment after the attempt closes, so that the
+# Run the task a moment after its window closes, so that the
 # service sees it overdue even with a little clock skew between machines.
 FINALISE_MARGIN = timedelta(seconds=5)
 # Attempts closing within one window share their assessment's task.
@@ -90,12 +90,12 @@ def schedule_finalisation(attempt: Attempt) -> bool:
     unless this process enqueued that task already. Returns False (and does
     nothing) for an attempt without a time limit or a backend that cannot
     defer a task."""
-    if attempt.deadline is None:
+    closes = submission.closes_at(attempt)
+    if closes is None:
         return False
     backend = finalise_assessment_attempts.get_backend()
     if not backend.supports_defer:
         return False
-    closes = attempt.deadline + timedelta(seconds=attempt.assessment.grace_seconds)
     run_after = window_end(closes) + FINALISE_MARGIN
     key = (backend.alias, attempt.assessment_id, run_after)
     if key in _scheduled:

@@ -689,7 +689,7 @@ def deferring_backend(settings):
 
 
 def _closes(attempt):
-    return attempt.deadline + timedelta(seconds=attempt.assessment.grace_seconds)
+    return submission.closes_at(attempt)
 
 
 def test_start_defers_finalisation_when_the_backend_can(
