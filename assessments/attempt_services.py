@@ -320,22 +320,18 @@ def attempt_save_answers(
     answers: Mapping[int, object],
     now=None,
     keep_unchanged: bool = False,
-) -> list[Response]:
-    """Save several answers ({position: raw answer}) together: all of them or none,
-    in one transaction that locks the attempt once. Refused (AnswerRejected)
-    after the deadline plus grace, for closed attempts, unknown positions and
-    answers that do not fit their question. ``keep_unchanged``: an answer equal
-    to the one stored is not written again and keeps its time (a submit that
-    carries every answer the page's script already saved)."""
+) -> list[submission.ResponseRow]:
+    """Save several answers ({position: raw answer}) together: all of them or
+    none, in one transaction that locks the attempt once; return those written.
+    Refused (AnswerRejected) after the deadline plus grace, for closed
+    attempts, unknown positions and answers that do not fit their question.
+    ``keep_unchanged``: an answer equal to the one stored is not written again
+    and keeps its time (a submit that carries every answer the page's script
+    already saved)."""
     now = now or timezone.now()
     with transaction.atomic():
         locked = _locked_open(attempt, now)
-        found = {
-            r.position: r
-            for r in Response.objects.select_related("version").filter(
-                attempt=locked, position__in=list(answers)
-            )
-        }
+        found = {r.position: r for r in submission.response_rows(locked.pk, answers)}
         saved = submission.apply_answers(
             found, answers, now=now, keep_unchanged=keep_unchanged
         )

@@ -18,9 +18,16 @@ from courses import selectors as course_selectors
 from standards.formatting import whole_percent
 from standards.models import Criterion
 
-from . import completion, learner_answers, payloads, review_policy, statements
+from . import (
+    completion,
+    frozen_versions,
+    learner_answers,
+    payloads,
+    review_policy,
+    statements,
+)
 from .attempt_services import attempt_availability
-from .models import AssessmentPage, Attempt, ElementResult, QuestionVersion, Response
+from .models import AssessmentPage, Attempt, ElementResult, Response
 from .question_types import registry
 from .submission import attempt_grade_recorded
 
@@ -114,7 +121,7 @@ class PageQuestion:
 
 
 # PageQuestion's fields, each read from its column; the payload is looked up by
-# the version (``_version_payloads``).
+# the version (``frozen_versions.version_payloads``).
 _PAGE_QUESTION_COLUMNS = {
     "position": "position",
     "content_hash": "version__content_hash",
@@ -124,27 +131,6 @@ _PAGE_QUESTION_COLUMNS = {
     "saved_at": "saved_at",
     "flagged": "flagged",
 }
-
-
-def _version_payloads(versions: dict[str, int]) -> dict[str, dict]:
-    """content hash -> payload of ``versions`` (content hash -> version id),
-    from ``payloads.frozen_payloads`` (learners of one final share the versions):
-    1 query for those not kept, none when all are."""
-    found = {}
-    missing = {}
-    for content_hash, version_id in versions.items():
-        payload = payloads.frozen_payloads.get(content_hash)
-        if payload is None:
-            missing[version_id] = content_hash
-        else:
-            found[content_hash] = payload
-    if missing:
-        for version_id, payload in QuestionVersion.objects.filter(
-            pk__in=missing
-        ).values_list("pk", "payload"):
-            found[missing[version_id]] = payload
-            payloads.frozen_payloads.set(missing[version_id], payload)
-    return found
 
 
 # Read by every view of the attempt page: composed once (statements.Select).
@@ -162,7 +148,7 @@ def attempt_questions(*, attempt: Attempt, position: int | None = None) -> dict:
     """The attempt page's questions: ``questions`` in order (PageQuestion), only
     the one at ``position`` when given (one question per page); and
     ``navigator``, every question's NavItem. 1 query, and 1 more when a payload
-    is not kept yet (``_version_payloads``)."""
+    is not kept yet (``frozen_versions.version_payloads``)."""
     # Plain rows, not model instances: half the time for 36 questions.
     rows = [
         dict(zip(_PAGE_QUESTION_COLUMNS, row, strict=True))
@@ -171,7 +157,7 @@ def attempt_questions(*, attempt: Attempt, position: int | None = None) -> dict:
     versions = {}
     for row in rows:  # the version id is only for finding the payload
         versions[row["content_hash"]] = row.pop("version_id")
-    payloads_of = _version_payloads(versions)
+    payloads_of = frozen_versions.version_payloads(versions)
     questions, navigator = [], []
     for row in rows:
         question = PageQuestion(payload=payloads_of[row["content_hash"]], **row)

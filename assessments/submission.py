@@ -7,14 +7,15 @@ finalisation task without a module cycle.
 """
 
 from collections.abc import Mapping
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from fractions import Fraction
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import bank, grading, payloads, row_updates
+from . import bank, frozen_versions, grading, row_updates
 from .announce import announce_attempt_finalised
 from .models import (
     AssessmentPage,
@@ -70,21 +71,72 @@ def attempt_thresholds(attempt: Attempt) -> dict[str, Fraction]:
     return assessment_plan(attempt.assessment)[1]
 
 
-def attempt_grade(
-    *, attempt: Attempt, responses: list[Response]
-) -> grading.AttemptGrade:
-    """The grade of an attempt's responses (loaded with
-    ``key_version__criterion__element``) by the pure ``grading.grade_attempt``,
-    with the pass marks frozen on the attempt. Reads only: submitting takes
-    scores, verdicts and the criteria below threshold from here."""
+@dataclass(slots=True)
+class ResponseRow:
+    """A response as saving and grading read it: plain values. Model instances
+    of 36 responses with their versions, criteria and elements cost a save or
+    a submit twice the CPU, and decoded payloads the process already keeps
+    (issue 13). ``score`` is set by grading."""
+
+    pk: int
+    position: int
+    answer: object
+    saved_at: datetime | None
+    version_hash: str
+    version_id: int
+    key_hash: str
+    key_version_id: int
+    criterion_code: str
+    element_id: int
+    element_code: str
+    score: Fraction | None = None
+
+
+# ResponseRow's columns, in its fields' order: graded under its key version's
+# criterion and element.
+_ROW_COLUMNS = (
+    "pk",
+    "position",
+    "answer",
+    "saved_at",
+    "version__content_hash",
+    "version_id",
+    "key_version__content_hash",
+    "key_version_id",
+    "key_version__criterion__code",
+    "key_version__criterion__element_id",
+    "key_version__criterion__element__code",
+)
+
+
+def response_rows(attempt_id: int, positions=None) -> list[ResponseRow]:
+    """The attempt's responses in order (only those at ``positions`` when
+    given): 1 query."""
+    responses = Response.objects.filter(attempt_id=attempt_id)
+    if positions is not None:
+        responses = responses.filter(position__in=list(positions))
+    return [
+        ResponseRow(*values)
+        for values in responses.order_by("position").values_list(*_ROW_COLUMNS)
+    ]
+
+
+def attempt_grade(*, attempt: Attempt, rows: list[ResponseRow]) -> grading.AttemptGrade:
+    """The grade of an attempt's responses (``response_rows``) by the pure
+    ``grading.grade_attempt``, with the pass marks frozen on the attempt and
+    the keys of the key versions (1 query for those the process does not keep).
+    Reads only: submitting takes scores, verdicts and the criteria below
+    threshold from here."""
+    keys = frozen_versions.version_keys({r.key_hash: r.key_version_id for r in rows})
     items = [
         grading.GradedItem(
             str(r.pk),
-            *_element_and_criterion(r),
-            key=payloads.version_answer_key(r.key_version),
+            r.element_code,
+            r.criterion_code,
+            key=keys[r.key_hash],
             answer=r.answer,
         )
-        for r in responses
+        for r in rows
     ]
     return grading.grade_attempt(items, attempt_thresholds(attempt))
 
@@ -125,71 +177,62 @@ def _json_answer(normalized):
 
 
 def apply_answers(
-    responses: Mapping[int, Response],
+    rows: Mapping[int, ResponseRow],
     answers: Mapping[int, object],
     *,
     now,
     keep_unchanged: bool = False,
-) -> list[Response]:
-    """Set raw answers ({position: answer}) on the attempt's responses (by
-    position, loaded with ``version``), normalised against the question shown,
-    and write those that changed: 1 query (none when nothing changed). Raises
-    AnswerRejected, before writing, for an unknown position or an answer that
-    does not fit its question. ``keep_unchanged``: an answer equal to the one
-    stored keeps its time."""
+) -> list[ResponseRow]:
+    """Set raw answers ({position: answer}) on the attempt's responses
+    (``response_rows`` by position), normalised against the question shown,
+    and write those that changed: 1 query (none when nothing changed), and 1
+    for the keys this process does not keep. Raises AnswerRejected, before
+    writing, for an unknown position or an answer that does not fit its
+    question. ``keep_unchanged``: an answer equal to the one stored keeps its
+    time."""
+    if any(position not in rows for position in answers):
+        raise AnswerRejected(_("Esa pregunta no es parte de este intento."))
+    shown = [rows[position] for position in answers]
+    keys = frozen_versions.version_keys({r.version_hash: r.version_id for r in shown})
     saved = []
-    for position, raw_answer in answers.items():
-        response = responses.get(position)
-        if response is None:
-            raise AnswerRejected(_("Esa pregunta no es parte de este intento."))
-        key = payloads.version_answer_key(response.version)
+    for row, raw_answer in zip(shown, answers.values(), strict=True):
         try:
-            normalized = grading.normalize_answer(key, raw_answer)
+            normalized = grading.normalize_answer(keys[row.version_hash], raw_answer)
         except grading.AnswerShapeError as error:
             raise AnswerRejected(
                 _("La respuesta no tiene un formato válido.")
             ) from error
         answer = _json_answer(normalized)
-        if keep_unchanged and response.saved_at and response.answer == answer:
+        if keep_unchanged and row.saved_at and row.answer == answer:
             continue
-        response.answer = answer
-        response.saved_at = now
-        saved.append(response)
+        row.answer = answer
+        row.saved_at = now
+        saved.append(row)
     row_updates.update_by_pk(
         Response, "answer", {r.pk: r.answer for r in saved}, saved_at=now
     )
     return saved
 
 
-def _graded_responses(attempt: Attempt, *, shown_versions: bool = False):
-    related = ["key_version__criterion__element"]
-    if shown_versions:
-        related.append("version")
-    return list(attempt.responses.select_related(*related).order_by("position"))
-
-
-def _grade(attempt: Attempt, responses=None) -> grading.AttemptGrade:
-    """Grade the attempt's responses (read here unless given, loaded with
-    ``key_version__criterion__element``) and write the scores and the element
-    results; the caller saves the attempt's score and verdict."""
-    if responses is None:
-        responses = _graded_responses(attempt)
-    result = attempt_grade(attempt=attempt, responses=responses)
+def _grade(attempt: Attempt, rows: list[ResponseRow] | None = None):
+    """Grade the attempt's responses (``response_rows``, read here unless
+    given) and write the scores and the element results; the caller saves the
+    attempt's score and verdict."""
+    if rows is None:
+        rows = response_rows(attempt.pk)
+    result = attempt_grade(attempt=attempt, rows=rows)
     scores = dict(result.items)
-    for response in responses:
-        response.score = scores[str(response.pk)]
-    row_updates.update_by_pk(Response, "score", {r.pk: r.score for r in responses})
-    elements = {
-        r.key_version.criterion.element.code: r.key_version.criterion.element
-        for r in responses
-    }
+    for row in rows:
+        row.score = scores[str(row.pk)]
+    row_updates.update_by_pk(Response, "score", {r.pk: r.score for r in rows})
+    elements = {r.element_code: r.element_id for r in rows}
     if attempt.status != Attempt.Status.OPEN:
         # A re-grade replaces the results; a first grading has none to delete.
         ElementResult.objects.filter(attempt=attempt).delete()
     ElementResult.objects.bulk_create(
         ElementResult(
             attempt=attempt,
-            element=elements[grade.element],
+            element_id=elements[grade.element],
             earned=grade.earned,
             possible=grade.possible,
             threshold=grade.threshold,
@@ -239,15 +282,12 @@ def attempt_submit(
         # A learner's own submit after deadline + grace is a late finalisation.
         automatic = automatic or is_overdue(locked, now)
         take_answers = bool(answers) and not automatic
-        responses = _graded_responses(locked, shown_versions=take_answers)
+        rows = response_rows(locked.pk)
         if take_answers:
             apply_answers(
-                {r.position: r for r in responses},
-                answers,
-                now=now,
-                keep_unchanged=True,
+                {r.position: r for r in rows}, answers, now=now, keep_unchanged=True
             )
-        _grade(locked, responses)
+        _grade(locked, rows)
         locked.status = Attempt.Status.SUBMITTED
         # An overdue attempt counts as handed in when its time ran out.
         closes = closes_at(locked)

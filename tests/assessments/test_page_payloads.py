@@ -1,24 +1,36 @@
-"""Frozen versions' payloads are kept decoded per process by content hash
-(payloads.frozen_payloads): a start keeps those it draws, and the attempt page
-reads its payloads from there (learner_selectors._version_payloads). The same
-payloads as the database's, one query fewer once kept, and a changed
-question's new version never gets its old payload."""
+"""Frozen versions' payloads and answer keys are kept per process by content
+hash (payloads.frozen_payloads, payloads.version_keys): a start keeps the
+payloads it draws, the attempt page reads its payloads from there, and a save
+and a submit their keys (assessments.frozen_versions). The same payloads and
+keys as the database's, one query for all those not kept and none once kept,
+and a changed question's new version never gets its old payload."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from assessments import learner_selectors, payloads
-from assessments.attempt_services import attempt_start
-from assessments.models import QuestionVersion
-from tests.factories import LearnerFactory, build_assessment
+from assessments import frozen_versions, learner_selectors, payloads
+from assessments.attempt_services import (
+    attempt_save_answers,
+    attempt_start,
+    attempt_submit,
+)
+from assessments.models import Attempt, QuestionVersion
+from tests.factories import LearnerFactory, answer_for, build_assessment
 
 pytestmark = pytest.mark.django_db
 
 
+def _forget_everything():
+    payloads.frozen_payloads.clear()
+    payloads.version_keys.clear()
+
+
 @pytest.fixture(autouse=True)
 def nothing_kept():
-    payloads.frozen_payloads.clear()
+    _forget_everything()
     yield
-    payloads.frozen_payloads.clear()
+    _forget_everything()
 
 
 def _stored(attempt) -> dict[int, dict]:
@@ -86,3 +98,53 @@ def test_a_start_keeps_the_payloads_it_draws(django_assert_num_queries):
         assert kept == response.version.payload
     with django_assert_num_queries(1):
         learner_selectors.attempt_questions(attempt=attempt)
+
+
+def _versions(attempt) -> dict[str, QuestionVersion]:
+    return {
+        response.version.content_hash: response.version
+        for response in attempt.responses.select_related("version")
+    }
+
+
+def test_keys_not_kept_are_read_in_one_query_and_kept(django_assert_num_queries):
+    assessment, _elements, _bank = build_assessment(questions=(3, 2))
+    attempt = attempt_start(learner=LearnerFactory(), assessment=assessment)
+    versions = _versions(attempt)
+    assert len(versions) == 5
+    _forget_everything()  # as in another process than the start's
+    asked = {content_hash: v.pk for content_hash, v in versions.items()}
+
+    with django_assert_num_queries(1):
+        keys = frozen_versions.version_keys(asked)
+    with django_assert_num_queries(0):
+        again = frozen_versions.version_keys(asked)
+
+    assert keys == {h: payloads.answer_key(v.payload) for h, v in versions.items()}
+    assert all(again[h] is keys[h] for h in versions)
+
+
+def test_a_cold_save_and_submit_read_their_keys_in_one_query(
+    django_assert_num_queries,
+):
+    """Saving every answer of a 5-question attempt in a process that keeps no
+    key costs one query more than in one that keeps them all, not one a
+    question; so does grading at the submit."""
+    assessment, _elements, _bank = build_assessment(questions=(3, 2))
+    attempt = attempt_start(learner=LearnerFactory(), assessment=assessment)
+    posted = {
+        r.position: answer_for(r.version.payload, right=True)
+        for r in attempt.responses.select_related("version")
+    }
+    attempt_save_answers(attempt=attempt, answers=posted)  # every key kept now
+    with CaptureQueriesContext(connection) as warm:
+        attempt_save_answers(attempt=attempt, answers=posted)
+    _forget_everything()
+    with django_assert_num_queries(len(warm) + 1):
+        attempt_save_answers(attempt=attempt, answers=posted)
+
+    _forget_everything()
+    submitted = attempt_submit(attempt=attempt)
+
+    assert submitted.status == Attempt.Status.SUBMITTED
+    assert submitted.score == 1  # every key the right one, read cold
