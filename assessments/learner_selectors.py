@@ -14,6 +14,7 @@ from fractions import Fraction
 from django.db.models import Q
 from django.utils import timezone
 
+from courses import content_cache
 from courses import selectors as course_selectors
 from standards.formatting import whole_percent
 from standards.models import Criterion
@@ -29,7 +30,7 @@ from . import (
 from .attempt_services import attempt_availability
 from .models import AssessmentPage, Attempt, ElementResult, Response
 from .question_types import registry
-from .submission import attempt_grade_recorded
+from .submission import ResponseRow, attempt_grade_recorded, response_rows
 
 # ------------------------------------------------------------------ start page
 
@@ -265,11 +266,50 @@ def _option_feedback(payload: dict, answer) -> tuple[str, ...]:
     return registry.get(payload["type"]).option_feedback(payload, answer)
 
 
+def _criteria(ids: set[int], *, request=None) -> dict[int, Criterion]:
+    """Criteria with their elements, kept per content token (which the
+    standard's changes replace): no query once kept, besides the token."""
+    if not ids:
+        return {}
+    token = content_cache.content_token(request)
+    return content_cache.get_many_or_build(
+        {pk: content_cache.key("criterion", pk, token) for pk in ids},
+        lambda missing: Criterion.objects.select_related("element").in_bulk(missing),
+        token=token,
+    )
+
+
+def _review_items(rows: list[ResponseRow]) -> list[ReviewItem]:
+    """Each question as shown, the learner's answer and the key: the payloads
+    of the versions shown and of the key versions (1 query for those the
+    process does not keep)."""
+    shown = frozen_versions.version_payloads(
+        {r.version_hash: r.version_id for r in rows}
+        | {r.key_hash: r.key_version_id for r in rows}
+    )
+    return [
+        ReviewItem(
+            position=r.position,
+            type=shown[r.version_hash]["type"],
+            stem=shown[r.version_hash]["stem"],
+            element_code=r.element_code or "",
+            criterion_code=r.criterion_code,
+            your_answer=_answer_texts(shown[r.version_hash], r.answer),
+            right_answer=_right_texts(shown[r.key_hash]),
+            percent=_percent(r.score or Fraction(0)),
+            feedback=shown[r.version_hash].get("feedback", ""),
+            option_feedback=_option_feedback(shown[r.version_hash], r.answer),
+            text_format=payloads.text_format(shown[r.version_hash]),
+        )
+        for r in rows
+    ]
+
+
 def attempt_result(*, attempt: Attempt, now=None, request=None) -> dict:
     """Everything the result page shows for a submitted attempt: the results by
     element and criterion with links to their lessons (on the site serving
     ``request``), and the question-by-question review when ``review_policy``
-    allows it. 7 queries at most, whatever the number of questions."""
+    allows it. 8 queries at most, whatever the number of questions."""
     assessment = attempt.assessment
     element_results = list(
         ElementResult.objects.filter(attempt=attempt)
@@ -294,35 +334,25 @@ def attempt_result(*, attempt: Attempt, now=None, request=None) -> dict:
     disclosure = review_policy.attempt_disclosure(
         attempt=attempt, availability=availability, all_passed=all_passed
     )
-    responses = Response.objects.filter(attempt=attempt).order_by("position")
-    if disclosure.review:
-        responses = responses.select_related(
-            "version", "key_version__criterion__element"
-        )
-    else:
-        # Neither question nor key is shown: their payloads stay unread.
-        responses = responses.select_related("key_version__criterion__element").defer(
-            "display", "key_version__payload"
-        )
-    responses = list(responses)
+    # Plain rows, not model instances: the criteria and payloads the page shows
+    # are read below, for those it shows.
+    rows = response_rows(attempt.pk)
 
     # The criteria below their element's threshold, from the recorded scores.
-    grade = attempt_grade_recorded(attempt=attempt, responses=responses)
+    grade = attempt_grade_recorded(attempt=attempt, rows=rows)
     thresholds = {e.element: e.threshold for e in grade.elements}
-    criteria = {
-        (r.key_version.criterion.element.code, r.key_version.criterion.code): (
-            r.key_version.criterion
-        )
-        for r in responses
-    }
+    below = [c for c in grade.criteria if c.below_threshold]
+    criterion_ids = {(r.element_code, r.criterion_code): r.criterion_id for r in rows}
+    criteria = _criteria(
+        {criterion_ids[(c.element, c.criterion)] for c in below}, request=request
+    )
     to_work = [
         CriterionToWork(
-            criteria[(c.element, c.criterion)],
+            criteria[criterion_ids[(c.element, c.criterion)]],
             whole_percent(c.earned, c.possible) or 0,
             _percent(thresholds[c.element]),
         )
-        for c in grade.criteria
-        if c.below_threshold
+        for c in below
     ]
     to_work.sort(
         key=lambda c: (
@@ -338,28 +368,7 @@ def attempt_result(*, attempt: Attempt, now=None, request=None) -> dict:
         item.lessons = lessons.get(item.criterion.pk, [])
 
     # Built only when the policy allows: what is withheld never reaches the page.
-    review = (
-        [
-            ReviewItem(
-                position=r.position,
-                type=r.version.payload["type"],
-                stem=r.version.payload["stem"],
-                element_code=r.key_version.criterion.element.code
-                if r.key_version.criterion.element
-                else "",
-                criterion_code=r.key_version.criterion.code,
-                your_answer=_answer_texts(r.version.payload, r.answer),
-                right_answer=_right_texts(r.key_version.payload),
-                percent=_percent(r.score or Fraction(0)),
-                feedback=r.version.payload.get("feedback", ""),
-                option_feedback=_option_feedback(r.version.payload, r.answer),
-                text_format=payloads.text_format(r.version.payload),
-            )
-            for r in responses
-        ]
-        if disclosure.review
-        else []
-    )
+    review = _review_items(rows) if disclosure.review else []
     return {
         "bars": bars,
         "criteria_to_work": to_work,
@@ -369,8 +378,8 @@ def attempt_result(*, attempt: Attempt, now=None, request=None) -> dict:
         "disclosure": disclosure,
         "availability": availability,
         "score": attempt.score or Fraction(0),
-        "answered_count": sum(1 for r in responses if r.answer is not None),
-        "question_count": len(responses),
+        "answered_count": sum(1 for r in rows if r.answer is not None),
+        "question_count": len(rows),
     }
 
 

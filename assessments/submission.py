@@ -76,20 +76,21 @@ class ResponseRow:
     """A response as saving and grading read it: plain values. Model instances
     of 36 responses with their versions, criteria and elements cost a save or
     a submit twice the CPU, and decoded payloads the process already keeps
-    (issue 13). ``score`` is set by grading."""
+    (issue 13). ``score``: the one stored, replaced by grading."""
 
     pk: int
     position: int
     answer: object
     saved_at: datetime | None
+    score: Fraction | None
     version_hash: str
     version_id: int
     key_hash: str
     key_version_id: int
+    criterion_id: int
     criterion_code: str
-    element_id: int
-    element_code: str
-    score: Fraction | None = None
+    element_id: int | None
+    element_code: str | None
 
 
 # ResponseRow's columns, in its fields' order: graded under its key version's
@@ -99,10 +100,12 @@ _ROW_COLUMNS = (
     "position",
     "answer",
     "saved_at",
+    "score",
     "version__content_hash",
     "version_id",
     "key_version__content_hash",
     "key_version_id",
+    "key_version__criterion_id",
     "key_version__criterion__code",
     "key_version__criterion__element_id",
     "key_version__criterion__element__code",
@@ -142,29 +145,24 @@ def attempt_grade(*, attempt: Attempt, rows: list[ResponseRow]) -> grading.Attem
 
 
 def attempt_grade_recorded(
-    *, attempt: Attempt, responses: list[Response]
+    *, attempt: Attempt, rows: list[ResponseRow]
 ) -> grading.AttemptGrade:
     """The grade of a graded attempt as its submit (or last re-grade) recorded
-    it: the responses' stored scores (loaded with
-    ``key_version__criterion__element``; their answer keys are not read)
-    graded by ``grading.grade_scored`` with the attempt's pass marks."""
+    it: the responses' stored scores (``response_rows``; their answer keys are
+    not read) graded by ``grading.grade_scored`` with the attempt's pass
+    marks."""
     items = []
-    for r in responses:
+    for r in rows:
         score = r.score or Fraction(0)
         items.append(
             grading.ScoredItem(
                 str(r.pk),
-                *_element_and_criterion(r),
+                r.element_code,
+                r.criterion_code,
                 ratio=(score.numerator, score.denominator),
             )
         )
     return grading.grade_scored(items, attempt_thresholds(attempt))
-
-
-def _element_and_criterion(response: Response) -> tuple[str, str]:
-    """The codes a response is graded under: its key version's criterion's."""
-    criterion = response.key_version.criterion
-    return criterion.element.code, criterion.code
 
 
 def _json_answer(normalized):

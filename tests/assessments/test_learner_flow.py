@@ -331,6 +331,22 @@ def test_the_criteria_to_work_come_from_the_recorded_scores(client_in, final):
         assert f"<strong>{code}</strong>" in html
 
 
+def test_the_criteria_to_work_show_the_standard_as_it_is_now(client_in, final):
+    """The criteria to work on are kept per content token: an edit of a
+    criterion's text shows on the next result page."""
+    attempt = begin(client_in, final)
+    assert submit(client_in, attempt).status_code == 303
+    criterion = attempt.responses.select_related("key_version__criterion").first()
+    criterion = criterion.key_version.criterion
+    assert criterion.text in client_in.get(result_url(attempt)).content.decode()
+
+    criterion.text = "Saluda con el nombre de la institución y el suyo propio."
+    criterion.save()
+
+    html = client_in.get(result_url(attempt)).content.decode()
+    assert criterion.text in html
+
+
 def test_result_page_rounds_percentages_to_the_nearest(client_in, final, learner):
     """An element scored 121 of 150 reads "81 %" (not the truncated 80 %) on the
     result page and in the history, by the site's one percent rule."""
