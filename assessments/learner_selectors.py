@@ -189,17 +189,24 @@ def attempt_question_types(
     *, attempt: Attempt, position: int | None = None
 ) -> dict[int, tuple[str, dict]]:
     """position -> (type, display) of the attempt's questions (or of the one at
-    ``position``) for reading a post: 1 query."""
-    # The type is read out of the payload by the database: the payloads
-    # themselves (the bulk of the row) are neither sent nor decoded.
+    ``position``) for reading a post: 1 query, and 1 more for the payloads the
+    process does not keep."""
+    # The type is read from the payload kept by content hash: the database
+    # neither sends nor unpacks the payloads (the bulk of the rows).
     responses = Response.objects.filter(attempt_id=attempt.pk)
     if position is not None:
         responses = responses.filter(position=position)
-    return {
-        position: (kind, display)
-        for position, kind, display in responses.values_list(
-            "position", "version__payload__type", "display"
+    rows = list(
+        responses.values_list(
+            "position", "display", "version__content_hash", "version_id"
         )
+    )
+    shown = frozen_versions.version_payloads(
+        {content_hash: version_id for _p, _d, content_hash, version_id in rows}
+    )
+    return {
+        position: (shown[content_hash]["type"], display)
+        for position, display, content_hash, _version_id in rows
     }
 
 

@@ -148,3 +148,31 @@ def test_a_cold_save_and_submit_read_their_keys_in_one_query(
 
     assert submitted.status == Attempt.Status.SUBMITTED
     assert submitted.score == 1  # every key the right one, read cold
+
+
+def test_a_post_reads_its_questions_types_from_the_kept_payloads(
+    django_assert_num_queries,
+):
+    """Reading a posted form needs each question's type and display: the types
+    come from the payloads kept by content hash (1 query more when not kept),
+    as each version's own."""
+    assessment, _elements, _bank = build_assessment(
+        questions=(2, 2), kinds=("single", "ordering")
+    )
+    attempt = attempt_start(learner=LearnerFactory(), assessment=assessment)
+    expected = {
+        r.position: (r.version.payload["type"], r.display)
+        for r in attempt.responses.select_related("version")
+    }
+    assert {kind for kind, _display in expected.values()} == {"single", "ordering"}
+    _forget_everything()
+
+    with django_assert_num_queries(2):
+        cold = learner_selectors.attempt_question_types(attempt=attempt)
+    with django_assert_num_queries(1):
+        warm = learner_selectors.attempt_question_types(attempt=attempt)
+    with django_assert_num_queries(1):
+        one = learner_selectors.attempt_question_types(attempt=attempt, position=3)
+
+    assert cold == warm == expected
+    assert one == {3: expected[3]}
