@@ -16,37 +16,39 @@ from .grading import Key
 from .models import QuestionVersion
 
 
+def _kept(memo, versions: Mapping[str, int]) -> tuple[dict, dict[str, int]]:
+    """What ``memo`` keeps of ``versions`` (content hash -> value), and the
+    rest (content hash -> version id)."""
+    found, missing = {}, {}
+    for content_hash, version_id in versions.items():
+        value = memo.get(content_hash)
+        if value is None:
+            missing[content_hash] = version_id
+        else:
+            found[content_hash] = value
+    return found, missing
+
+
 def version_payloads(versions: Mapping[str, int]) -> dict[str, dict]:
     """content hash -> payload of ``versions`` (content hash -> version id): 1
     query for those not kept, none when all are."""
-    found = {}
-    missing = {}
-    for content_hash, version_id in versions.items():
-        payload = payloads.frozen_payloads.get(content_hash)
-        if payload is None:
-            missing[version_id] = content_hash
-        else:
-            found[content_hash] = payload
+    found, missing = _kept(payloads.frozen_payloads, versions)
     if missing:
+        hashes = {
+            version_id: content_hash for content_hash, version_id in missing.items()
+        }
         for version_id, payload in QuestionVersion.objects.filter(
-            pk__in=missing
+            pk__in=hashes
         ).values_list("pk", "payload"):
-            found[missing[version_id]] = payload
-            payloads.frozen_payloads.set(missing[version_id], payload)
+            found[hashes[version_id]] = payload
+            payloads.frozen_payloads.set(hashes[version_id], payload)
     return found
 
 
 def version_keys(versions: Mapping[str, int]) -> dict[str, Key]:
     """content hash -> answer key of ``versions`` (content hash -> version id):
     the payloads of the keys not kept read in 1 query, none when all are."""
-    found = {}
-    missing = {}
-    for content_hash, version_id in versions.items():
-        key = payloads.version_keys.get(content_hash)
-        if key is None:
-            missing[content_hash] = version_id
-        else:
-            found[content_hash] = key
+    found, missing = _kept(payloads.version_keys, versions)
     for content_hash, payload in version_payloads(missing).items():
         key = payloads.answer_key(payload)
         payloads.version_keys.set(content_hash, key)
