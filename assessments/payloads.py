@@ -7,7 +7,6 @@ The type-specific parts come from the question's type (assessments/question_type
 import hashlib
 import json
 import random
-from functools import partial
 
 from courses.content_cache import Memo
 
@@ -27,7 +26,6 @@ __all__ = [
     "payload_of",
     "question_digest",
     "text_format",
-    "version_answer_key",
 ]
 
 
@@ -77,17 +75,11 @@ def answer_key(payload: dict) -> Key:
     return registry.get(payload["type"]).answer_key(payload)
 
 
-# The keys of frozen versions, by content hash (which covers the payload): a
+# The keys of frozen versions, by content hash (which covers the payload; read
+# and filled by ``frozen_versions.version_keys``): a
 # key is a frozen value, and saving or grading a 36-question attempt would
 # otherwise build and validate 36 of them on every request (issue 13).
 version_keys = Memo(size=4096)
-
-
-def version_answer_key(version) -> Key:
-    """``answer_key`` of a QuestionVersion's payload, kept per process."""
-    return version_keys.get_or_build(
-        version.content_hash, partial(answer_key, version.payload)
-    )
 
 
 # Frozen versions' payloads, decoded, by content hash (which names one payload,
