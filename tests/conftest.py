@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.test.client import ClientMixin
 
 from accounts import two_factor, user_sessions
+from assessments import tasks
 from certificates import brand
 from courses import content_cache
 from tests.e2e.chromium import CHROMIUM, CHROMIUM_FLAGS
@@ -72,6 +73,9 @@ def _empty_caches():
     back (an assessment's bank naming question versions that no longer exist)."""
     cache.clear()
     content_cache.memo.clear()
+    # The finalisation tasks this process enqueued went with the test's
+    # rollback, and SQLite gives a later test's assessment the same id again.
+    tasks._scheduled.clear()
     # The header's brand (certificates.brand) as a site that has served a page
     # has it cached: the issuer settings' defaults, which no test data changes
     # without saving them (and saving drops this). A test's query counts are
