@@ -35,7 +35,7 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
     form_class = SetPasswordForm
     post_reset_login = True
     # The link proves the mailbox: sign in without asking the lock-out backend.
-    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    post_reset_login_backend = "accounts.backends.UserBackend"
     success_url = reverse_lazy("portal:dashboard")
 
 

@@ -10,10 +10,9 @@ from django.db.models.lookups import StartsWith
 from django.http import Http404
 from wagtail.models import PageViewRestriction
 
-from accounts import roles
+from accounts import roles, statements
 from courses import content_cache
 
-from . import statements
 from .models import AssessmentPage, Attempt
 
 # The largest id a row can have (a signed 64-bit integer, on both databases).

@@ -15,6 +15,7 @@ from django.db.models import Count, Max, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import statements
 from standards.display import long_date
 from standards.models import Element
 
@@ -25,7 +26,6 @@ from . import (
     completion,
     payloads,
     row_updates,
-    statements,
     submission,
     tasks,
 )

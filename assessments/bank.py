@@ -34,10 +34,11 @@ from django.db import connections, transaction
 from django.db.models import BigIntegerField, DateTimeField, IntegerField, QuerySet
 from django.db.models.expressions import RawSQL
 
+from accounts import statements
 from courses import content_cache
 from standards.models import Criterion
 
-from . import blueprint, payloads, statements
+from . import blueprint, payloads
 from .models import ASKED_KINDS, AssessmentPage, BlueprintRow, Question
 from .question_services import (
     FrozenContent,

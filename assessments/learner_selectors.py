@@ -14,6 +14,7 @@ from fractions import Fraction
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts import statements
 from courses import content_cache
 from courses import selectors as course_selectors
 from standards.formatting import whole_percent
@@ -25,7 +26,6 @@ from . import (
     learner_answers,
     payloads,
     review_policy,
-    statements,
 )
 from .attempt_services import attempt_availability
 from .models import AssessmentPage, Attempt, ElementResult, Response

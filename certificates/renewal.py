@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 
-from assessments import statements
+from accounts import statements
 from assessments.certification import Cycle
 
 from .models import Certificate

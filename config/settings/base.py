@@ -174,7 +174,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # django-axes first: it refuses a locked-out sign-in before any password check.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, with the user read by a query composed once.
+    "accounts.backends.UserBackend",
 ]
 
 LOGIN_URL = "accounts:login"

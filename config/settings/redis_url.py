@@ -31,7 +31,7 @@ if REDIS_URL:
         check for check in _BASE_SILENCED if not check.startswith("django_ratelimit.")
     ]
     # Sessions live in the cache only: Redis must not evict them (deploy.md).
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    SESSION_ENGINE = "accounts.cache_session_store"
     INSTALLED_APPS = [*_BASE_APPS, "django_rq", "django_tasks_rq"]
     # Every task of the project runs on the queue "default".
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}

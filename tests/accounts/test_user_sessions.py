@@ -345,7 +345,7 @@ def test_odd_user_agents_and_addresses_are_recorded_safely():
 
 @pytest.mark.parametrize(
     "engine",
-    ["django.contrib.sessions.backends.cache", "accounts.session_store"],
+    ["accounts.cache_session_store", "accounts.session_store"],
 )
 def test_the_list_and_ending_work_with_cache_sessions(settings, engine):
     """With sessions in the cache (Redis when REDIS_URL is set) the list and

@@ -1,4 +1,4 @@
-"""Queries composed once (assessments.statements.Select) give exactly the rows
+"""Queries composed once (accounts.statements.Select) give exactly the rows
 the ORM gives, converted as it converts them, for any values; on both
 databases."""
 
@@ -7,7 +7,8 @@ import uuid
 import pytest
 from django.core.exceptions import ValidationError
 
-from assessments import access, attempt_services, learner_selectors, statements
+from accounts import statements
+from assessments import access, attempt_services, learner_selectors
 from assessments.attempt_services import (
     attempt_flag,
     attempt_save_answer,

@@ -50,7 +50,7 @@ def test_redis_url_moves_cache_sessions_and_tasks_to_redis(module, env):
     assert loaded["CACHES"]["ratelimit"]["LOCATION"] == SOME_REDIS
     prefixes = {cache["KEY_PREFIX"] for cache in loaded["CACHES"].values()}
     assert len(prefixes) == len(loaded["CACHES"])
-    assert loaded["SESSION_ENGINE"] == "django.contrib.sessions.backends.cache"
+    assert loaded["SESSION_ENGINE"] == "accounts.cache_session_store"
     assert loaded["TASKS"]["default"]["BACKEND"] == "django_tasks_rq.RQBackend"
     assert loaded["RQ_QUEUES"] == {"default": {"URL": SOME_REDIS}}
     assert loaded["RQ"] == {"JOB_CLASS": "django_tasks_rq.Job"}
@@ -255,7 +255,7 @@ def redis_cache(settings, redis_client):
             "KEY_PREFIX": prefix,
         }
     }
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    settings.SESSION_ENGINE = "accounts.cache_session_store"
     yield prefix
     for key in redis_client.scan_iter(match=f"{prefix}*", count=500):
         redis_client.delete(key)

@@ -511,7 +511,7 @@ def create_learners(*, count: int, run: str, label: str) -> list[Learner]:
             REMOTE_ADDR=HOST, HTTP_USER_AGENT=USER_AGENT, SERVER_NAME=HOST
         )
         request.session = engine.SessionStore()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="accounts.backends.UserBackend")
         request.session.save()
         learners.append(Learner(user.pk, request.session.session_key))
     return learners

@@ -1,11 +1,12 @@
 """Queries composed by the ORM once per database and run again with new values.
 
-Every request of an attempt (its start, its page, each save, the submit) makes
-the same few reads. Django composes each query anew on every run, and for these
-that cost more CPU than the database takes to answer them: 0.3 to 1 ms a query,
-against about 0.1 ms to run it (issue 13). A ``Select`` is written as an
-ordinary ``values_list`` QuerySet, compiled once with stand-in values where the
-real ones go, and then run as SQL with the real values in their places; its
+Every request of a signed-in person reads their user (``accounts.backends``),
+and every request of an attempt (its start, its page, each save, the submit)
+makes the same few reads more. Django composes each query anew on every run, and
+for these that cost more CPU than the database takes to answer them: 0.3 to 1 ms
+a query, against about 0.1 ms to run it (issue 13). A ``Select`` is written as
+an ordinary ``values_list`` QuerySet, compiled once with stand-in values where
+the real ones go, and then run as SQL with the real values in their places; its
 rows are converted exactly as the ORM converts them (the fields' and the
 database's converters: JSON, dates on SQLite, flags).
 """
