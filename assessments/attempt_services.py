@@ -186,13 +186,13 @@ def attempt_start(
     page shows its result).
 
     Constant cost whatever the bank's size (issue 13): the bank comes from the
-    cache (``bank``), the draw runs in memory, and the responses are written in
-    one statement. A learner's first start of a final makes 6 queries (5 for a
-    diagnostic), a later one 7 (what they were shown before), and 1 more enqueues
-    the finalisation task on a deferring backend, for the first attempt of its
-    minute in the process. Reading an uncached bank (2)
-    and freezing new versions of drawn questions (5, in bulk) add the same few
-    queries for 30 questions as for 300."""
+    process's memory or the cache (``bank``), the draw runs in memory, and the
+    responses are written in one statement. A learner's first start of a final makes
+    6 queries (5 for a diagnostic), a later one 7 (what they were shown before), and
+    1 more enqueues the finalisation task on a deferring backend, for the first
+    attempt of its minute in the process. Reading an uncached bank (2) and freezing
+    new versions of drawn questions (5, in bulk) add the same few queries for 30
+    questions as for 300."""
     now = now or timezone.now()
     try:
         with transaction.atomic():
