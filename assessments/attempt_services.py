@@ -266,21 +266,27 @@ def _start(*, learner, assessment, now, rng, restart_overdue) -> Attempt:
             _("El banco no tiene suficientes preguntas para esta evaluación.")
         ) from error
     versions = bank.drawn_versions(snapshot=snapshot, question_ids=drawn)
-    attempt = Attempt.objects.create(
-        learner=learner,
-        assessment=assessment,
-        number=max((a.number for a in attempts), default=0) + 1,
-        started_at=now,
-        deadline=(
-            now + timedelta(minutes=assessment.time_limit_minutes)
-            if assessment.time_limit_minutes
-            else None
-        ),
-        thresholds={
-            element: f"{value.numerator}/{value.denominator}"
-            for element, value in thresholds.items()
+    attempt = row_updates.insert_one(
+        Attempt,
+        {
+            "learner_id": learner.pk,
+            "assessment_id": assessment.pk,
+            "number": max((a.number for a in attempts), default=0) + 1,
+            "started_at": now,
+            "deadline": (
+                now + timedelta(minutes=assessment.time_limit_minutes)
+                if assessment.time_limit_minutes
+                else None
+            ),
+            "thresholds": {
+                element: f"{value.numerator}/{value.denominator}"
+                for element, value in thresholds.items()
+            },
         },
     )
+    # What create() would have set: the objects the caller passed.
+    attempt.learner = learner
+    attempt.assessment = assessment
     row_updates.insert_rows(
         Response,
         [
