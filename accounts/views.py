@@ -8,7 +8,7 @@ from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import requires_csrf_token
 
-from . import services
+from . import backends, services
 from .forms import LoginForm, PasswordResetForm, SetPasswordForm, SignupForm
 from .inputs import InputRefused
 from .rate_limits import posted_email, refusal
@@ -35,7 +35,7 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
     form_class = SetPasswordForm
     post_reset_login = True
     # The link proves the mailbox: sign in without asking the lock-out backend.
-    post_reset_login_backend = "accounts.backends.UserBackend"
+    post_reset_login_backend = backends.PATH
     success_url = reverse_lazy("portal:dashboard")
 
 
