@@ -111,21 +111,29 @@ class Select:
 
 class ModelSelect(Select):
     """``model``'s rows whose fields ``filter_names`` equal the values given,
-    every concrete field read, as instances loaded as the ORM loads them."""
+    every concrete field read, as instances loaded as the ORM loads them.
+    ``for_update``: the rows are locked until the transaction ends (SELECT …
+    FOR UPDATE where the database has it, as ``select_for_update()``)."""
 
-    def __init__(self, model: type[Model], *filter_names: str):
+    def __init__(
+        self, model: type[Model], *filter_names: str, for_update: bool = False
+    ):
         self._model = model
         self._names = tuple(field.attname for field in model._meta.concrete_fields)
         filters = [model._meta.get_field(name) for name in filter_names]
-        super().__init__(
-            lambda *values: model.objects.filter(
+
+        def build(*values) -> QuerySet:
+            rows = model.objects.filter(
                 **{
                     field.attname: value
                     for field, value in zip(filters, values, strict=True)
                 }
-            ).values_list(*self._names),
-            fields=filters,
-        )
+            )
+            if for_update:
+                rows = rows.select_for_update()
+            return rows.values_list(*self._names)
+
+        super().__init__(build, fields=filters)
 
     def instances(self, *values, using: str = "default") -> list:
         return [

@@ -18,7 +18,7 @@ from accounts import statements
 from courses import content_cache
 from courses import selectors as course_selectors
 from standards.formatting import whole_percent
-from standards.models import Criterion
+from standards.models import Criterion, Element
 
 from . import (
     completion,
@@ -273,17 +273,46 @@ def _option_feedback(payload: dict, answer) -> tuple[str, ...]:
     return registry.get(payload["type"]).option_feedback(payload, answer)
 
 
-def _criteria(ids: set[int], *, request=None) -> dict[int, Criterion]:
-    """Criteria with their elements, kept per content token (which the
-    standard's changes replace): no query once kept, besides the token."""
+def _kept_by_id(kind: str, ids: set[int], read, *, request=None) -> dict:
+    """``read(missing_ids)``'s objects by id, kept per content token (which the
+    standard's changes replace): no query once kept, besides the token. Shared
+    by every request: read them, never change them."""
     if not ids:
         return {}
     token = content_cache.content_token(request)
     return content_cache.get_many_or_build(
-        {pk: content_cache.key("criterion", pk, token) for pk in ids},
-        lambda missing: Criterion.objects.select_related("element").in_bulk(missing),
-        token=token,
+        {pk: content_cache.key(kind, pk, token) for pk in ids}, read, token=token
     )
+
+
+def _criteria(ids: set[int], *, request=None) -> dict[int, Criterion]:
+    """Criteria with their elements (``_kept_by_id``)."""
+    return _kept_by_id(
+        "criterion",
+        ids,
+        lambda missing: Criterion.objects.select_related("element").in_bulk(missing),
+        request=request,
+    )
+
+
+# Every result page reads them: composed once (statements.Select).
+_results_of_attempt = statements.ModelSelect(ElementResult, "attempt")
+
+
+def _element_results(attempt: Attempt, *, request=None) -> list[ElementResult]:
+    """The attempt's results by element, in the standard's order, with their
+    elements (``_kept_by_id``): 1 query once the elements are kept."""
+    results = _results_of_attempt.instances(attempt.pk)
+    elements = _kept_by_id(
+        "element",
+        {r.element_id for r in results},
+        lambda missing: Element.objects.in_bulk(missing),
+        request=request,
+    )
+    for result in results:
+        result.element = elements[result.element_id]
+    results.sort(key=lambda r: (r.element.order, r.element.code))
+    return results
 
 
 def _review_items(rows: list[ResponseRow]) -> list[ReviewItem]:
@@ -316,13 +345,10 @@ def attempt_result(*, attempt: Attempt, now=None, request=None) -> dict:
     """Everything the result page shows for a submitted attempt: the results by
     element and criterion with links to their lessons (on the site serving
     ``request``), and the question-by-question review when ``review_policy``
-    allows it. 8 queries at most, whatever the number of questions."""
+    allows it. 10 queries at most, whatever the number of questions; 6 once
+    the content it shows is kept."""
     assessment = attempt.assessment
-    element_results = list(
-        ElementResult.objects.filter(attempt=attempt)
-        .select_related("element")
-        .order_by("element__order", "element__code")
-    )
+    element_results = _element_results(attempt, request=request)
     bars = [
         ElementBar(
             element=r.element,

@@ -2,20 +2,32 @@
 the ORM gives, converted as it converts them, for any values; on both
 databases."""
 
+import dataclasses
 import uuid
+from fractions import Fraction
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from accounts import statements
-from assessments import access, attempt_services, learner_selectors
+from assessments import access, attempt_services, learner_selectors, submission
 from assessments.attempt_services import (
     attempt_flag,
     attempt_save_answer,
     attempt_start,
 )
-from assessments.models import Attempt, Response
-from tests.factories import LearnerFactory, answer_for, build_assessment
+from assessments.models import Attempt, BlueprintRow, ElementResult, Response
+from tests.factories import (
+    AssessmentPageFactory,
+    CoursePageFactory,
+    ElementFactory,
+    LearnerFactory,
+    answer_for,
+    build_assessment,
+    home_page,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +137,110 @@ def test_a_value_compared_twice_goes_in_both_places(attempts):
     )
     assert twice.rows(first.pk) == [[first.pk]]
     assert twice.rows(second.pk) == [[second.pk]]
+
+
+def test_an_attempt_s_response_rows_are_the_orm_s(attempts, django_assert_num_queries):
+    """All of an attempt's rows come from a query composed once; the same rows,
+    converted alike (scores as fractions, answers as JSON), as a read of some
+    positions through the ORM."""
+    first, _second = attempts
+    attempt_services.attempt_submit(attempt=first)
+    for attempt in attempts:
+        expected = orm_rows(
+            Response.objects.filter(attempt_id=attempt.pk)
+            .order_by("position")
+            .values_list(*submission._ROW_COLUMNS)
+        )
+        with django_assert_num_queries(1):
+            found = submission.response_rows(attempt.pk)
+        assert [list(dataclasses.astuple(row)) for row in found] == expected
+        positions = [row.position for row in found]
+        assert submission.response_rows(attempt.pk, positions) == found
+    graded = submission.response_rows(first.pk)
+    assert all(isinstance(row.score, Fraction) for row in graded)
+    assert sum(row.answer is not None for row in graded) == 1
+
+
+def test_a_locked_attempt_is_read_again_with_the_assessment_it_was_given(
+    attempts, django_assert_num_queries
+):
+    first, _second = attempts
+    Attempt.objects.filter(pk=first.pk).update(number=first.number + 5)
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as queries:
+            locked = submission.locked_attempt(first)
+            assert locked.assessment is first.assessment
+        assert len(queries) == 1
+        # The row is locked where the database can lock rows.
+        locks = "FOR UPDATE" in queries[0]["sql"]
+        assert locks is connection.features.has_select_for_update
+    assert locked.number == first.number + 5
+    assert locked.pk == first.pk and locked._state.adding is False
+
+
+def test_a_locked_attempt_reads_its_assessment_when_not_given(
+    attempts, django_assert_num_queries
+):
+    first, _second = attempts
+    bare = Attempt.objects.get(pk=first.pk)
+    with transaction.atomic(), django_assert_num_queries(2):
+        assert submission.locked_attempt(bare).assessment.pk == first.assessment_id
+    with transaction.atomic(), pytest.raises(Attempt.DoesNotExist):
+        submission.locked_attempt(Attempt(pk=first.pk + 1000))
+
+
+def test_element_results_come_in_the_standard_s_order_with_kept_elements(
+    django_assert_num_queries,
+):
+    assessment, elements, _bank = build_assessment(questions=(2, 2, 2))
+    attempt = attempt_start(learner=LearnerFactory(), assessment=assessment)
+    attempt_services.attempt_submit(attempt=attempt)
+    # Saved: a new content token, so no element is kept. The first goes last;
+    # the other two tie on order and go by code.
+    for element, order, code in zip(
+        elements, (9, 2, 2), ("PZ-ULTIMO", "PY", "PX"), strict=True
+    ):
+        element.order, element.code = order, code
+        element.save()
+
+    found = learner_selectors._element_results(attempt)
+    expected = ElementResult.objects.filter(attempt=attempt).order_by(
+        "element__order", "element__code"
+    )
+
+    def seen(results):
+        return [
+            (r.pk, r.element.code, r.earned, r.possible, r.threshold, r.passed)
+            for r in results
+        ]
+
+    assert seen(found) == seen(expected)
+    assert [r.element.code for r in found] == ["PX", "PY", "PZ-ULTIMO"]
+    # Kept: the token and the results, no element.
+    with django_assert_num_queries(2):
+        again = learner_selectors._element_results(attempt)
+    assert seen(again) == seen(found)
+
+
+def test_a_blueprint_s_standards_are_the_ids_of_its_elements_standards(
+    django_assert_num_queries,
+):
+    assessment, elements, _bank = build_assessment(questions=(2, 2))
+    elsewhere = ElementFactory()
+    both = AssessmentPageFactory(
+        parent=CoursePageFactory(parent=home_page()),
+        blueprint=[
+            {"element": element, "count": 1, "threshold_percent": 80}
+            for element in (elements[0], elsewhere)
+        ],
+    )
+    none = AssessmentPageFactory(parent=CoursePageFactory(parent=home_page()))
+    with django_assert_num_queries(1):
+        assert attempt_services._standards(assessment) == {elements[0].standard_id}
+    assert attempt_services._standards(both) == {
+        elements[0].standard_id,
+        elsewhere.standard_id,
+    }
+    assert attempt_services._standards(none) == set()
+    rows = BlueprintRow.objects.filter(page=both).select_related("element")
+    assert attempt_services._standards(both, rows) == attempt_services._standards(both)
