@@ -161,9 +161,7 @@ def test_an_attempt_s_response_rows_are_the_orm_s(attempts, django_assert_num_qu
     assert sum(row.answer is not None for row in graded) == 1
 
 
-def test_a_locked_attempt_is_read_again_with_the_assessment_it_was_given(
-    attempts, django_assert_num_queries
-):
+def test_a_locked_attempt_is_read_again_with_the_assessment_it_was_given(attempts):
     first, _second = attempts
     Attempt.objects.filter(pk=first.pk).update(number=first.number + 5)
     with transaction.atomic():
