@@ -179,6 +179,9 @@ class Memo:
         with self._lock:
             self._entries.clear()
 
+    def __len__(self) -> int:
+        return len(self._entries)
+
 
 memo = Memo(size=1000)
 
@@ -218,7 +221,7 @@ def get_many_or_build(
     return values
 
 
-def _site_id(request) -> int | None:
+def site_id(request) -> int | None:
     # Page links inside cached HTML are relative to the site serving them.
     site = getattr(request, "_wagtail_site", None)
     return site.pk if site is not None else None
@@ -237,7 +240,7 @@ def lesson_content(page, request) -> SafeString:
             page.live_revision_id,
             token,
             translation.get_language(),
-            _site_id(request),
+            site_id(request),
         )
         html = memo.get(entry)
         if html is None:

@@ -11,7 +11,7 @@ from django.test.client import ClientMixin
 from accounts import two_factor, user_sessions
 from assessments import bank, tasks
 from certificates import brand
-from courses import content_cache
+from courses import content_cache, outline_render
 from tests.e2e.chromium import CHROMIUM, CHROMIUM_FLAGS
 
 # Live-server browser tests run Django's sync ORM from Playwright's event loop.
@@ -73,6 +73,7 @@ def _empty_caches():
     back (an assessment's bank naming question versions that no longer exist)."""
     cache.clear()
     content_cache.memo.clear()
+    outline_render.cards.clear()
     bank.snapshots.clear()
     # The finalisation tasks this process enqueued went with the test's
     # rollback, and SQLite gives a later test's assessment the same id again.

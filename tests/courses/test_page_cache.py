@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction, Site
 
 from accounts import roles
-from courses import content_cache, selectors, services
+from courses import content_cache, outline_render, selectors, services
 from courses.models import ContentVersion, LessonCompletion
 from tests.factories import (
     CriterionFactory,
@@ -250,6 +250,75 @@ def test_each_learner_sees_their_own_progress_from_a_warm_cache(course, learner)
     other = page_text(signed_in(LearnerFactory()), lesson.url)
     assert "Completaste esta lección." not in other
     assert 'data-testid="mark-done"' in other
+
+
+def _module_cards(html) -> list[str]:
+    return re.findall(r'<li class="card module-card.*?</ul>', html, re.S)
+
+
+def test_each_learner_sees_their_own_modules_from_kept_cards(course):
+    """The course page's module cards are kept (courses.outline_render), each
+    for the lessons of its module the person completed: a learner who did the
+    first lesson sees it done, one who did nothing (served after, from warm
+    cards) does not, and learners at the same point share the cards."""
+    course_page = course["course"]
+    done, fresh_learner, like_fresh = (LearnerFactory() for _ in range(3))
+    for user in (done, fresh_learner, like_fresh):
+        services.course_enrol(user=user, course=course_page)
+    services.lesson_complete(user=done, lesson=course["lessons"][0])
+
+    first = _module_cards(page_text(signed_in(done), course_page.url))
+    assert "Completada" in first[0]
+    assert "1 de 2 lecciones completadas" in first[0]
+    assert "0 de 2 lecciones completadas" in first[1]
+    after = _module_cards(page_text(signed_in(fresh_learner), course_page.url))
+    assert "Completada" not in after[0]
+    assert "0 de 2 lecciones completadas" in after[0]
+    # The second module's card was the same for both: kept once.
+    assert after[1] == first[1]
+    kept = len(outline_render.cards)
+    same_point = _module_cards(page_text(signed_in(like_fresh), course_page.url))
+    assert same_point == after
+    assert len(outline_render.cards) == kept
+
+
+def test_kept_cards_follow_sign_in_enrolment_and_language(course, learner):
+    """A card kept for an enrolled, signed-in learner is not shown to a visitor
+    (no links to lessons), to someone not enrolled (no progress), nor in the
+    other language."""
+    course_page = course["course"]
+    lesson = course["lessons"][0]
+    services.course_enrol(user=learner, course=course_page)
+    enrolled = page_text(signed_in(learner), course_page.url)
+    assert f'href="{lesson.url}"' in enrolled
+    assert "lecciones completadas" in enrolled
+
+    visitor = page_text(Client(), course_page.url)
+    assert lesson.title in visitor
+    assert f'href="{lesson.url}"' not in visitor
+    not_enrolled = page_text(signed_in(LearnerFactory()), course_page.url)
+    assert f'href="{lesson.url}"' in not_enrolled
+    assert "lecciones completadas" not in not_enrolled
+
+    client = signed_in(learner)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = _module_cards(page_text(client, course_page.url))
+    assert "2 lessons" in english[0]
+    assert "2 lecciones" not in english[0]
+
+
+def test_a_renamed_lesson_shows_in_its_kept_card_at_once(course, learner):
+    """A publish replaces the content token, which every card's key carries."""
+    course_page = course["course"]
+    client = signed_in(learner)
+    page_text(client, course_page.url)  # the cards kept
+    renamed = fresh(course["lessons"][0])
+    renamed.title = "Lección con nombre nuevo"
+    renamed.save_revision().publish()
+    assert (
+        "Lección con nombre nuevo"
+        in _module_cards(page_text(client, course_page.url))[0]
+    )
 
 
 def test_knowledge_checks_get_each_persons_csrf_token(course):
